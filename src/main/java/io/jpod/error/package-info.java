@@ -1,0 +1,2 @@
+/** The engine's single exception hierarchy; a leaf package every other package may use. */
+package io.jpod.error;

@@ -1,0 +1,83 @@
+package io.jpod.oci;
+
+import io.jpod.error.EngineException;
+import io.jpod.host.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * runc or crun through their shared command line. jpod keeps its runtime state under its own
+ * {@code --root} so it never sees or touches containers of another engine.
+ */
+public final class CliOciRuntime implements OciRuntime {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String name;
+    private final Path binary;
+    private final Path root;
+    private final Map<String, String> env;
+
+    public CliOciRuntime(String name, Path binary, Path root, Map<String, String> env) {
+        this.name = name;
+        this.binary = binary;
+        this.root = root;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String status(String id) {
+        ProcessRunner.Result r = exec(List.of("state", id));
+        if (!r.ok()) {
+            return "";
+        }
+        JsonNode node = JSON.readTree(r.stdout());
+        return node.path("status").asString("");
+    }
+
+    @Override
+    public void kill(String id, String signal) {
+        check(exec(List.of("kill", id, signal)));
+    }
+
+    @Override
+    public void delete(String id) {
+        ProcessRunner.Result r = exec(List.of("delete", "--force", id));
+        if (!r.ok() && !r.stderr().contains("does not exist") && !r.stderr().contains("not found")) {
+            throw new RuntimeFailureException(r.argv(), r.exitCode(), r.stderr());
+        }
+    }
+
+    private ProcessRunner.Result exec(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of(binary.toString(), "--root", root.toString()));
+        argv.addAll(args);
+        try {
+            return ProcessRunner.run(argv, env, TIMEOUT);
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Category.RUNTIME_FAILURE,
+                    "running " + String.join(" ", argv) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(ProcessRunner.Result r) {
+        if (!r.ok()) {
+            throw new RuntimeFailureException(r.argv(), r.exitCode(), r.stderr());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.jpod.oci;
+
+import java.time.Duration;
+
+/**
+ * The OCI runtime binary (runc, crun), addressed by container ID only: never the whole container.
+ * Errors from the binary raise {@code RUNTIME_FAILURE} with its argv, exit code and stderr.
+ */
+public interface OciRuntime {
+
+    /** The runtime's name, e.g. {@code runc}. */
+    String name();
+
+    /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
+    String status(String id);
+
+    /** Sends a signal ({@code TERM}, {@code KILL}, ...) to the container's init process. */
+    void kill(String id, String signal);
+
+    /** Deletes the container from the runtime, killing it first if needed. */
+    void delete(String id);
+
+    /**
+     * Stops a container: SIGTERM, then SIGKILL once {@code timeout} has passed, then delete.
+     * Returns true when it had to kill.
+     */
+    default boolean stop(String id, Duration timeout) {
+        if (!status(id).isEmpty() && !"stopped".equals(status(id))) {
+            kill(id, "TERM");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean killed = false;
+        while (!status(id).isEmpty() && !"stopped".equals(status(id))) {
+            if (System.nanoTime() > deadline && !killed) {
+                kill(id, "KILL");
+                killed = true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        delete(id);
+        return killed;
+    }
+}

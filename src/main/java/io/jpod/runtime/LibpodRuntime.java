@@ -1,0 +1,456 @@
+package io.jpod.runtime;
+
+import com.electronwill.nightconfig.core.Config;
+import com.electronwill.nightconfig.toml.TomlWriter;
+import io.jpod.config.RegistriesConf;
+import io.jpod.config.RuntimeConfig;
+import io.jpod.config.RuntimeConfig.Explicit;
+import io.jpod.error.EngineException;
+import io.jpod.error.RuntimeStoppedException;
+import io.jpod.host.BinaryDiscovery;
+import io.jpod.host.BinaryLocator;
+import io.jpod.host.Cgroups;
+import io.jpod.lock.LockManager;
+import io.jpod.oci.CliOciRuntime;
+import io.jpod.oci.OciRuntime;
+import io.jpod.state.ContainerState;
+import io.jpod.state.ContainerStatus;
+import io.jpod.state.DbConfig;
+import io.jpod.state.PodState;
+import io.jpod.state.State;
+import io.jpod.state.StoredContainer;
+import io.jpod.state.StoredPod;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * libpod's Runtime: brought up by {@link #start()} through the same steps as libpod's makeRuntime
+ * (binaries, state, DB config check, namespace, directories, reboot detection and refresh), then
+ * the entry point for everything the engine does. Every method refuses with
+ * {@link RuntimeStoppedException} after {@link #shutdown(boolean)}.
+ */
+public final class LibpodRuntime {
+
+    private static final Log LOG = LogFactory.getLog(LibpodRuntime.class);
+
+    /** libpod's CtrRemoveTimeout: how long a forced shutdown waits for each container. */
+    public static final Duration CTR_REMOVE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final State state;
+    private final LockManager locks;
+    private final RuntimeEnvironment env;
+    private final NameGenerator names = new NameGenerator(ThreadLocalRandom.current());
+
+    private RuntimeConfig config;
+    private BinaryDiscovery ociRuntime;
+    private BinaryDiscovery conmon;
+    private OciRuntime oci;
+    private Map<String, String> childEnv;
+    private boolean refreshed;
+    private boolean valid;
+    private boolean stopped;
+
+    public LibpodRuntime(RuntimeConfig configured, State state, LockManager locks, RuntimeEnvironment env) {
+        this.config = configured.deepCopy();
+        this.state = state;
+        this.locks = locks;
+        this.env = env;
+    }
+
+    /** Brings the runtime up; a configuration or database mismatch fails before anything is modified. */
+    public void start() {
+        lifecycle.writeLock().lock();
+        try {
+            if (valid || stopped) {
+                throw EngineException.invalidState("runtime has been finalized");
+            }
+            boot();
+            valid = true;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        if (env.writeBackUserConfig()) {
+            writeUserConfig();
+        }
+    }
+
+    private void boot() {
+        ociRuntime = BinaryLocator.ociRuntime(config.runtime(), config.runtimes());
+        conmon = BinaryLocator.conmon(config.conmonPath());
+        report(ociRuntime);
+        report(conmon);
+        if ("systemd".equals(config.cgroupManager()) && !Cgroups.systemdIsInit(env.procRoot())) {
+            LOG.warn("cgroup_manager \"systemd\" needs systemd as PID 1, which is not running here: using "
+                    + "\"cgroupfs\" instead (set cgroup_manager = \"cgroupfs\" in libpod.conf to silence this)");
+            config = config.withCgroupManager("cgroupfs", "fallback (systemd is not PID 1)");
+        }
+        mkdirs(Path.of(config.staticDir()), "rwx------");
+
+        config = mergeDbConfig(config, state.dbConfig());
+        LOG.debug("Using graph driver " + config.storage().driver() + ", graph root " + config.storage().graphRoot()
+                + ", run root " + config.storage().runRoot() + ", static dir " + config.staticDir() + ", tmp dir "
+                + config.tmpDir() + ", volume path " + config.volumePath());
+        state.validateDbConfig(dbConfigOf(config));
+
+        Path tmp = Path.of(config.tmpDir());
+        mkdirs(tmp, "rwxr-x--x");
+        mkdirs(tmp.resolve("exits"), "rwxr-x---");
+        mkdirs(tmp.resolve("socket"), "rwxr-x---");
+
+        childEnv = new HashMap<>();
+        childEnv.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        config.conmonEnvVars().forEach(kv -> {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                childEnv.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        });
+        if (env.identity().rootless()) {
+            // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
+            childEnv.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
+        }
+        if (ociRuntime.found()) {
+            oci = new CliOciRuntime(ociRuntime.name(), ociRuntime.path(), tmp.resolve("oci").resolve(ociRuntime.name()),
+                    childEnv);
+        }
+
+        try (AliveLock ignored = AliveLock.acquire(tmp.resolve("alive.lck"))) {
+            Path alive = tmp.resolve("alive");
+            String bootId = new io.jpod.host.HostFacts(env.procRoot(), env.etcRoot()).bootId();
+            if (needsRefresh(alive, bootId)) {
+                refresh(alive, bootId);
+            } else {
+                reconcileLocks();
+            }
+            if (config.renumber()) {
+                renumberLocked();
+            }
+        }
+        state.setNamespace(config.namespace());
+    }
+
+    private static void report(BinaryDiscovery d) {
+        if (!d.found()) {
+            LOG.warn(d.problem() + ": " + d.hint() + ". Container operations will answer 503 until this is fixed.");
+        }
+    }
+
+    /** libpod's reset-if-not-explicit: a setting the admin did not set takes the database's value. */
+    static RuntimeConfig mergeDbConfig(RuntimeConfig c, DbConfig db) {
+        Map<String, String> origins = new LinkedHashMap<>(c.origins());
+        String staticDir = pick(c, Explicit.STATIC_DIR, c.staticDir(), db.staticDir(), "static_dir", origins);
+        String tmpDir = pick(c, Explicit.TMP_DIR, c.tmpDir(), db.tmpDir(), "tmp_dir", origins);
+        String volumePath = pick(c, Explicit.VOLUME_PATH, c.volumePath(), db.volumePath(), "volume_path", origins);
+        String graphRoot = pick(c, Explicit.GRAPH_ROOT, c.storage().graphRoot(), db.graphRoot(), "storage.graphroot",
+                origins);
+        String runRoot = pick(c, Explicit.RUN_ROOT, c.storage().runRoot(), db.runRoot(), "storage.runroot", origins);
+        String driver = c.storage().driver();
+        if (!c.isExplicit(Explicit.GRAPH_DRIVER) && !db.graphDriver().isEmpty()) {
+            if (!driver.isEmpty() && !driver.equals(db.graphDriver())) {
+                LOG.error("User-selected graph driver " + driver + " overwritten by graph driver " + db.graphDriver()
+                        + " from database - delete libpod local files to resolve");
+            }
+            if (!driver.equals(db.graphDriver())) {
+                origins.put("storage.driver", "database");
+            }
+            driver = db.graphDriver();
+        }
+        return c.withPaths(staticDir, tmpDir, volumePath,
+                new RuntimeConfig.Storage(driver, graphRoot, runRoot, c.storage().configFile()), origins);
+    }
+
+    private static String pick(RuntimeConfig c, Explicit e, String ours, String db, String key,
+            Map<String, String> origins) {
+        if (c.isExplicit(e) || db.isEmpty()) {
+            return ours;
+        }
+        if (!db.equals(ours)) {
+            LOG.debug("Overriding " + key + " \"" + ours + "\" with \"" + db + "\" from database");
+            origins.put(key, "database");
+        }
+        return db;
+    }
+
+    static DbConfig dbConfigOf(RuntimeConfig c) {
+        return new DbConfig("linux", c.staticDir(), c.tmpDir(), c.storage().graphRoot(), c.storage().runRoot(),
+                c.storage().driver(), c.volumePath());
+    }
+
+    private static boolean needsRefresh(Path alive, String bootId) {
+        if (!Files.exists(alive)) {
+            return true;
+        }
+        try {
+            String cached = Files.readString(alive).trim();
+            // Current podman keeps the boot ID in the alive file; a different one means a reboot the tmpfs survived.
+            return !cached.isEmpty() && !bootId.isEmpty() && !cached.equals(bootId);
+        } catch (IOException e) {
+            throw EngineException.internal("error reading runtime status file " + alive + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a reboot: reset every container and pod, re-take their locks, then mark this boot as seen. */
+    private void refresh(Path alive, String bootId) {
+        LOG.info("No runtime status file " + alive + ": refreshing state after a reboot");
+        state.refresh(ContainerState::afterReboot, PodState::afterReboot);
+        locks.freeAll();
+        reconcileLocks();
+        for (StoredContainer c : state.allContainers()) {
+            Path exitFile = Path.of(config.tmpDir(), "exits", c.id());
+            try {
+                Files.deleteIfExists(exitFile);
+            } catch (IOException e) {
+                LOG.warn("Error refreshing container " + c.id() + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.writeString(alive, bootId, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(alive, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw EngineException.internal("error creating runtime status file " + alive + ": " + e.getMessage(), e);
+        }
+        refreshed = true;
+    }
+
+    /** Marks every lock number recorded in the state as allocated (they may have been lost with the segment). */
+    private void reconcileLocks() {
+        for (StoredContainer c : state.allContainers()) {
+            locks.allocateAndRetrieve(c.config().lockId());
+        }
+        for (StoredPod p : state.allPods()) {
+            locks.allocateAndRetrieve(p.config().lockId());
+        }
+    }
+
+    private void renumberLocked() {
+        locks.freeAll();
+        for (StoredContainer c : state.allContainers()) {
+            state.rewriteContainerConfig(c.config().withLockId(locks.allocate().id()));
+        }
+        for (StoredPod p : state.allPods()) {
+            state.rewritePodConfig(p.config().withLockId(locks.allocate().id()));
+        }
+    }
+
+    private void writeUserConfig() {
+        Path file = env.userConfigFile();
+        try {
+            Files.createDirectories(file.getParent());
+            Config toml = Config.inMemory();
+            Map<String, Object> values = config.tomlValues();
+            values.forEach((k, v) -> {
+                if (!"runtimes".equals(k)) {
+                    toml.set(List.of(k), v);
+                }
+            });
+            Config runtimes = toml.createSubConfig();
+            config.runtimes().forEach((name, paths) -> runtimes.set(List.of(name), paths));
+            toml.set(List.of("runtimes"), runtimes);
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                new TomlWriter().write(toml, out);
+            } catch (FileAlreadyExistsException exists) {
+                return; // never overwrite a user's file
+            }
+            LOG.info("Wrote the effective configuration to " + file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not write " + file + ": " + e.getMessage());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // best effort, as libpod
+            }
+        }
+    }
+
+    private static void mkdirs(Path dir, String mode) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                Set<PosixFilePermission> perms = PosixFilePermissions.fromString(mode);
+                Files.setPosixFilePermissions(dir, perms);
+            }
+        } catch (IOException e) {
+            throw EngineException.internal("error creating directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- public surface ----------------------------------------------------------------------
+
+    /** A deep copy of the effective configuration: callers can change it without touching the runtime. */
+    public RuntimeConfig config() {
+        return read(() -> config.deepCopy());
+    }
+
+    public BinaryDiscovery ociRuntimeDiscovery() {
+        return read(() -> ociRuntime);
+    }
+
+    public BinaryDiscovery conmonDiscovery() {
+        return read(() -> conmon);
+    }
+
+    /** The OCI runtime, or {@code UNAVAILABLE} (503) with the fix when it or conmon is missing. */
+    public OciRuntime requireOciRuntime() {
+        return read(() -> {
+            for (BinaryDiscovery d : List.of(ociRuntime, conmon)) {
+                if (!d.found()) {
+                    throw new EngineException(EngineException.Category.UNAVAILABLE,
+                            d.problem() + ": " + d.hint());
+                }
+            }
+            return oci;
+        });
+    }
+
+    /** True when this start found the alive file missing and refreshed the state. */
+    public boolean refreshedOnStart() {
+        return read(() -> refreshed);
+    }
+
+    public State state() {
+        return read(() -> state);
+    }
+
+    public LockManager locks() {
+        return read(() -> locks);
+    }
+
+    public RuntimeEnvironment environment() {
+        return env;
+    }
+
+    public Map<String, String> childEnvironment() {
+        return read(() -> Map.copyOf(childEnv));
+    }
+
+    public RegistriesConf registries() {
+        return read(() -> RegistriesConf.read(Path.of(config.registriesConfigFile())));
+    }
+
+    /** A random name unused by any container or pod (libpod's generateName). */
+    public String generateName() {
+        return read(() -> {
+            while (true) {
+                String name = names.next(0);
+                if (!state.nameInUse(name)) {
+                    return name;
+                }
+            }
+        });
+    }
+
+    public StoredContainer lookupContainer(String nameOrId) {
+        return read(() -> state.lookupContainer(nameOrId));
+    }
+
+    public StoredPod lookupPod(String nameOrId) {
+        return read(() -> state.lookupPod(nameOrId));
+    }
+
+    /**
+     * Stops the runtime: with {@code force}, first stops every running container (waiting up to
+     * {@link #CTR_REMOVE_TIMEOUT} each); then closes state and locks.
+     */
+    public void shutdown(boolean force) {
+        lifecycle.writeLock().lock();
+        try {
+            if (!valid) {
+                throw new RuntimeStoppedException();
+            }
+            valid = false;
+            stopped = true;
+            if (force) {
+                stopAll();
+            }
+            state.close();
+            locks.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Shuts down (not forced) unless already stopped; the container's destroy hook. */
+    public void close() {
+        if (isValid()) {
+            shutdown(false);
+        }
+    }
+
+    public boolean isValid() {
+        lifecycle.readLock().lock();
+        try {
+            return valid;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void stopAll() {
+        List<StoredContainer> all;
+        try {
+            all = state.allContainers();
+        } catch (RuntimeException e) {
+            LOG.error("Error retrieving containers from database: " + e.getMessage());
+            return;
+        }
+        for (StoredContainer c : all) {
+            ContainerStatus s = c.state().status();
+            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED && s != ContainerStatus.CREATED
+                    && s != ContainerStatus.STOPPING) {
+                continue;
+            }
+            try {
+                if (oci == null) {
+                    throw new EngineException(EngineException.Category.UNAVAILABLE, "no OCI runtime to stop it with");
+                }
+                var lock = locks.retrieve(c.config().lockId());
+                lock.lock();
+                try {
+                    oci.stop(c.id(), CTR_REMOVE_TIMEOUT);
+                    ContainerState st = c.state().withStatus(ContainerStatus.STOPPED).withProcess(0, 0,
+                            c.state().startedAt());
+                    state.saveContainerState(c.id(), new ContainerState(st.status(), 0, 0, st.exitCode(), true,
+                            st.startedAt(), Instant.now(), st.mounted(), st.mountPoint(), st.netNs(),
+                            st.networkStatus(), st.bindMounts(), st.execSessions(), true, false, st.restartCount(),
+                            st.oomKilled(), st.error(), st.runDir()));
+                } finally {
+                    lock.unlock();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Error stopping container " + c.id() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private <T> T read(java.util.function.Supplier<T> body) {
+        lifecycle.readLock().lock();
+        try {
+            if (!valid) {
+                throw new RuntimeStoppedException();
+            }
+            return body.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+}

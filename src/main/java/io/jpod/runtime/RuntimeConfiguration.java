@@ -1,0 +1,69 @@
+package io.jpod.runtime;
+
+import io.jpod.config.ConfigFileSource;
+import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
+import io.jpod.config.LibpodProperties;
+import io.jpod.config.RuntimeConfig;
+import io.jpod.config.RuntimeConfigFactory;
+import io.jpod.lock.InMemoryLockManager;
+import io.jpod.lock.LockManager;
+import io.jpod.state.State;
+import io.jpod.system.SystemService;
+import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/** Wires the runtime: configuration, locks, state, then the runtime itself, started when created. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LibpodProperties.class)
+public class RuntimeConfiguration {
+
+    @Bean
+    RuntimeEnvironment runtimeEnvironment(ConfigurableEnvironment env, LibpodProperties props) {
+        var identity = LibpodConfigEnvironmentPostProcessor.identityOf(env);
+        ConfigFileSource file = (ConfigFileSource) env.getPropertySources()
+                .get(LibpodConfigEnvironmentPostProcessor.FILE_SOURCE);
+        Path procRoot = Path.of(env.getProperty("jpod.host.proc-root", "/proc"));
+        Path etcRoot = Path.of(env.getProperty("jpod.host.etc-root", "/etc"));
+        Path cgroupRoot = Path.of(env.getProperty("jpod.host.cgroup-root", "/sys/fs/cgroup"));
+        return new RuntimeEnvironment(identity, procRoot, etcRoot, cgroupRoot, Path.of(props.userConfigFile()),
+                file != null && file.userFileMissing(), file == null ? null : file.path());
+    }
+
+    @Bean
+    RuntimeConfig runtimeConfig(LibpodProperties props, ConfigurableEnvironment env, RuntimeEnvironment runtimeEnv) {
+        return new RuntimeConfigFactory(env).create(props, !runtimeEnv.identity().rootless());
+    }
+
+    @Bean
+    LockManager lockManager(RuntimeConfig config) {
+        return new InMemoryLockManager((int) Math.min(Integer.MAX_VALUE, config.numLocks()));
+    }
+
+    @Bean(destroyMethod = "close")
+    LibpodRuntime libpodRuntime(RuntimeConfig config, State state, LockManager locks, RuntimeEnvironment env) {
+        LibpodRuntime runtime = new LibpodRuntime(config, state, locks, env);
+        runtime.start();
+        return runtime;
+    }
+
+    @Bean
+    SystemService systemService(LibpodRuntime runtime, ObjectProvider<BuildProperties> build) {
+        BuildProperties props = build.getIfAvailable();
+        return new SystemService(runtime, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
+    }
+
+    @Bean
+    OciRuntimeHealthIndicator ociRuntimeHealthIndicator(LibpodRuntime runtime) {
+        return new OciRuntimeHealthIndicator(runtime);
+    }
+
+    @Bean
+    ConmonHealthIndicator conmonHealthIndicator(LibpodRuntime runtime) {
+        return new ConmonHealthIndicator(runtime);
+    }
+}

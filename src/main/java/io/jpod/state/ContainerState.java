@@ -1,0 +1,74 @@
+package io.jpod.state;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What a container is doing now (libpod's ContainerState); every save replaces it whole. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerState(
+        ContainerStatus status,
+        int pid,
+        int conmonPid,
+        int exitCode,
+        boolean exited,
+        Instant startedAt,
+        Instant finishedAt,
+        boolean mounted,
+        String mountPoint,
+        String netNs,
+        Map<String, String> networkStatus,
+        Map<String, String> bindMounts,
+        List<String> execSessions,
+        boolean stoppedByUser,
+        boolean restartPolicyMatch,
+        int restartCount,
+        boolean oomKilled,
+        String error,
+        String runDir) {
+
+    public ContainerState {
+        status = status == null ? ContainerStatus.UNKNOWN : status;
+        mountPoint = mountPoint == null ? "" : mountPoint;
+        netNs = netNs == null ? "" : netNs;
+        networkStatus = networkStatus == null ? Map.of() : Map.copyOf(networkStatus);
+        bindMounts = bindMounts == null ? Map.of() : Map.copyOf(bindMounts);
+        execSessions = execSessions == null ? List.of() : List.copyOf(execSessions);
+        error = error == null ? "" : error;
+        runDir = runDir == null ? "" : runDir;
+    }
+
+    /** The state of a container that was just created. */
+    public static ContainerState configured() {
+        return new ContainerState(ContainerStatus.CONFIGURED, 0, 0, 0, false, null, null, false, "", "", Map.of(),
+                Map.of(), List.of(), false, false, 0, false, "", "");
+    }
+
+    public ContainerState withStatus(ContainerStatus s) {
+        return new ContainerState(s, pid, conmonPid, exitCode, exited, startedAt, finishedAt, mounted, mountPoint,
+                netNs, networkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch, restartCount,
+                oomKilled, error, runDir);
+    }
+
+    public ContainerState withProcess(int newPid, int newConmonPid, Instant started) {
+        return new ContainerState(status, newPid, newConmonPid, exitCode, exited, started, finishedAt, mounted,
+                mountPoint, netNs, networkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch,
+                restartCount, oomKilled, error, runDir);
+    }
+
+    /**
+     * The state after a reboot (current libpod's reset): anything that was alive becomes Exited,
+     * anything never started goes back to Configured, Removing is kept; per-boot facts (PIDs,
+     * mounts, network, exec sessions, restart bookkeeping) are cleared.
+     */
+    public ContainerState afterReboot() {
+        ContainerStatus s = switch (status) {
+            case RUNNING, PAUSED, STOPPED, STOPPING, EXITED -> ContainerStatus.EXITED;
+            case REMOVING -> ContainerStatus.REMOVING;
+            default -> ContainerStatus.CONFIGURED;
+        };
+        return new ContainerState(s, 0, 0, exitCode, exited, startedAt, finishedAt, false, "", "", Map.of(),
+                Map.of(), List.of(), stoppedByUser, false, 0, oomKilled, error, "");
+    }
+}

@@ -1,0 +1,312 @@
+package io.jpod.state;
+
+import io.jpod.error.EngineException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The state in a SQLite file, through JPA. Every public method is one transaction, and every
+ * write transaction starts IMMEDIATE (see {@code StateConfiguration}), so a check followed by a
+ * write (name free? then insert) cannot interleave with another writer.
+ */
+public final class SqliteState implements State {
+
+    private final TransactionTemplate tx;
+    private final DbConfigRepository dbConfigs;
+    private final RegistryRepository registry;
+    private final ContainerRepository containers;
+    private final PodRepository pods;
+    private final JsonMapper json;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String namespace = "";
+
+    SqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+            ContainerRepository containers, PodRepository pods, JsonMapper json) {
+        this.tx = new TransactionTemplate(txManager);
+        this.dbConfigs = dbConfigs;
+        this.registry = registry;
+        this.containers = containers;
+        this.pods = pods;
+        this.json = json;
+    }
+
+    private <T> T inTx(Supplier<T> work) {
+        if (closed.get()) {
+            throw StateErrors.closed();
+        }
+        return tx.execute(status -> work.get());
+    }
+
+    private void inTxRun(Runnable work) {
+        inTx(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    @Override
+    public DbConfig dbConfig() {
+        return inTx(() -> dbConfigs.findById(1).map(DbConfigEntity::toRecord).orElse(DbConfig.empty()));
+    }
+
+    @Override
+    public void validateDbConfig(DbConfig ours) {
+        inTxRun(() -> {
+            var existing = dbConfigs.findById(1);
+            if (existing.isEmpty()) {
+                dbConfigs.save(DbConfigEntity.of(ours));
+                return;
+            }
+            DbConfigCheck.compare(existing.get().toRecord(), ours);
+        });
+    }
+
+    @Override
+    public void setNamespace(String ns) {
+        namespace = ns == null ? "" : ns;
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public boolean nameInUse(String name) {
+        return inTx(() -> registry.existsByName(name));
+    }
+
+    @Override
+    public void addContainer(ContainerConfig config, ContainerState state) {
+        inTxRun(() -> {
+            checkNamespace(config.namespace());
+            checkNew(config.id(), config.name(), "container");
+            if (config.podId() != null && !pods.existsById(config.podId())) {
+                throw StateErrors.noSuchPod(config.podId());
+            }
+            registry.save(RegistryEntity.of(config.id(), config.name(), "container", config.namespace()));
+            ContainerEntity e = new ContainerEntity();
+            e.id = config.id();
+            e.name = config.name();
+            e.namespace = config.namespace();
+            e.podId = config.podId();
+            e.lockId = config.lockId();
+            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
+            e.state = state.status().code();
+            e.configJson = json.writeValueAsString(config);
+            e.stateJson = json.writeValueAsString(state);
+            containers.save(e);
+        });
+    }
+
+    @Override
+    public StoredContainer container(String id) {
+        StateErrors.requireNonEmpty(id);
+        return inTx(() -> toContainer(visibleContainer(id)));
+    }
+
+    private ContainerEntity visibleContainer(String id) {
+        ContainerEntity e = containers.findById(id).orElseThrow(() -> StateErrors.noSuchContainer(id));
+        if (!StateErrors.visible(namespace, e.namespace)) {
+            throw StateErrors.otherNamespace("container", id, e.namespace, namespace);
+        }
+        return e;
+    }
+
+    @Override
+    public StoredContainer lookupContainer(String nameOrId) {
+        StateErrors.requireNonEmpty(nameOrId);
+        return inTx(() -> {
+            List<ContainerEntity> visible = StateErrors.visibleOnly(
+                    containers.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            ContainerEntity e = StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id);
+            if (e == null) {
+                throw StateErrors.notFound("container", nameOrId);
+            }
+            return toContainer(e);
+        });
+    }
+
+    @Override
+    public List<StoredContainer> allContainers() {
+        return inTx(() -> StateErrors.visibleOnly(containers.findAll(), namespace, e -> e.namespace).stream()
+                .map(this::toContainer).toList());
+    }
+
+    @Override
+    public void saveContainerState(String id, ContainerState state) {
+        inTxRun(() -> {
+            ContainerEntity e = visibleContainer(id);
+            e.state = state.status().code();
+            e.stateJson = json.writeValueAsString(state);
+            containers.save(e);
+        });
+    }
+
+    @Override
+    public void rewriteContainerConfig(ContainerConfig config) {
+        inTxRun(() -> {
+            ContainerEntity e = visibleContainer(config.id());
+            if (!e.name.equals(config.name()) || !Objects.equals(e.podId, config.podId())) {
+                throw EngineException.invalidArgument("rewriting a container config must not change its name or pod");
+            }
+            e.lockId = config.lockId();
+            e.configJson = json.writeValueAsString(config);
+            containers.save(e);
+        });
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        inTxRun(() -> {
+            ContainerEntity e = visibleContainer(id);
+            containers.delete(e);
+            registry.deleteById(e.id);
+        });
+    }
+
+    @Override
+    public void addPod(PodConfig config, PodState state) {
+        inTxRun(() -> {
+            checkNamespace(config.namespace());
+            checkNew(config.id(), config.name(), "pod");
+            registry.save(RegistryEntity.of(config.id(), config.name(), "pod", config.namespace()));
+            PodEntity e = new PodEntity();
+            e.id = config.id();
+            e.name = config.name();
+            e.namespace = config.namespace();
+            e.lockId = config.lockId();
+            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
+            e.configJson = json.writeValueAsString(config);
+            e.stateJson = json.writeValueAsString(state);
+            pods.save(e);
+        });
+    }
+
+    @Override
+    public StoredPod pod(String id) {
+        StateErrors.requireNonEmpty(id);
+        return inTx(() -> toPod(visiblePod(id)));
+    }
+
+    private PodEntity visiblePod(String id) {
+        PodEntity e = pods.findById(id).orElseThrow(() -> StateErrors.noSuchPod(id));
+        if (!StateErrors.visible(namespace, e.namespace)) {
+            throw StateErrors.otherNamespace("pod", id, e.namespace, namespace);
+        }
+        return e;
+    }
+
+    @Override
+    public StoredPod lookupPod(String nameOrId) {
+        StateErrors.requireNonEmpty(nameOrId);
+        return inTx(() -> {
+            List<PodEntity> visible = StateErrors.visibleOnly(
+                    pods.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            PodEntity e = StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id);
+            if (e == null) {
+                throw StateErrors.notFound("pod", nameOrId);
+            }
+            return toPod(e);
+        });
+    }
+
+    @Override
+    public List<StoredPod> allPods() {
+        return inTx(() -> StateErrors.visibleOnly(pods.findAll(), namespace, e -> e.namespace).stream()
+                .map(this::toPod).toList());
+    }
+
+    @Override
+    public void savePodState(String id, PodState state) {
+        inTxRun(() -> {
+            PodEntity e = visiblePod(id);
+            e.stateJson = json.writeValueAsString(state);
+            pods.save(e);
+        });
+    }
+
+    @Override
+    public void rewritePodConfig(PodConfig config) {
+        inTxRun(() -> {
+            PodEntity e = visiblePod(config.id());
+            if (!e.name.equals(config.name())) {
+                throw EngineException.invalidArgument("rewriting a pod config must not change its name");
+            }
+            e.lockId = config.lockId();
+            e.configJson = json.writeValueAsString(config);
+            pods.save(e);
+        });
+    }
+
+    @Override
+    public void removePod(String id) {
+        inTxRun(() -> {
+            PodEntity pod = visiblePod(id);
+            List<ContainerEntity> members = containers.findByPodId(id);
+            List<String> blocking = members.stream()
+                    .filter(c -> !json.readValue(c.configJson, ContainerConfig.class).infra())
+                    .map(c -> c.id).toList();
+            if (!blocking.isEmpty()) {
+                throw EngineException.invalidState("pod " + id + " is not empty: it still has containers " + blocking);
+            }
+            for (ContainerEntity infra : members) {
+                containers.delete(infra);
+                registry.deleteById(infra.id);
+            }
+            containers.flush();
+            pods.delete(pod);
+            registry.deleteById(pod.id);
+        });
+    }
+
+    @Override
+    public void refresh(UnaryOperator<ContainerState> containerReset, UnaryOperator<PodState> podReset) {
+        inTxRun(() -> {
+            for (ContainerEntity e : containers.findAll()) {
+                ContainerState s = containerReset.apply(json.readValue(e.stateJson, ContainerState.class));
+                e.state = s.status().code();
+                e.stateJson = json.writeValueAsString(s);
+            }
+            for (PodEntity e : pods.findAll()) {
+                e.stateJson = json.writeValueAsString(podReset.apply(json.readValue(e.stateJson, PodState.class)));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    private void checkNamespace(String objectNamespace) {
+        if (!namespace.isEmpty() && !namespace.equals(objectNamespace)) {
+            throw EngineException.invalidArgument("cannot add an object of namespace \"" + objectNamespace
+                    + "\" to a state in namespace \"" + namespace + "\"");
+        }
+    }
+
+    private void checkNew(String id, String name, String kind) {
+        if (registry.existsById(id)) {
+            throw StateErrors.idInUse(id);
+        }
+        if (registry.existsByName(name)) {
+            throw StateErrors.nameInUse(name, kind);
+        }
+    }
+
+    private StoredContainer toContainer(ContainerEntity e) {
+        return new StoredContainer(json.readValue(e.configJson, ContainerConfig.class),
+                json.readValue(e.stateJson, ContainerState.class));
+    }
+
+    private StoredPod toPod(PodEntity e) {
+        return new StoredPod(json.readValue(e.configJson, PodConfig.class), json.readValue(e.stateJson, PodState.class));
+    }
+}

@@ -1,0 +1,77 @@
+package io.jpod.state;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.jpod.config.RuntimeConfig;
+import io.jpod.error.EngineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Chooses the state backend from {@code libpod.state-type}: {@code sqlite} (default) opens
+ * {@code <static_dir>/jpod.db}; {@code memory} keeps everything in this process.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StateConfiguration {
+
+    static final String DB_FILE = "jpod.db";
+
+    /**
+     * Connection settings, and why:
+     * <ul>
+     *   <li>{@code journal_mode=WAL}: readers never block the writer nor the writer the readers, so reads
+     *       do not queue behind writes at all.</li>
+     *   <li>{@code transaction_mode=IMMEDIATE}: every transaction takes the write lock at BEGIN. podman's
+     *       "database is locked" errors under WAL came from deferred transactions that read and then
+     *       tried to upgrade to a write lock; SQLite refuses such an upgrade at once (SQLITE_BUSY /
+     *       BUSY_SNAPSHOT) whatever the busy timeout. Taking the lock up front makes waiting work.</li>
+     *   <li>{@code busy_timeout=100000}: podman's value; a writer waits instead of failing.</li>
+     *   <li>{@code synchronous=FULL}: a commit survives power loss, as in podman.</li>
+     *   <li>{@code foreign_keys=ON}: SQLite leaves them off by default.</li>
+     *   <li>A pool of 4: enough for concurrent API calls; writers are serialised by SQLite anyway.</li>
+     * </ul>
+     */
+    @Bean
+    @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
+    DataSource dataSource(RuntimeConfig config) {
+        Path staticDir = Path.of(config.staticDir());
+        try {
+            if (!Files.isDirectory(staticDir)) {
+                Files.createDirectories(staticDir);
+                Files.setPosixFilePermissions(staticDir, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw EngineException.internal("error creating runtime static files directory " + staticDir + ": "
+                    + e.getMessage(), e);
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("jpod-state");
+        hikari.setDriverClassName("org.sqlite.JDBC");
+        hikari.setJdbcUrl("jdbc:sqlite:" + staticDir.resolve(DB_FILE) + "?journal_mode=WAL&synchronous=FULL"
+                + "&foreign_keys=true&busy_timeout=100000&transaction_mode=IMMEDIATE");
+        hikari.setMaximumPoolSize(4);
+        hikari.setMinimumIdle(1);
+        return new HikariDataSource(hikari);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
+    State sqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+            ContainerRepository containers, PodRepository pods, JsonMapper json) {
+        return new SqliteState(txManager, dbConfigs, registry, containers, pods, json);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "libpod.state-type", havingValue = "memory")
+    State memoryState() {
+        return new InMemoryState();
+    }
+}

@@ -1,0 +1,83 @@
+package io.jpod.state;
+
+import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
+import java.util.List;
+import java.util.function.Function;
+
+/** Lookup and validation rules both state implementations share, with libpod's messages. */
+final class StateErrors {
+
+    private StateErrors() {}
+
+    static void requireNonEmpty(String nameOrId) {
+        if (nameOrId == null || nameOrId.isEmpty()) {
+            throw EngineException.invalidArgument("name or ID cannot be empty");
+        }
+    }
+
+    static EngineException closed() {
+        return new EngineException(EngineException.Category.UNAVAILABLE, "database connection already closed");
+    }
+
+    static NoSuchObjectException noSuchContainer(String id) {
+        return new NoSuchObjectException("no container with ID " + id + " found in database: no such container");
+    }
+
+    static NoSuchObjectException noSuchPod(String id) {
+        return new NoSuchObjectException("no pod with ID " + id + " found in database: no such pod");
+    }
+
+    static EngineException nameInUse(String name, String kind) {
+        return EngineException.alreadyExists("name \"" + name + "\" is in use: " + kind + " already exists");
+    }
+
+    static EngineException idInUse(String id) {
+        return EngineException.alreadyExists("ID \"" + id + "\" is in use: container or pod already exists");
+    }
+
+    static NoSuchObjectException otherNamespace(String kind, String id, String theirs, String ours) {
+        return new NoSuchObjectException("cannot retrieve " + kind + " " + id + " as it is part of namespace \""
+                + theirs + "\" and we are in namespace \"" + ours + "\": target is in a different namespace");
+    }
+
+    /**
+     * libpod's SQLite lookup rule over the visible objects: an exact name wins at once; otherwise a
+     * single ID-prefix match; none is not-found, several are ambiguous.
+     */
+    static <T> T resolve(String kind, String query, List<T> visible, Function<T, String> name,
+            Function<T, String> id) {
+        requireNonEmpty(query);
+        T match = null;
+        int matches = 0;
+        for (T candidate : visible) {
+            if (query.equals(name.apply(candidate))) {
+                return candidate;
+            }
+            if (id.apply(candidate).startsWith(query)) {
+                match = candidate;
+                matches++;
+            }
+        }
+        if (matches == 0) {
+            return null;
+        }
+        if (matches > 1) {
+            throw EngineException.invalidArgument("more than one result for " + kind + " \"" + query
+                    + "\": the ID prefix is ambiguous, give more characters of the ID");
+        }
+        return match;
+    }
+
+    static NoSuchObjectException notFound(String kind, String query) {
+        return new NoSuchObjectException("no " + kind + " with name or ID \"" + query + "\" found: no such " + kind);
+    }
+
+    static boolean visible(String stateNamespace, String objectNamespace) {
+        return stateNamespace.isEmpty() || stateNamespace.equals(objectNamespace);
+    }
+
+    static <T> List<T> visibleOnly(List<T> all, String ns, Function<T, String> namespaceOf) {
+        return all.stream().filter(t -> visible(ns, namespaceOf.apply(t))).toList();
+    }
+}
