@@ -1,15 +1,19 @@
 package io.jpod.host;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a host binary to completion and captures what it printed. */
+/**
+ * Runs a host binary to completion and captures what it printed. Output goes to temporary files,
+ * not pipes: binaries such as {@code runc run -d} or conmon leave children behind that inherit
+ * stdout and stderr, and a pipe would then never reach end-of-file.
+ */
 public final class ProcessRunner {
 
     /** The outcome of one run. */
@@ -26,32 +30,30 @@ public final class ProcessRunner {
     }
 
     public static Result run(List<String> argv, Map<String, String> env, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().putAll(env);
-        Process process = pb.start();
-        process.getOutputStream().close();
-        CompletableFuture<String> out = drain(process.getInputStream());
-        CompletableFuture<String> err = drain(process.getErrorStream());
+        File out = File.createTempFile("jpod-out", ".txt");
+        File err = File.createTempFile("jpod-err", ".txt");
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            ProcessBuilder pb = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out)
+                    .redirectError(err);
+            pb.environment().putAll(env);
+            Process process = pb.start();
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IOException(argv.get(0) + " did not finish within " + timeout.toSeconds() + "s");
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                throw new IOException(argv.get(0) + " did not finish within " + timeout.toSeconds() + "s");
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + argv.get(0), e);
             }
-            return new Result(argv, process.exitValue(), out.join(), err.join());
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + argv.get(0), e);
+            return new Result(argv, process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out.toPath());
+            Files.deleteIfExists(err.toPath());
         }
-    }
-
-    private static CompletableFuture<String> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        });
     }
 }

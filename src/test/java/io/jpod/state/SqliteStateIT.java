@@ -34,6 +34,7 @@ class SqliteStateIT extends StateContract {
     @AfterAll
     static void stopDaemon() {
         daemon.close();
+        org.springframework.util.FileSystemUtils.deleteRecursively(root.toFile());
     }
 
     @Override

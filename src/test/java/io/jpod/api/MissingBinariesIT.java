@@ -1,0 +1,50 @@
+package io.jpod.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jpod.error.EngineException;
+import io.jpod.testing.TestDaemon;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Without runc and conmon the daemon still starts and says what is wrong and how to fix it. */
+class MissingBinariesIT {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void daemonStartsAndHealthExplainsTheMissingBinaries() throws Exception {
+        Map<String, Object> props = TestDaemon.isolated(root);
+        props.put("libpod.runtime", root.resolve("no/runc").toString());
+        props.put("libpod.conmon-path", root.resolve("no/conmon") + "," + root.resolve("nor/conmon"));
+        try (TestDaemon d = TestDaemon.start(props)) {
+            HttpResponse<String> r = d.get("/actuator/health");
+            assertThat(r.statusCode()).isEqualTo(503);
+            JsonNode c = JsonMapper.builder().build().readTree(r.body()).get("components");
+            JsonNode oci = c.get("ociRuntime");
+            assertThat(oci.get("status").asString()).isEqualTo("DOWN");
+            assertThat(oci.get("details").get("error").asString()).contains("does not exist");
+            assertThat(oci.get("details").get("fix").asString()).contains("apt-get install runc");
+            JsonNode conmon = c.get("conmon");
+            assertThat(conmon.get("status").asString()).isEqualTo("DOWN");
+            assertThat(conmon.get("details").get("candidates").values()).hasSize(2);
+            assertThat(conmon.get("details").get("fix").asString()).contains("apt-get install conmon");
+
+            JsonNode info = JsonMapper.builder().build().readTree(d.get("/libpod/info").body());
+            assertThat(info.get("host").get("ociRuntime").get("error").asString()).contains("does not exist");
+
+            assertThatThrownBy(() -> d.runtime().requireOciRuntime()).isInstanceOfSatisfying(EngineException.class,
+                    e -> {
+                        assertThat(e.category()).isEqualTo(EngineException.Category.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("apt-get install runc");
+                    });
+        }
+    }
+}
