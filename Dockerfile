@@ -1,0 +1,24 @@
+# jpod as an image. No container engine runs on the project's own machines, so this file is not
+# exercised by the test suite; it is kept simple. Run it privileged with the host's storage mounted:
+#   docker run --privileged --pid=host -p 127.0.0.1:8181:8181 \
+#     -v /var/lib/jpod:/var/lib/jpod -v /run/jpod:/run/jpod -v /dev/shm:/dev/shm jpod
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+FROM debian:12-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      openjdk-17-jre-headless runc conmon catatonit containernetworking-plugins busybox-static curl \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/target/jpod.jar /usr/local/lib/jpod/jpod.jar
+COPY config/libpod.conf /etc/containers/libpod.conf
+COPY config/storage.conf /etc/jpod/storage.conf
+COPY config/registries.conf /etc/containers/registries.conf
+EXPOSE 8181
+# Inside the image the daemon must listen beyond the container's loopback to be published.
+ENTRYPOINT ["java", "-jar", "/usr/local/lib/jpod/jpod.jar", "--server.address=0.0.0.0"]
+HEALTHCHECK CMD curl -sf http://127.0.0.1:8181/_ping || exit 1

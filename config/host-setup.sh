@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the host packages jpod drives (Debian 12, as root). Safe to run again: it only calls apt
+# when something is missing.
+set -euo pipefail
+
+packages=(runc conmon catatonit containernetworking-plugins busybox-static curl)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "host-setup: run as root (apt-get install needs it)" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "host-setup: installing ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# A JDK 17 to build and run jpod; present on the project's machines, installed when absent.
+if ! command -v javac >/dev/null 2>&1; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless
+fi
+
+echo "host-setup: runc $(runc --version | head -1 | awk '{print $3}'), $(conmon --version | head -1)"
