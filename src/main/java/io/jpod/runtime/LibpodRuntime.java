@@ -10,6 +10,7 @@ import io.jpod.error.RuntimeStoppedException;
 import io.jpod.host.BinaryDiscovery;
 import io.jpod.host.BinaryLocator;
 import io.jpod.host.Cgroups;
+import io.jpod.host.HostFacts;
 import io.jpod.lock.LockManager;
 import io.jpod.oci.CliOciRuntime;
 import io.jpod.oci.OciRuntime;
@@ -135,7 +136,7 @@ public final class LibpodRuntime {
 
         try (AliveLock ignored = AliveLock.acquire(tmp.resolve("alive.lck"))) {
             Path alive = tmp.resolve("alive");
-            String bootId = new io.jpod.host.HostFacts(env.procRoot(), env.etcRoot()).bootId();
+            String bootId = new HostFacts(env.procRoot(), env.etcRoot()).bootId();
             if (needsRefresh(alive, bootId)) {
                 refresh(alive, bootId);
             } else {

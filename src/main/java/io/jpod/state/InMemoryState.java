@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -103,7 +104,7 @@ public final class InMemoryState implements State {
     @Override
     public synchronized void rewriteContainerConfig(ContainerConfig config) {
         StoredContainer c = container(config.id());
-        if (!c.name().equals(config.name()) || !java.util.Objects.equals(c.config().podId(), config.podId())) {
+        if (!c.name().equals(config.name()) || !Objects.equals(c.config().podId(), config.podId())) {
             throw EngineException.invalidArgument("rewriting a container config must not change its name or pod");
         }
         containers.put(config.id(), new StoredContainer(config, c.state()));
