@@ -80,6 +80,7 @@ public final class BuiltinDefaults {
         p.put("libpod.user-config-file", who.configHome().resolve("containers/libpod.conf").toString());
         p.put("libpod.registries-config-file", "/etc/containers/registries.conf");
         p.put("libpod.shm-lock-path", rootless ? "/jpod_rootless_lock_" + who.euid() : "/jpod_lock");
+        p.put("libpod.lock-type", "");
         p.put("libpod.renumber", false);
         return p;
     }

@@ -42,6 +42,7 @@ public record LibpodProperties(
         String userConfigFile,
         String registriesConfigFile,
         String shmLockPath,
+        String lockType,
         boolean renumber,
         Storage storage) {
 

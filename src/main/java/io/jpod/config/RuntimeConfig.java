@@ -41,6 +41,7 @@ public record RuntimeConfig(
         long numLocks,
         StateType stateType,
         String shmLockPath,
+        String lockType,
         boolean renumber,
         String registriesConfigFile,
         Storage storage,
@@ -74,7 +75,7 @@ public record RuntimeConfig(
                 new ArrayList<>(conmonPath), new ArrayList<>(conmonEnvVars), cgroupManager, initPath, staticDir,
                 tmpDir, maxLogSize, noPivotRoot, cniConfigDir, new ArrayList<>(cniPluginDir), cniDefaultNetwork,
                 new ArrayList<>(hooksDir), namespace, infraImage, infraCommand, enablePortReservation, label,
-                numLocks, stateType, shmLockPath, renumber, registriesConfigFile, storage,
+                numLocks, stateType, shmLockPath, lockType, renumber, registriesConfigFile, storage,
                 explicit.isEmpty() ? EnumSet.noneOf(Explicit.class) : EnumSet.copyOf(explicit),
                 new LinkedHashMap<>(origins));
     }
@@ -120,7 +121,7 @@ public record RuntimeConfig(
         return new RuntimeConfig(newVolumePath, imageDefaultTransport, signaturePolicyPath, runtime, runtimes,
                 conmonPath, conmonEnvVars, cgroupManager, initPath, newStaticDir, newTmpDir, maxLogSize, noPivotRoot,
                 cniConfigDir, cniPluginDir, cniDefaultNetwork, hooksDir, namespace, infraImage, infraCommand,
-                enablePortReservation, label, numLocks, stateType, shmLockPath, renumber, registriesConfigFile,
+                enablePortReservation, label, numLocks, stateType, shmLockPath, lockType, renumber, registriesConfigFile,
                 newStorage, explicit, newOrigins);
     }
 
@@ -131,7 +132,7 @@ public record RuntimeConfig(
         return new RuntimeConfig(volumePath, imageDefaultTransport, signaturePolicyPath, runtime, runtimes,
                 conmonPath, conmonEnvVars, manager, initPath, staticDir, tmpDir, maxLogSize, noPivotRoot,
                 cniConfigDir, cniPluginDir, cniDefaultNetwork, hooksDir, namespace, infraImage, infraCommand,
-                enablePortReservation, label, numLocks, stateType, shmLockPath, renumber, registriesConfigFile,
+                enablePortReservation, label, numLocks, stateType, shmLockPath, lockType, renumber, registriesConfigFile,
                 storage, explicit, o);
     }
 

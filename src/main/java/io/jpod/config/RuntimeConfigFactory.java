@@ -104,9 +104,18 @@ public final class RuntimeConfigFactory {
                 nz(p.staticDir()), nz(p.tmpDir()), p.maxLogSize(), p.noPivotRoot(), nz(p.cniConfigDir()),
                 nonNull(p.cniPluginDir()), nz(p.cniDefaultNetwork()), nonNull(p.hooksDir()), nz(p.namespace()),
                 nz(p.infraImage()), nz(p.infraCommand()), p.enablePortReservation(), p.label(), p.numLocks(),
-                stateType(p.stateType()), nz(p.shmLockPath()), p.renumber(), nz(p.registriesConfigFile()),
+                stateType(p.stateType()), nz(p.shmLockPath()), lockType(p.lockType()), p.renumber(), nz(p.registriesConfigFile()),
                 new RuntimeConfig.Storage(nz(s.driver()), nz(s.graphRoot()), nz(s.runRoot()), nz(s.configFile())),
                 explicit, origins);
+    }
+
+    static String lockType(String value) {
+        String v = nz(value).toLowerCase(Locale.ROOT);
+        if (!v.isEmpty() && !v.equals("shm") && !v.equals("memory")) {
+            throw new ConfigException("unknown lock type \"" + value + "\" (libpod.lock-type must be shm, memory, "
+                    + "or empty to choose shm unless the state is in memory or /dev/shm is missing)");
+        }
+        return v;
     }
 
     static RuntimeConfig.StateType stateType(String value) {

@@ -19,12 +19,13 @@ public final class InMemoryLockManager implements LockManager {
         if (numLocks < 1) {
             throw EngineException.invalidArgument("number of locks must be at least 1");
         }
-        this.total = numLocks;
-        this.mutexes = new Semaphore[numLocks];
-        for (int i = 0; i < numLocks; i++) {
+        // Rounded up to whole groups of 32, as the SHM segment stores it.
+        this.total = (int) Math.min(Integer.MAX_VALUE - 31L, ((numLocks + 31L) / 32) * 32);
+        this.mutexes = new Semaphore[total];
+        for (int i = 0; i < total; i++) {
             mutexes[i] = new Semaphore(1);
         }
-        this.allocated = new BitSet(numLocks);
+        this.allocated = new BitSet(total);
     }
 
     @Override
@@ -33,7 +34,8 @@ public final class InMemoryLockManager implements LockManager {
         if (id >= total) {
             throw new EngineException(EngineException.Category.RESOURCE_EXHAUSTED,
                     "allocation failed; exceeded num_locks (" + total + "): raise num_locks in libpod.conf "
-                            + "(libpod.num-locks) and renumber");
+                            + "(libpod.num-locks) and restart "
+                            + "with --libpod.renumber=true");
         }
         allocated.set(id);
         return new MemoryLock(id);
@@ -50,6 +52,12 @@ public final class InMemoryLockManager implements LockManager {
         check(id);
         allocated.set(id);
         return new MemoryLock(id);
+    }
+
+    @Override
+    public synchronized boolean isAllocated(int id) {
+        check(id);
+        return allocated.get(id);
     }
 
     @Override
@@ -93,6 +101,11 @@ public final class InMemoryLockManager implements LockManager {
         @Override
         public void lock() {
             mutexes[id].acquireUninterruptibly();
+        }
+
+        @Override
+        public boolean tryLock() {
+            return mutexes[id].tryAcquire();
         }
 
         @Override

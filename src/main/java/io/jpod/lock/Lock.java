@@ -12,6 +12,9 @@ public interface Lock {
     /** Blocks until held. A lock whose holder died is recovered and handed over, not left stuck. */
     void lock();
 
+    /** Takes the lock if it is free right now; true when it is now held by this thread. */
+    boolean tryLock();
+
     /** Releases the lock; must be called by the thread that locked it. */
     void unlock();
 

@@ -17,6 +17,9 @@ public interface LockManager extends AutoCloseable {
     /** Marks this index allocated (idempotent) and returns its lock: used to rebuild allocations from the state. */
     Lock allocateAndRetrieve(int id);
 
+    /** Whether this index is currently allocated. */
+    boolean isAllocated(int id);
+
     /** Frees every index (renumbering). */
     void freeAll();
 

@@ -5,6 +5,7 @@ import com.electronwill.nightconfig.toml.TomlWriter;
 import io.jpod.config.RegistriesConf;
 import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfig.Explicit;
+import io.jpod.error.ConfigException;
 import io.jpod.error.EngineException;
 import io.jpod.error.RuntimeStoppedException;
 import io.jpod.host.BinaryDiscovery;
@@ -32,13 +33,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -139,11 +143,11 @@ public final class LibpodRuntime {
             String bootId = new HostFacts(env.procRoot(), env.etcRoot()).bootId();
             if (needsRefresh(alive, bootId)) {
                 refresh(alive, bootId);
-            } else {
-                reconcileLocks();
             }
             if (config.renumber()) {
                 renumberLocked();
+            } else {
+                reconcileLocks();
             }
         }
         state.setNamespace(config.namespace());
@@ -213,8 +217,6 @@ public final class LibpodRuntime {
     private void refresh(Path alive, String bootId) {
         LOG.info("No runtime status file " + alive + ": refreshing state after a reboot");
         state.refresh(ContainerState::afterReboot, PodState::afterReboot);
-        locks.freeAll();
-        reconcileLocks();
         for (StoredContainer c : state.allContainers()) {
             Path exitFile = Path.of(config.tmpDir(), "exits", c.id());
             try {
@@ -232,24 +234,65 @@ public final class LibpodRuntime {
         refreshed = true;
     }
 
-    /** Marks every lock number recorded in the state as allocated (they may have been lost with the segment). */
+    /**
+     * Marks every lock number recorded in the state as allocated: the segment may be new (after a
+     * reboot /dev/shm is empty) or may have lost allocations. Allocations nobody in the state uses
+     * are reported, not freed: another daemon may share the segment.
+     */
     private void reconcileLocks() {
+        Map<Integer, List<String>> users = new TreeMap<>();
         for (StoredContainer c : state.allContainers()) {
-            locks.allocateAndRetrieve(c.config().lockId());
+            users.computeIfAbsent(c.config().lockId(), k -> new ArrayList<>()).add("container " + c.id());
         }
         for (StoredPod p : state.allPods()) {
-            locks.allocateAndRetrieve(p.config().lockId());
+            users.computeIfAbsent(p.config().lockId(), k -> new ArrayList<>()).add("pod " + p.id());
+        }
+        for (var e : users.entrySet()) {
+            if (e.getKey() >= locks.total()) {
+                throw new ConfigException("lock " + e.getKey() + " of " + e.getValue() + " is beyond "
+                        + "num_locks (" + locks.total() + "): start once with --libpod.renumber=true");
+            }
+            locks.allocateAndRetrieve(e.getKey());
+            if (e.getValue().size() > 1) {
+                LOG.warn("Lock " + e.getKey() + " is shared by " + e.getValue() + ": run a renumber");
+            }
+        }
+        int orphans = locks.total() - locks.available().orElse(locks.total()) - users.size();
+        if (orphans > 0) {
+            LOG.warn(orphans + " lock(s) are allocated but used by no container or pod in this state (another "
+                    + "daemon sharing the segment, or a crash during a create); a renumber reclaims them");
         }
     }
 
-    private void renumberLocked() {
+    /** Renumbers every lock, with no other operation of this runtime in flight (libpod's renumber). */
+    public RenumberReport renumber() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!valid) {
+                throw new RuntimeStoppedException();
+            }
+            try (AliveLock ignored = AliveLock.acquire(Path.of(config.tmpDir(), "alive.lck"))) {
+                return renumberLocked();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** What a renumber did. */
+    public record RenumberReport(int containers, int pods) {}
+
+    private RenumberReport renumberLocked() {
+        LOG.info("Renumbering the locks of every container and pod");
         locks.freeAll();
         for (StoredContainer c : state.allContainers()) {
             state.rewriteContainerConfig(c.config().withLockId(locks.allocate().id()));
         }
-        for (StoredPod p : state.allPods()) {
+        List<StoredPod> pods = state.allPods();
+        for (StoredPod p : pods) {
             state.rewritePodConfig(p.config().withLockId(locks.allocate().id()));
         }
+        return new RenumberReport(state.allContainers().size(), pods.size());
     }
 
     private void writeUserConfig() {
@@ -443,7 +486,7 @@ public final class LibpodRuntime {
         }
     }
 
-    private <T> T read(java.util.function.Supplier<T> body) {
+    private <T> T read(Supplier<T> body) {
         lifecycle.readLock().lock();
         try {
             if (!valid) {

@@ -5,8 +5,9 @@ import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
 import io.jpod.config.LibpodProperties;
 import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfigFactory;
-import io.jpod.lock.InMemoryLockManager;
 import io.jpod.lock.LockManager;
+import io.jpod.lock.LockManagers;
+import io.jpod.lock.LockUsage;
 import io.jpod.state.State;
 import io.jpod.system.SystemService;
 import java.nio.file.Path;
@@ -39,9 +40,15 @@ public class RuntimeConfiguration {
         return new RuntimeConfigFactory(env).create(props, !runtimeEnv.identity().rootless());
     }
 
-    @Bean
+    @Bean(destroyMethod = "")
     LockManager lockManager(RuntimeConfig config) {
-        return new InMemoryLockManager((int) Math.min(Integer.MAX_VALUE, config.numLocks()));
+        // closed by the runtime's shutdown, after the last container operation
+        return LockManagers.create(config);
+    }
+
+    @Bean
+    LockUsage locks(LockManager locks) {
+        return new LockUsage(locks);
     }
 
     @Bean(destroyMethod = "close")

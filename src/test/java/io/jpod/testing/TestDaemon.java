@@ -43,7 +43,13 @@ public final class TestDaemon implements AutoCloseable {
         p.put("libpod.tmp-dir", root.resolve("run/libpod").toString());
         p.put("libpod.cni-config-dir", root.resolve("etc/cni/net.d").toString());
         p.put("jpod.host.home", root.resolve("home").toString());
+        p.put("libpod.shm-lock-path", shmPath(root));
         return p;
+    }
+
+    /** A lock segment of this root's own; {@link ShmSegmentCleanup} removes them after the run. */
+    public static String shmPath(Path root) {
+        return ShmSegmentCleanup.PREFIX + Integer.toHexString(root.toAbsolutePath().hashCode());
     }
 
     public static TestDaemon start(Map<String, Object> properties) {
