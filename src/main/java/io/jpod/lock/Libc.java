@@ -58,13 +58,14 @@ final class Libc {
 
     static native int pthread_mutex_init(Pointer mutex, Pointer attr);
 
-    static native int pthread_mutex_lock(Pointer mutex);
+    // The hot path takes raw addresses: primitive arguments skip JNA's Pointer marshalling.
+    static native int pthread_mutex_lock(long mutex);
 
-    static native int pthread_mutex_trylock(Pointer mutex);
+    static native int pthread_mutex_trylock(long mutex);
 
-    static native int pthread_mutex_unlock(Pointer mutex);
+    static native int pthread_mutex_unlock(long mutex);
 
-    static native int pthread_mutex_consistent(Pointer mutex);
+    static native int pthread_mutex_consistent(long mutex);
 
     static native String strerror(int errnum);
 }

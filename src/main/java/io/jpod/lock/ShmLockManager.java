@@ -30,7 +30,7 @@ public final class ShmLockManager implements LockManager {
     private final int numGroups;
     private final long size;
     private final Pointer base;
-    private final Pointer segmentLock;
+    private final long segmentLock;
     private volatile boolean closed;
 
     private ShmLockManager(String name, int numLocks, long size, Pointer base) {
@@ -39,7 +39,7 @@ public final class ShmLockManager implements LockManager {
         this.numGroups = numLocks / LOCKS_PER_GROUP;
         this.size = size;
         this.base = base;
-        this.segmentLock = base.share(SegmentLayout.OFF_SEGMENT_LOCK);
+        this.segmentLock = Pointer.nativeValue(base) + SegmentLayout.OFF_SEGMENT_LOCK;
     }
 
     /**
@@ -289,7 +289,7 @@ public final class ShmLockManager implements LockManager {
         }
     }
 
-    private static void acquire(Pointer mutex, String what) {
+    private static void acquire(long mutex, String what) {
         int rc;
         do {
             rc = Libc.pthread_mutex_lock(mutex);
@@ -302,7 +302,7 @@ public final class ShmLockManager implements LockManager {
         check(rc, "locking " + what);
     }
 
-    private static void release(Pointer mutex, String what) {
+    private static void release(long mutex, String what) {
         int rc;
         do {
             rc = Libc.pthread_mutex_unlock(mutex);
@@ -365,11 +365,11 @@ public final class ShmLockManager implements LockManager {
 
     private final class ShmLock implements Lock {
         private final int id;
-        private final Pointer mutex;
+        private final long mutex;
 
         ShmLock(int id) {
             this.id = id;
-            this.mutex = base.share(SegmentLayout.mutexOffset(id));
+            this.mutex = Pointer.nativeValue(base) + SegmentLayout.mutexOffset(id);
         }
 
         @Override
