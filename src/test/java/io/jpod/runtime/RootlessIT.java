@@ -31,6 +31,8 @@ class RootlessIT {
         p.put("jpod.host.env[XDG_RUNTIME_DIR]", "");
         p.put("jpod.host.env[XDG_DATA_HOME]", "");
         p.put("jpod.host.env[XDG_CONFIG_HOME]", "");
+        // a segment of this test's own (the rootless default name is covered by RootlessConfigTest)
+        p.put("libpod.shm-lock-path", TestDaemon.shmPath(root));
         return p;
     }
 
