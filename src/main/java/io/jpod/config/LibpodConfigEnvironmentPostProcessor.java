@@ -125,7 +125,11 @@ public class LibpodConfigEnvironmentPostProcessor implements EnvironmentPostProc
      */
     private static void addEnvironmentAliases(MutablePropertySources sources) {
         Map<String, Object> aliases = new LinkedHashMap<>();
-        System.getenv().forEach((name, value) -> {
+        var systemEnv = sources.get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        Map<?, ?> vars = systemEnv != null && systemEnv.getSource() instanceof Map<?, ?> m ? m : Map.of();
+        vars.forEach((key, raw) -> {
+            String name = String.valueOf(key);
+            Object value = raw;
             String rest = name.startsWith("LIBPOD_") ? name.substring(7)
                     : name.startsWith("JPOD_") ? name.substring(5) : null;
             if (rest == null || rest.isEmpty()) {

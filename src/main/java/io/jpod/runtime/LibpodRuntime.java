@@ -12,12 +12,15 @@ import io.jpod.host.BinaryDiscovery;
 import io.jpod.host.BinaryLocator;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
+import io.jpod.lock.Lock;
 import io.jpod.lock.LockManager;
 import io.jpod.oci.CliOciRuntime;
 import io.jpod.oci.OciRuntime;
+import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.DbConfig;
+import io.jpod.state.PodConfig;
 import io.jpod.state.PodState;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
@@ -401,6 +404,92 @@ public final class LibpodRuntime {
                 }
             }
         });
+    }
+
+    /**
+     * Records a new container: its name checked (or generated when empty), a lock allocated for it,
+     * the record stored in state {@code created}. On any failure the lock is freed again, so nothing
+     * is half-created. The given config's lock number and namespace are replaced.
+     */
+    public StoredContainer createContainer(ContainerConfig requested) {
+        return read(() -> {
+            String name = chooseName(requested.name());
+            Lock lock = locks.allocate();
+            ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
+                    requested.podId(), lock.id(), requested.created() != null ? requested.created() : Instant.now(),
+                    requested.rootfsImageId(), requested.rootfsImageName(), requested.command(), requested.labels(),
+                    requested.infra());
+            try {
+                state.addContainer(config, ContainerState.configured());
+            } catch (RuntimeException e) {
+                lock.free();
+                throw e;
+            }
+            return state.container(config.id());
+        });
+    }
+
+    /** Removes a container's record under its lock, then frees the lock for reuse. */
+    public void removeContainer(String nameOrId) {
+        read(() -> {
+            StoredContainer c = state.lookupContainer(nameOrId);
+            Lock lock = locks.retrieve(c.config().lockId());
+            lock.lock();
+            try {
+                state.removeContainer(c.id());
+            } finally {
+                lock.unlock();
+            }
+            lock.free();
+            return null;
+        });
+    }
+
+    /** Records a new pod, as {@link #createContainer} does for containers. */
+    public StoredPod createPod(PodConfig requested) {
+        return read(() -> {
+            String name = chooseName(requested.name());
+            Lock lock = locks.allocate();
+            PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lock.id(),
+                    requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
+                    requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
+                    requested.hasInfra());
+            try {
+                state.addPod(config, new PodState("", null));
+            } catch (RuntimeException e) {
+                lock.free();
+                throw e;
+            }
+            return state.pod(config.id());
+        });
+    }
+
+    /** Removes an empty pod's record under its lock, then frees the lock. */
+    public void removePod(String nameOrId) {
+        read(() -> {
+            StoredPod p = state.lookupPod(nameOrId);
+            Lock lock = locks.retrieve(p.config().lockId());
+            lock.lock();
+            try {
+                state.removePod(p.id());
+            } finally {
+                lock.unlock();
+            }
+            lock.free();
+            return null;
+        });
+    }
+
+    private String chooseName(String requested) {
+        if (requested == null || requested.isEmpty()) {
+            return generateName();
+        }
+        Names.validate(requested);
+        if (state.nameInUse(requested)) {
+            throw EngineException.alreadyExists("the name \"" + requested + "\" is already in use by a container "
+                    + "or pod: remove it or choose another name");
+        }
+        return requested;
     }
 
     public StoredContainer lookupContainer(String nameOrId) {

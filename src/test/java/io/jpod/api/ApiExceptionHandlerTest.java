@@ -17,5 +17,6 @@ class ApiExceptionHandlerTest {
         assertThat(ApiExceptionHandler.statusOf(Category.NOT_MODIFIED)).isEqualTo(HttpStatus.NOT_MODIFIED);
         assertThat(ApiExceptionHandler.statusOf(Category.UNAVAILABLE)).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(ApiExceptionHandler.statusOf(Category.INTERNAL)).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+        assertThat(ApiExceptionHandler.statusOf(Category.RESOURCE_EXHAUSTED)).isEqualTo(HttpStatus.CONFLICT);
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Runs jpod's configuration pipeline (environment post-processor, binding, factory) exactly as the
@@ -62,8 +63,18 @@ final class ConfigHarness {
         return file;
     }
 
+    final Map<String, Object> environment = new LinkedHashMap<>();
+
+    ConfigHarness environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     RuntimeConfig load() {
         env = new StandardEnvironment();
+        env.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        environment));
         env.getPropertySources().addFirst(new MapPropertySource("commandLineArgs", options));
         NoOpLog log = new NoOpLog() {
             @Override

@@ -79,6 +79,21 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void libpodAndJpodEnvironmentVariablesWinOverTheFileAndLoseToTheCommandLine() throws Exception {
+        h.write(h.etcConf(), "num_locks = 4096\ninfra_command = \"/file\"\ncgroup_manager = \"systemd\"\n");
+        h.environment("LIBPOD_NUM_LOCKS", "256").environment("JPOD_INFRA_COMMAND", "/env")
+                .environment("LIBPOD_STORAGE_GRAPH_ROOT", "/env/g").environment("LIBPOD_CGROUP_MANAGER", "cgroupfs");
+        h.option("libpod.cgroup-manager", "systemd");
+        RuntimeConfig c = h.load();
+        assertThat(c.numLocks()).isEqualTo(256);
+        assertThat(c.infraCommand()).isEqualTo("/env");
+        assertThat(c.storage().graphRoot()).isEqualTo("/env/g");
+        assertThat(c.cgroupManager()).isEqualTo("systemd");
+        assertThat(c.origins().get("num_locks")).startsWith("option ");
+        assertThat(c.explicit()).contains(Explicit.GRAPH_ROOT);
+    }
+
+    @Test
     void arraysReplaceAndTablesMerge() throws Exception {
         h.write(h.etcConf(), """
                 conmon_path = ["/opt/conmon"]
