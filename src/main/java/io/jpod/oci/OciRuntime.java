@@ -25,13 +25,14 @@ public interface OciRuntime {
      * Returns true when it had to kill.
      */
     default boolean stop(String id, Duration timeout) {
-        if (!status(id).isEmpty() && !"stopped".equals(status(id))) {
+        String status = status(id);
+        if (!status.isEmpty() && !"stopped".equals(status)) {
             kill(id, "TERM");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean killed = false;
-        while (!status(id).isEmpty() && !"stopped".equals(status(id))) {
-            if (System.nanoTime() > deadline && !killed) {
+        for (status = status(id); !status.isEmpty() && !"stopped".equals(status); status = status(id)) {
+            if (!killed && System.nanoTime() > deadline) {
                 kill(id, "KILL");
                 killed = true;
             }
