@@ -1,0 +1,534 @@
+package io.jpod.image;
+
+import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
+import io.jpod.storage.LayerExtractor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The image store on disk, under the graph root:
+ * <pre>
+ *   layers/&lt;diff-id hex&gt;/diff        a layer's files (overlayfs format)
+ *   layers/&lt;diff-id hex&gt;/layer.json  its size
+ *   images/&lt;id&gt;/config.json          the image config, byte for byte (id = its SHA-256)
+ *   images/&lt;id&gt;/image.json           names and creation time
+ *   tmp/                               work in progress, moved into place when complete
+ * </pre>
+ * Everything is written under {@code tmp/} and renamed into place, so a crash never leaves a
+ * half-written layer or image visible.
+ */
+public final class FileImageStore implements ImageStore {
+
+    private final Path layersDir;
+    private final Path imagesDir;
+    private final Path tmpDir;
+    private final JsonMapper json;
+    private final ReentrantLock mutex = new ReentrantLock();
+
+    public FileImageStore(Path graphRoot, JsonMapper json) {
+        this.layersDir = graphRoot.resolve("layers");
+        this.imagesDir = graphRoot.resolve("images");
+        this.tmpDir = graphRoot.resolve("tmp");
+        this.json = json;
+        try {
+            Files.createDirectories(layersDir);
+            Files.createDirectories(imagesDir);
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw EngineException.internal("creating the image store under " + graphRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writing ---------------------------------------------------------------------------
+
+    @Override
+    public Image importRootfs(InputStream tar, List<String> names, List<String> changes, String message) {
+        List<ImageReference> refs = names.stream().map(ImageReference::parse).toList();
+        ImageConfig config = ImageChanges.apply(ImageConfig.empty(), changes);
+        String diffId = storeLayer(tar);
+        Instant now = Instant.now();
+        byte[] configBytes = configJson(config, List.of(diffId), now,
+                List.of(new Image.HistoryEntry(now, "jpod import", message == null ? "" : message, false)));
+        return commitImage(configBytes, refs, now);
+    }
+
+    @Override
+    public List<Image> load(InputStream archive) {
+        Path work = tmpDir.resolve("load-" + UUID.randomUUID());
+        try {
+            unpackArchive(archive, work);
+            if (Files.isRegularFile(work.resolve("manifest.json"))) {
+                return loadDockerArchive(work);
+            }
+            if (Files.isRegularFile(work.resolve("index.json"))) {
+                return loadOciLayout(work);
+            }
+            throw EngineException.invalidArgument("not an image archive: it has neither manifest.json (docker save) "
+                    + "nor index.json (OCI layout)");
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("reading image archive: " + e.getMessage());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private List<Image> loadDockerArchive(Path work) throws IOException {
+        JsonNode manifest = json.readTree(work.resolve("manifest.json").toFile());
+        List<Image> out = new ArrayList<>();
+        for (JsonNode entry : manifest.values()) {
+            byte[] config = Files.readAllBytes(inside(work, entry.path("Config").asString()));
+            List<String> diffIds = new ArrayList<>();
+            for (JsonNode layer : entry.path("Layers").values()) {
+                try (InputStream in = Files.newInputStream(inside(work, layer.asString()))) {
+                    diffIds.add(storeLayer(in));
+                }
+            }
+            List<ImageReference> refs = new ArrayList<>();
+            entry.path("RepoTags").values().forEach(t -> refs.add(ImageReference.parse(t.asString())));
+            out.add(commitLoaded(config, diffIds, refs));
+        }
+        return out;
+    }
+
+    private List<Image> loadOciLayout(Path work) throws IOException {
+        JsonNode index = json.readTree(work.resolve("index.json").toFile());
+        List<Image> out = new ArrayList<>();
+        for (JsonNode desc : index.path("manifests").values()) {
+            JsonNode manifest = json.readTree(blob(work, desc.path("digest").asString()).toFile());
+            byte[] config = Files.readAllBytes(blob(work, manifest.path("config").path("digest").asString()));
+            List<String> diffIds = new ArrayList<>();
+            for (JsonNode layer : manifest.path("layers").values()) {
+                try (InputStream in = Files.newInputStream(blob(work, layer.path("digest").asString()))) {
+                    diffIds.add(storeLayer(in));
+                }
+            }
+            List<ImageReference> refs = new ArrayList<>();
+            String refName = desc.path("annotations").path("org.opencontainers.image.ref.name").asString("");
+            if (!refName.isEmpty()) {
+                refs.add(ImageReference.parse(refName.contains(":") || refName.contains("/") ? refName
+                        : "localhost/oci-image:" + refName));
+            }
+            out.add(commitLoaded(config, diffIds, refs));
+        }
+        return out;
+    }
+
+    private Image commitLoaded(byte[] config, List<String> diffIds, List<ImageReference> refs) {
+        JsonNode cfg = json.readTree(config);
+        List<String> declared = new ArrayList<>();
+        cfg.path("rootfs").path("diff_ids").values().forEach(d -> declared.add(d.asString()));
+        if (!declared.equals(diffIds)) {
+            throw EngineException.invalidArgument("image archive is inconsistent: its config lists layers " + declared
+                    + " but the layers' contents hash to " + diffIds);
+        }
+        Instant created = parseInstant(cfg.path("created").asString(""));
+        return commitImage(config, refs, created);
+    }
+
+    private static Path blob(Path work, String digest) {
+        if (!digest.matches("sha256:[0-9a-f]{64}")) {
+            throw EngineException.invalidArgument("invalid digest in OCI layout: " + digest);
+        }
+        return inside(work, "blobs/sha256/" + digest.substring(7));
+    }
+
+    private static Path inside(Path work, String name) {
+        Path p = work.resolve(name).normalize();
+        if (!p.startsWith(work) || !Files.isRegularFile(p)) {
+            throw EngineException.invalidArgument("image archive names a missing or outside file: " + name);
+        }
+        return p;
+    }
+
+    /** Unpacks an archive's plain files (layer tars, JSON) into {@code work}. */
+    private static void unpackArchive(InputStream archive, Path work) throws IOException {
+        Files.createDirectories(work);
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.BufferedInputStream(archive));
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            Path dest = work.resolve(e.getName()).normalize();
+            if (!dest.startsWith(work)) {
+                throw EngineException.invalidArgument("image archive entry \"" + e.getName()
+                        + "\" escapes the archive");
+            }
+            if (e.isDirectory()) {
+                Files.createDirectories(dest);
+            } else if (e.isFile()) {
+                Files.createDirectories(dest.getParent());
+                Files.copy(tar, dest);
+            }
+        }
+    }
+
+    /** Stores a layer once by diff ID; returns {@code sha256:<hex>}. */
+    private String storeLayer(InputStream in) {
+        Path work = tmpDir.resolve("layer-" + UUID.randomUUID());
+        try {
+            LayerExtractor.Result r = LayerExtractor.extract(in, work.resolve("diff"));
+            Files.writeString(work.resolve("layer.json"), json.writeValueAsString(
+                    Map.of("diffId", r.diffId(), "size", r.size())));
+            Path target = layersDir.resolve(r.diffId().substring(7));
+            LayerExtractor.publish(work, target);
+            return r.diffId();
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private byte[] configJson(ImageConfig c, List<String> diffIds, Instant created, List<Image.HistoryEntry> history) {
+        ObjectNode root = json.createObjectNode();
+        root.put("architecture", io.jpod.host.HostFacts.arch());
+        root.put("os", "linux");
+        root.put("created", created.toString());
+        ObjectNode cfg = root.putObject("config");
+        putList(cfg, "Cmd", c.cmd());
+        putList(cfg, "Entrypoint", c.entrypoint());
+        putList(cfg, "Env", c.env());
+        cfg.put("WorkingDir", c.workingDir());
+        cfg.put("User", c.user());
+        ObjectNode labels = cfg.putObject("Labels");
+        c.labels().forEach(labels::put);
+        ObjectNode ports = cfg.putObject("ExposedPorts");
+        c.exposedPorts().forEach(p -> ports.putObject(p));
+        ObjectNode volumes = cfg.putObject("Volumes");
+        c.volumes().forEach(v -> volumes.putObject(v));
+        if (!c.stopSignal().isEmpty()) {
+            cfg.put("StopSignal", c.stopSignal());
+        }
+        ObjectNode rootfs = root.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode ids = rootfs.putArray("diff_ids");
+        diffIds.forEach(ids::add);
+        ArrayNode hist = root.putArray("history");
+        for (Image.HistoryEntry h : history) {
+            ObjectNode e = hist.addObject();
+            e.put("created", h.created().toString());
+            e.put("created_by", h.createdBy());
+            if (!h.comment().isEmpty()) {
+                e.put("comment", h.comment());
+            }
+        }
+        return json.writeValueAsBytes(root);
+    }
+
+    private static void putList(ObjectNode node, String field, List<String> values) {
+        if (values.isEmpty()) {
+            node.putNull(field);
+        } else {
+            ArrayNode a = node.putArray(field);
+            values.forEach(a::add);
+        }
+    }
+
+    private Image commitImage(byte[] config, List<ImageReference> refs, Instant created) {
+        String id = HexFormat.of().formatHex(sha256(config));
+        mutex.lock();
+        try {
+            Path dir = imagesDir.resolve(id);
+            List<String> names = new ArrayList<>();
+            if (Files.isDirectory(dir)) {
+                names.addAll(readMeta(id).names());
+            } else {
+                Path work = tmpDir.resolve("image-" + UUID.randomUUID());
+                Files.createDirectories(work);
+                Files.write(work.resolve("config.json"), config);
+                writeMeta(work, new Meta(List.of(), created));
+                LayerExtractor.publish(work, dir);
+            }
+            for (ImageReference ref : refs) {
+                moveName(ref.toString(), id);
+                if (!names.contains(ref.toString())) {
+                    names.add(ref.toString());
+                }
+            }
+            writeMeta(dir, new Meta(names, readMeta(id).created()));
+            return read(id);
+        } catch (IOException e) {
+            throw EngineException.internal("storing image " + id + ": " + e.getMessage(), e);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Takes {@code name} off whichever other image has it. */
+    private void moveName(String name, String toId) throws IOException {
+        for (String other : ids()) {
+            if (other.equals(toId)) {
+                continue;
+            }
+            Meta m = readMeta(other);
+            if (m.names().contains(name)) {
+                List<String> left = new ArrayList<>(m.names());
+                left.remove(name);
+                writeMeta(imagesDir.resolve(other), new Meta(left, m.created()));
+            }
+        }
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** Names and creation time, kept beside the config. */
+    record Meta(List<String> names, Instant created) {}
+
+    private Meta readMeta(String id) {
+        try {
+            JsonNode n = json.readTree(imagesDir.resolve(id).resolve("image.json").toFile());
+            List<String> names = new ArrayList<>();
+            n.path("names").values().forEach(v -> names.add(v.asString()));
+            return new Meta(names, parseInstant(n.path("created").asString("")));
+        } catch (RuntimeException e) {
+            throw new NoSuchObjectException("no such image: " + id);
+        }
+    }
+
+    private void writeMeta(Path dir, Meta meta) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("names", meta.names());
+        m.put("created", meta.created().toString());
+        Path tmp = dir.resolve("image.json.tmp");
+        Files.writeString(tmp, json.writeValueAsString(m));
+        Files.move(tmp, dir.resolve("image.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private List<String> ids() {
+        try (Stream<Path> s = Files.list(imagesDir)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Image read(String id) {
+        Meta meta = readMeta(id);
+        JsonNode cfg;
+        try {
+            cfg = json.readTree(imagesDir.resolve(id).resolve("config.json").toFile());
+        } catch (RuntimeException e) {
+            throw new NoSuchObjectException("no such image: " + id);
+        }
+        JsonNode c = cfg.path("config");
+        List<String> layers = strings(cfg.path("rootfs").path("diff_ids"));
+        long size = layers.stream().mapToLong(this::layerSize).sum();
+        Map<String, String> labels = new LinkedHashMap<>();
+        c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+        ImageConfig config = new ImageConfig(strings(c.path("Cmd")), strings(c.path("Entrypoint")),
+                strings(c.path("Env")), c.path("WorkingDir").asString(""), c.path("User").asString(""), labels,
+                new ArrayList<>(c.path("ExposedPorts").propertyNames()), new ArrayList<>(c.path("Volumes").propertyNames()),
+                c.path("StopSignal").asString(""));
+        List<Image.HistoryEntry> history = new ArrayList<>();
+        for (JsonNode h : cfg.path("history").values()) {
+            history.add(new Image.HistoryEntry(parseInstant(h.path("created").asString("")),
+                    h.path("created_by").asString(""), h.path("comment").asString(""),
+                    h.path("empty_layer").asBoolean(false)));
+        }
+        Instant created = cfg.has("created") ? parseInstant(cfg.path("created").asString("")) : meta.created();
+        return new Image(id, meta.names(), created, size, layers, config, cfg.path("architecture").asString(""),
+                cfg.path("os").asString(""), history);
+    }
+
+    private long layerSize(String diffId) {
+        try {
+            return json.readTree(layersDir.resolve(diffId.substring(7)).resolve("layer.json").toFile())
+                    .path("size").asLong(0);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.values().forEach(v -> out.add(v.asString()));
+        return out;
+    }
+
+    @Override
+    public List<Image> list() {
+        mutex.lock();
+        try {
+            return ids().stream().map(this::read).toList();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public Image lookup(String nameOrId) {
+        mutex.lock();
+        try {
+            return read(resolve(nameOrId));
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private String resolve(String query) {
+        if (query == null || query.isEmpty()) {
+            throw EngineException.invalidArgument("image name or ID cannot be empty");
+        }
+        String q = query.startsWith("sha256:") ? query.substring(7) : query;
+        List<String> ids = ids();
+        if (ids.contains(q)) {
+            return q;
+        }
+        if (!query.startsWith("sha256:") && ImageReference.isName(query)) {
+            String name = ImageReference.parse(query).toString();
+            for (String id : ids) {
+                if (readMeta(id).names().contains(name)) {
+                    return id;
+                }
+            }
+        }
+        if (q.matches("[0-9a-f]{1,64}")) {
+            List<String> matches = ids.stream().filter(id -> id.startsWith(q)).toList();
+            if (matches.size() > 1) {
+                throw EngineException.invalidArgument("more than one image matches the ID prefix \"" + query
+                        + "\": give more characters");
+            }
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+        }
+        throw new NoSuchObjectException("no such image: " + query);
+    }
+
+    @Override
+    public Image tag(String nameOrId, String newName) {
+        String name = ImageReference.parse(newName).toString();
+        mutex.lock();
+        try {
+            String id = resolve(nameOrId);
+            moveName(name, id);
+            Meta m = readMeta(id);
+            if (!m.names().contains(name)) {
+                List<String> names = new ArrayList<>(m.names());
+                names.add(name);
+                writeMeta(imagesDir.resolve(id), new Meta(names, m.created()));
+            }
+            return read(id);
+        } catch (IOException e) {
+            throw EngineException.internal("tagging " + nameOrId + ": " + e.getMessage(), e);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public Image untag(String nameOrId, String name) {
+        String full = ImageReference.parse(name).toString();
+        mutex.lock();
+        try {
+            String id = resolve(nameOrId);
+            Meta m = readMeta(id);
+            if (!m.names().contains(full)) {
+                throw new NoSuchObjectException("image " + nameOrId + " is not tagged " + name);
+            }
+            List<String> names = new ArrayList<>(m.names());
+            names.remove(full);
+            writeMeta(imagesDir.resolve(id), new Meta(names, m.created()));
+            return read(id);
+        } catch (IOException e) {
+            throw EngineException.internal("untagging " + nameOrId + ": " + e.getMessage(), e);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public RemoveReport remove(String nameOrId, boolean force, Predicate<String> inUse) {
+        mutex.lock();
+        try {
+            String id = resolve(nameOrId);
+            Meta m = readMeta(id);
+            boolean byName = !id.startsWith(nameOrId.replaceFirst("^sha256:", "")) && ImageReference.isName(nameOrId);
+            if (byName && m.names().size() > 1 && !force) {
+                String name = ImageReference.parse(nameOrId).toString();
+                untag(id, name);
+                return new RemoveReport(List.of(name), List.of());
+            }
+            if (inUse.test(id) && !force) {
+                throw EngineException.invalidState("image " + (m.names().isEmpty() ? id.substring(0, 12)
+                        : m.names().get(0)) + " is in use by a container: remove the container first, or force");
+            }
+            deleteTree(imagesDir.resolve(id));
+            collectLayers();
+            return new RemoveReport(m.names(), List.of("sha256:" + id));
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Deletes layers no image uses any more. */
+    private void collectLayers() {
+        Set<String> used = new HashSet<>();
+        for (String id : ids()) {
+            used.addAll(read(id).layers().stream().map(d -> d.substring(7)).toList());
+        }
+        try (Stream<Path> s = Files.list(layersDir)) {
+            s.filter(p -> !used.contains(p.getFileName().toString())).forEach(FileImageStore::deleteTree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<Path> layerDirs(Image image) {
+        return image.layers().stream().map(d -> layersDir.resolve(d.substring(7)).resolve("diff")).toList();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant parseInstant(String s) {
+        try {
+            return s.isEmpty() ? Instant.EPOCH : java.time.OffsetDateTime.parse(s).toInstant();
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    static void deleteTree(Path p) {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.jpod.image;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Images and their layers, content-addressed: a layer is stored once by its diff ID whatever the
+ * number of images using it; an image's ID is the digest of its config. Thread-safe.
+ *
+ * <p>Errors: unknown images {@code NOT_FOUND}; ambiguous ID prefixes and malformed names or
+ * archives {@code INVALID_ARGUMENT}; removing an image a container uses {@code INVALID_STATE}.
+ */
+public interface ImageStore {
+
+    /** Imports a root filesystem tarball as a one-layer image, with Docker-style {@code changes}. */
+    Image importRootfs(InputStream tar, List<String> names, List<String> changes, String message);
+
+    /** Loads a {@code docker save} archive or an OCI image layout archive; returns the images it held. */
+    List<Image> load(InputStream archive);
+
+    List<Image> list();
+
+    /** By name ({@code busybox}, {@code busybox:1}, full name), full ID, {@code sha256:} ID or unique ID prefix. */
+    Image lookup(String nameOrId);
+
+    /** Gives the image another name; a name belongs to one image, so it moves from any other. */
+    Image tag(String nameOrId, String newName);
+
+    /** Takes a name off its image. */
+    Image untag(String nameOrId, String name);
+
+    /**
+     * Removes an image, or only the name when {@code nameOrId} is one of several names. Refused while
+     * {@code inUse} says a container uses it, unless {@code force}. Returns the names untagged and the
+     * IDs deleted, as Docker reports them.
+     */
+    RemoveReport remove(String nameOrId, boolean force, Predicate<String> inUse);
+
+    /** The image's layer directories, base first (overlay lower dirs, or the copy order for vfs). */
+    List<Path> layerDirs(Image image);
+
+    /** What a removal did. */
+    record RemoveReport(List<String> untagged, List<String> deleted) {}
+}
