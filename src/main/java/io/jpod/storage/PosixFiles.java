@@ -28,7 +28,44 @@ public final class PosixFiles {
 
     private static native int lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
 
+    private static native int mkfifo(String path, int mode) throws LastErrorException;
+
+    private static native int mount(String source, String target, String fstype, long flags, String data)
+            throws LastErrorException;
+
+    private static native int umount2(String target, int flags) throws LastErrorException;
+
     static final int S_IFCHR = 0020000;
+    static final int MNT_DETACH = 2;
+
+    /** Creates a named pipe. */
+    public static void makeFifo(Path path, int mode) {
+        try {
+            mkfifo(path.toString(), mode);
+        } catch (LastErrorException e) {
+            throw failure("mkfifo", path, e);
+        }
+    }
+
+    /** mount(2). */
+    public static void mount(String source, Path target, String type, String options) {
+        try {
+            mount(source, target.toString(), type, 0, options);
+        } catch (LastErrorException e) {
+            throw failure("mount " + type + " (" + options + ") on", target, e);
+        }
+    }
+
+    /** Lazily unmounts {@code target}; not mounted is fine. */
+    public static void unmount(Path target) {
+        try {
+            umount2(target.toString(), MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != 22 && e.getErrorCode() != 2) { // EINVAL: not a mount point; ENOENT
+                throw failure("umount", target, e);
+            }
+        }
+    }
 
     /** Sets all twelve mode bits (permissions plus set-uid, set-gid, sticky). */
     public static void setMode(Path path, int mode) {

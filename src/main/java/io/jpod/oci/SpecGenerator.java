@@ -1,0 +1,115 @@
+package io.jpod.oci;
+
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds a container's OCI runtime {@code config.json} the way podman does for a plain rootful
+ * container (facts §6): default capabilities, rlimits (capped at the caller's hard limits), the
+ * standard mounts, private namespaces, masked and read-only paths, a device deny-all rule.
+ */
+public final class SpecGenerator {
+
+    public static final String OCI_VERSION = "1.0.2-dev";
+
+    static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
+            "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
+            "CAP_SYS_CHROOT");
+    static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/sched_debug", "/proc/scsi", "/proc/timer_list", "/proc/timer_stats", "/sys/devices/virtual/powercap",
+            "/sys/firmware", "/sys/fs/selinux", "/proc/interrupts");
+    static final List<String> READONLY_PATHS = List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
+            "/proc/sys", "/proc/sysrq-trigger");
+    static final long DEFAULT_RLIMIT = 1_048_576L;
+
+    private final JsonMapper json;
+
+    public SpecGenerator(JsonMapper json) {
+        this.json = json;
+    }
+
+    public ObjectNode generate(SpecOptions o) {
+        ObjectNode spec = json.createObjectNode();
+        spec.put("ociVersion", OCI_VERSION);
+        process(spec.putObject("process"), o);
+        spec.putObject("root").put("path", o.rootfs().toString()).put("readonly", false);
+        spec.put("hostname", o.hostname());
+        mounts(spec.putArray("mounts"), o);
+        linux(spec.putObject("linux"), o);
+        return spec;
+    }
+
+    private static void process(ObjectNode p, SpecOptions o) {
+        p.put("terminal", o.terminal());
+        ObjectNode user = p.putObject("user").put("uid", o.uid()).put("gid", o.gid()).put("umask", 0022);
+        if (!o.additionalGids().isEmpty()) {
+            ArrayNode gids = user.putArray("additionalGids");
+            o.additionalGids().forEach(gids::add);
+        }
+        ArrayNode args = p.putArray("args");
+        o.args().forEach(args::add);
+        ArrayNode env = p.putArray("env");
+        o.env().forEach(env::add);
+        p.put("cwd", o.cwd().isEmpty() ? "/" : o.cwd());
+        ObjectNode caps = p.putObject("capabilities");
+        // a non-root user gets the bounding set only, as podman does without --cap-add
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode a = caps.putArray(set);
+            if (o.uid() == 0 || set.equals("bounding")) {
+                DEFAULT_CAPABILITIES.forEach(a::add);
+            }
+        }
+        caps.putArray("inheritable");
+        caps.putArray("ambient");
+        ArrayNode rlimits = p.putArray("rlimits");
+        rlimit(rlimits, "RLIMIT_NOFILE", Math.min(DEFAULT_RLIMIT, o.maxNofile()));
+        rlimit(rlimits, "RLIMIT_NPROC", Math.min(DEFAULT_RLIMIT, o.maxNproc()));
+        p.put("noNewPrivileges", false);
+    }
+
+    private static void rlimit(ArrayNode rlimits, String type, long value) {
+        rlimits.addObject().put("type", type).put("hard", value).put("soft", value);
+    }
+
+    private static void mounts(ArrayNode m, SpecOptions o) {
+        mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+        mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+        mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
+                "gid=5");
+        mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+        mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "rprivate", "nosuid", "noexec", "nodev", "relatime", "ro");
+        mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        for (SpecOptions.EtcFile f : o.etcFiles()) {
+            mount(m, f.destination(), "bind", f.source().toString(), "rbind", "rprivate");
+        }
+    }
+
+    private static void mount(ArrayNode m, String destination, String type, String source, String... options) {
+        ObjectNode n = m.addObject().put("destination", destination).put("type", type).put("source", source);
+        ArrayNode opts = n.putArray("options");
+        for (String option : options) {
+            opts.add(option);
+        }
+    }
+
+    private static void linux(ObjectNode l, SpecOptions o) {
+        ArrayNode ns = l.putArray("namespaces");
+        for (String type : o.cgroupV2() ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
+                : List.of("pid", "network", "ipc", "uts", "mount")) {
+            ns.addObject().put("type", type);
+        }
+        l.put("cgroupsPath", o.cgroupsPath());
+        ObjectNode resources = l.putObject("resources");
+        resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        if (o.pidsLimit() > 0) {
+            resources.putObject("pids").put("limit", o.pidsLimit());
+        }
+        ArrayNode masked = l.putArray("maskedPaths");
+        MASKED_PATHS.forEach(masked::add);
+        ArrayNode readonly = l.putArray("readonlyPaths");
+        READONLY_PATHS.forEach(readonly::add);
+    }
+}

@@ -1,0 +1,28 @@
+package io.jpod.oci;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the OCI spec of one container depends on; {@link SpecGenerator} turns it into
+ * {@code config.json} without side effects.
+ *
+ * @param cgroupsPath the OCI {@code linux.cgroupsPath} (cgroupfs path or systemd {@code slice:prefix:name})
+ * @param maxNofile the caller's hard RLIMIT_NOFILE: a spec asking for more fails in runc with EPERM
+ * @param maxNproc the caller's hard RLIMIT_NPROC
+ * @param etcFiles host files bind-mounted over {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}
+ */
+public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
+        int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
+        long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
+
+    public SpecOptions {
+        args = List.copyOf(args);
+        env = List.copyOf(env);
+        additionalGids = List.copyOf(additionalGids);
+        etcFiles = List.copyOf(etcFiles);
+    }
+
+    /** A host file bind-mounted read-write at {@code destination}. */
+    public record EtcFile(Path source, String destination) {}
+}
