@@ -52,6 +52,21 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
+    public void start(String id) {
+        check(exec(List.of("start", id)));
+    }
+
+    @Override
+    public void pause(String id) {
+        check(exec(List.of("pause", id)));
+    }
+
+    @Override
+    public void resume(String id) {
+        check(exec(List.of("resume", id)));
+    }
+
+    @Override
     public void kill(String id, String signal) {
         check(exec(List.of("kill", id, signal)));
     }

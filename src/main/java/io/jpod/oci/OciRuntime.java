@@ -14,6 +14,15 @@ public interface OciRuntime {
     /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
     String status(String id);
 
+    /** Starts the process of a created container. */
+    void start(String id);
+
+    /** Freezes all processes of the container. */
+    void pause(String id);
+
+    /** Thaws a paused container. */
+    void resume(String id);
+
     /** Sends a signal ({@code TERM}, {@code KILL}, ...) to the container's init process. */
     void kill(String id, String signal);
 

@@ -369,6 +369,11 @@ public final class LibpodRuntime {
         });
     }
 
+    /** Where the OCI runtime keeps jpod's containers ({@code --root}): per boot, apart from other engines. */
+    public Path ociRuntimeRoot() {
+        return read(() -> Path.of(config.tmpDir(), "oci", ociRuntime.name()));
+    }
+
     /** True when this start found the alive file missing and refreshed the state. */
     public boolean refreshedOnStart() {
         return read(() -> refreshed);
@@ -418,7 +423,7 @@ public final class LibpodRuntime {
             ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
                     requested.podId(), lock.id(), requested.created() != null ? requested.created() : Instant.now(),
                     requested.rootfsImageId(), requested.rootfsImageName(), requested.command(), requested.labels(),
-                    requested.infra());
+                    requested.infra(), requested.run());
             try {
                 state.addContainer(config, ContainerState.configured());
             } catch (RuntimeException e) {

@@ -1,6 +1,9 @@
 package io.jpod.runtime;
 
 import io.jpod.config.ConfigFileSource;
+import io.jpod.container.ContainerService;
+import io.jpod.image.FileImageStore;
+import io.jpod.image.ImageStore;
 import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
 import io.jpod.config.LibpodProperties;
 import io.jpod.config.RuntimeConfig;
@@ -17,6 +20,7 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the runtime: configuration, locks, state, then the runtime itself, started when created. */
 @Configuration(proxyBeanMethods = false)
@@ -56,6 +60,16 @@ public class RuntimeConfiguration {
         LibpodRuntime runtime = new LibpodRuntime(config, state, locks, env);
         runtime.start();
         return runtime;
+    }
+
+    @Bean
+    ImageStore imageStore(LibpodRuntime runtime, JsonMapper json) {
+        return new FileImageStore(Path.of(runtime.config().storage().graphRoot()), json);
+    }
+
+    @Bean(destroyMethod = "close")
+    ContainerService containerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
+        return new ContainerService(runtime, images, json);
     }
 
     @Bean

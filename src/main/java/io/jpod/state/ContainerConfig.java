@@ -21,7 +21,8 @@ public record ContainerConfig(
         String rootfsImageName,
         List<String> command,
         Map<String, String> labels,
-        boolean infra) {
+        boolean infra,
+        RunConfig run) {
 
     public ContainerConfig {
         namespace = namespace == null ? "" : namespace;
@@ -29,8 +30,36 @@ public record ContainerConfig(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /** A record without run settings (pods' bookkeeping, tests of the state alone). */
+    public ContainerConfig(String id, String name, String namespace, String podId, int lockId, Instant created,
+            String rootfsImageId, String rootfsImageName, List<String> command, Map<String, String> labels,
+            boolean infra) {
+        this(id, name, namespace, podId, lockId, created, rootfsImageId, rootfsImageName, command, labels, infra,
+                null);
+    }
+
     public ContainerConfig withLockId(int newLockId) {
         return new ContainerConfig(id, name, namespace, podId, newLockId, created, rootfsImageId, rootfsImageName,
-                command, labels, infra);
+                command, labels, infra, run);
+    }
+
+    /**
+     * How to run the container, fixed at create: the image's settings merged with the request's.
+     *
+     * @param args the process's full argv (entrypoint + command)
+     * @param stopSignal signal number sent by stop
+     * @param stopTimeout seconds stop waits before SIGKILL
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+            int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove) {
+        public RunConfig {
+            args = args == null ? List.of() : List.copyOf(args);
+            env = env == null ? List.of() : List.copyOf(env);
+            workingDir = workingDir == null ? "" : workingDir;
+            user = user == null ? "" : user;
+            hostname = hostname == null ? "" : hostname;
+            restartPolicy = restartPolicy == null ? "" : restartPolicy;
+        }
     }
 }

@@ -1,0 +1,531 @@
+package io.jpod.container;
+
+import io.jpod.error.EngineException;
+import io.jpod.image.Image;
+import io.jpod.image.ImageStore;
+import io.jpod.lock.Lock;
+import io.jpod.oci.ConmonLauncher;
+import io.jpod.oci.OciRuntime;
+import io.jpod.oci.SpecGenerator;
+import io.jpod.oci.SpecOptions;
+import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.ContainerConfig;
+import io.jpod.state.ContainerConfig.RunConfig;
+import io.jpod.state.ContainerState;
+import io.jpod.state.ContainerStatus;
+import io.jpod.state.StoredContainer;
+import io.jpod.storage.PosixFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The container lifecycle (libpod's Container API): create from an image, start through conmon,
+ * stop, kill, wait, remove. Every operation holds the container's lock while it reads and changes
+ * state, and releases it across waits for the container's process, as libpod does.
+ */
+public final class ContainerService implements AutoCloseable {
+
+    private static final Log LOG = LogFactory.getLog(ContainerService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    private final LibpodRuntime runtime;
+    private final ImageStore images;
+    private final SpecGenerator specs;
+    private final JsonMapper json;
+    private final ExitWatcher exits;
+
+    public ContainerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
+        this.runtime = runtime;
+        this.images = images;
+        this.specs = new SpecGenerator(json);
+        this.json = json;
+        try {
+            this.exits = new ExitWatcher(Path.of(runtime.config().tmpDir(), "exits"), this::exited);
+        } catch (IOException e) {
+            throw EngineException.internal("watching the exit directory: " + e.getMessage(), e);
+        }
+        reconcile();
+    }
+
+    // ---- create ----------------------------------------------------------------------------
+
+    public StoredContainer create(CreateRequest req) {
+        if (req.image() == null || req.image().isEmpty()) {
+            throw EngineException.invalidArgument("an image is required");
+        }
+        Image image = images.lookup(req.image());
+        List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.config().entrypoint();
+        List<String> cmd = req.command() != null && !req.command().isEmpty() ? req.command()
+                : req.entrypoint() != null && !req.entrypoint().isEmpty() ? List.of() : image.config().cmd();
+        List<String> args = new ArrayList<>(entrypoint);
+        args.addAll(cmd);
+        if (args.isEmpty()) {
+            throw EngineException.invalidArgument("no command specified: the image has no CMD or ENTRYPOINT, give one");
+        }
+        String id = newId();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("container", "jpod");
+        for (List<String> source : List.of(image.config().env(), req.env())) {
+            for (String kv : source) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw EngineException.invalidArgument("invalid environment variable \"" + kv + "\": use KEY=VALUE");
+                }
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        String hostname = req.hostname() != null && !req.hostname().isEmpty() ? req.hostname() : id.substring(0, 12);
+        env.put("HOSTNAME", hostname);
+        if (req.tty()) {
+            env.putIfAbsent("TERM", "xterm");
+        }
+        String stopSignal = req.stopSignal() != null && !req.stopSignal().isEmpty() ? req.stopSignal()
+                : image.config().stopSignal().isEmpty() ? "SIGTERM" : image.config().stopSignal();
+        int stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : 10;
+        if (stopTimeout < 0) {
+            throw EngineException.invalidArgument("stop timeout must not be negative");
+        }
+        RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
+                        : image.config().workingDir(),
+                req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
+                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove());
+        String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
+        StoredContainer c = runtime.createContainer(new ContainerConfig(id, req.name(), "", null, -1, Instant.now(),
+                image.id(), imageName, args, req.labels(), false, run));
+        try {
+            Files.createDirectories(layout(id).userdata());
+        } catch (IOException e) {
+            runtime.removeContainer(id);
+            throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /** 64 hex characters whose 12-character short form is never all digits (it would read as a number). */
+    static String newId() {
+        while (true) {
+            byte[] b = new byte[32];
+            RANDOM.nextBytes(b);
+            String id = HexFormat.of().formatHex(b);
+            if (!id.substring(0, 12).matches("\\d+")) {
+                return id;
+            }
+        }
+    }
+
+    // ---- start -----------------------------------------------------------------------------
+
+    /** Starts a container; {@code NOT_MODIFIED} when it is already running. */
+    public StoredContainer start(String nameOrId) {
+        OciRuntime oci = runtime.requireOciRuntime();
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        return locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            ContainerStatus s = cur.state().status();
+            switch (s) {
+                case RUNNING -> throw new EngineException(EngineException.Category.NOT_MODIFIED,
+                        "container " + cur.id() + " is already running");
+                case PAUSED -> throw EngineException.invalidState("cannot start paused container " + cur.id());
+                case REMOVING -> throw EngineException.invalidState("cannot start container " + cur.id()
+                        + " as it is being removed");
+                case STOPPED, STOPPING -> cleanupLocked(cur);
+                default -> { }
+            }
+            cur = runtime.state().container(cur.id());
+            if (cur.state().status() != ContainerStatus.CREATED) {
+                cur = init(cur);
+            }
+            try {
+                oci.start(cur.id());
+            } catch (RuntimeException e) {
+                cleanupLocked(runtime.state().container(cur.id()));
+                throw e;
+            }
+            ContainerState st = cur.state().withStatus(ContainerStatus.RUNNING)
+                    .withProcess(cur.state().pid(), cur.state().conmonPid(), Instant.now());
+            runtime.state().saveContainerState(cur.id(), st);
+            return new StoredContainer(cur.config(), st);
+        });
+    }
+
+    /** OCI create through conmon: rootfs mounted, spec written, state Created. */
+    private StoredContainer init(StoredContainer c) {
+        Layout l = layout(c.id());
+        RunConfig run = c.config().run();
+        Image image = images.lookup(c.config().rootfsImageId());
+        mountRootfs(l, images.layerDirs(image));
+        try {
+            Files.deleteIfExists(exitFile(c.id()));
+            Users.Resolved user = Users.resolve(l.merged(), run.user());
+            List<String> env = new ArrayList<>(run.env());
+            if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+                env.add("HOME=" + user.home());
+            }
+            writeEtcFiles(l, run.hostname());
+            var rl = HostLimits.read();
+            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
+                    user.gid(), user.additionalGids(), run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
+                    rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
+                            new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
+                            new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
+                    io.jpod.host.Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"));
+            Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
+            var config = runtime.config();
+            ConmonLauncher launcher = new ConmonLauncher(runtime.conmonDiscovery().path(),
+                    runtime.ociRuntimeDiscovery().path(), runtime.ociRuntimeRoot(), Path.of(config.tmpDir(), "exits"),
+                    runtime.childEnvironment(), Duration.ofSeconds(240));
+            ConmonLauncher.Created created = launcher.create(new ConmonLauncher.Request(c.id(), c.name(), l.userdata(),
+                    Path.of(config.tmpDir(), "persist", c.id()), l.userdata().resolve("ctr.log"), config.maxLogSize(),
+                    config.noPivotRoot()));
+            ContainerState st = new ContainerState(ContainerStatus.CREATED, created.pid(), created.conmonPid(), 0,
+                    false, null, null, true, l.merged().toString(), "", Map.of(), Map.of(), List.of(), false, false,
+                    c.state().restartCount(), false, "", l.userdata().toString());
+            runtime.state().saveContainerState(c.id(), st);
+            return new StoredContainer(c.config(), st);
+        } catch (IOException | RuntimeException e) {
+            PosixFiles.unmount(l.merged());
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw EngineException.internal("preparing " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String cgroupsPath(String id) {
+        return "systemd".equals(runtime.config().cgroupManager()) ? "machine.slice:jpod:" + id : "/jpod_parent/jpod-" + id;
+    }
+
+    private static void writeEtcFiles(Layout l, String hostname) throws IOException {
+        Files.writeString(l.userdata().resolve("hostname"), hostname + "\n");
+        Files.writeString(l.userdata().resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\t"
+                + hostname + "\n");
+        Path host = Path.of("/etc/resolv.conf");
+        Files.writeString(l.userdata().resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");
+    }
+
+    private void mountRootfs(Layout l, List<Path> layers) {
+        try {
+            Files.createDirectories(l.diff());
+            Files.createDirectories(l.work());
+            Files.createDirectories(l.merged());
+        } catch (IOException e) {
+            throw EngineException.internal("creating rootfs directories: " + e.getMessage(), e);
+        }
+        PosixFiles.unmount(l.merged());
+        List<String> lower = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            lower.add(layers.get(i).toString()); // overlayfs lists the top layer first
+        }
+        PosixFiles.mount("overlay", l.merged(), "overlay", "lowerdir=" + String.join(":", lower) + ",upperdir="
+                + l.diff() + ",workdir=" + l.work());
+    }
+
+    // ---- stop / kill / wait ----------------------------------------------------------------
+
+    /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}; {@code NOT_MODIFIED} if not running. */
+    public StoredContainer stop(String nameOrId, Integer timeoutSeconds) {
+        OciRuntime oci = runtime.requireOciRuntime();
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        int timeout = timeoutSeconds != null ? timeoutSeconds : c.config().run() != null
+                ? c.config().run().stopTimeout() : 10;
+        CompletableFuture<Integer> exited = exits.whenExited(c.id());
+        boolean signalled = locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            ContainerStatus s = cur.state().status();
+            if (s != ContainerStatus.RUNNING && s != ContainerStatus.CREATED && s != ContainerStatus.PAUSED
+                    && s != ContainerStatus.STOPPING) {
+                return false;
+            }
+            ContainerState st = cur.state().withStatus(ContainerStatus.STOPPING);
+            runtime.state().saveContainerState(cur.id(), new ContainerState(st.status(), st.pid(), st.conmonPid(),
+                    st.exitCode(), st.exited(), st.startedAt(), st.finishedAt(), st.mounted(), st.mountPoint(),
+                    st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), true, false, st.restartCount(),
+                    st.oomKilled(), st.error(), st.runDir()));
+            if (s == ContainerStatus.PAUSED) {
+                oci.kill(cur.id(), "KILL");
+                oci.resume(cur.id());
+            } else if (timeout == 0) {
+                oci.kill(cur.id(), "KILL");
+            } else {
+                oci.kill(cur.id(), Integer.toString(cur.config().run() != null ? cur.config().run().stopSignal() : 15));
+            }
+            return true;
+        });
+        if (!signalled) {
+            exits.forget(c.id());
+            throw new EngineException(EngineException.Category.NOT_MODIFIED, "container " + c.id()
+                    + " is not running");
+        }
+        // the lock is released while the process dies
+        if (!await(exited, Duration.ofSeconds(timeout))) {
+            LOG.warn("StopSignal failed to stop container " + c.name() + " in " + timeout
+                    + " seconds, resorting to SIGKILL");
+            try {
+                oci.kill(c.id(), "KILL");
+            } catch (RuntimeException e) {
+                LOG.debug("SIGKILL after timeout: " + e.getMessage());
+            }
+            await(exited, KILL_WAIT);
+        }
+        return locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            cleanupLocked(cur);
+            return runtime.state().container(c.id());
+        });
+    }
+
+    /** Sends a signal to a running container. */
+    public void kill(String nameOrId, String signal) {
+        OciRuntime oci = runtime.requireOciRuntime();
+        int sig = Signals.parse(signal == null || signal.isEmpty() ? "KILL" : signal);
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            ContainerStatus s = cur.state().status();
+            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED && s != ContainerStatus.STOPPING) {
+                throw EngineException.invalidState("can only kill running containers. " + cur.id() + " is in state "
+                        + s.display() + ": container state improper");
+            }
+            oci.kill(cur.id(), Integer.toString(sig));
+            return null;
+        });
+    }
+
+    /** Blocks until the container is not running, then returns its exit code. */
+    public int waitForExit(String nameOrId, Duration timeout) {
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        CompletableFuture<Integer> exited = exits.whenExited(c.id());
+        StoredContainer cur = locked(c, () -> sync(c.id()));
+        ContainerStatus s = cur.state().status();
+        if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED && s != ContainerStatus.STOPPING
+                && s != ContainerStatus.CREATED) {
+            exits.forget(c.id());
+            return cur.state().exitCode();
+        }
+        if (!await(exited, timeout)) {
+            throw new EngineException(EngineException.Category.UNAVAILABLE, "container " + c.id()
+                    + " did not exit within " + timeout.toSeconds() + "s");
+        }
+        // the exit handler has run the cleanup by now
+        return runtime.state().container(c.id()).state().exitCode();
+    }
+
+    private static boolean await(CompletableFuture<Integer> f, Duration timeout) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            return true;
+        }
+    }
+
+    // ---- remove ----------------------------------------------------------------------------
+
+    /** Removes a container; a running one needs {@code force} (then it is killed first). */
+    public void remove(String nameOrId, boolean force) {
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        ContainerStatus s = locked(c, () -> sync(c.id()).state().status());
+        if (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.STOPPING) {
+            if (!force) {
+                throw EngineException.invalidState("cannot remove container " + c.id() + " as it is " + s.display()
+                        + " - running or paused containers cannot be removed without force");
+            }
+            stop(c.id(), 0);
+        }
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            cleanupLocked(cur);
+            return null;
+        });
+        exits.forget(c.id());
+        runtime.removeContainer(c.id());
+        deleteTree(layout(c.id()).base());
+        try {
+            Files.deleteIfExists(exitFile(c.id()));
+        } catch (IOException ignored) {
+            // a stale exit file is overwritten by the next container of that ID, which never comes
+        }
+    }
+
+    // ---- exit handling and sync ------------------------------------------------------------
+
+    /** Called by the watcher when conmon records an exit: record it and clean up at once. */
+    private void exited(String id) {
+        StoredContainer c;
+        try {
+            c = runtime.state().container(id);
+        } catch (EngineException gone) {
+            return;
+        }
+        locked(c, () -> {
+            StoredContainer cur = sync(id);
+            if (cur.state().status() == ContainerStatus.STOPPED) {
+                cleanupLocked(cur);
+            }
+            return null;
+        });
+        StoredContainer after = runtime.state().container(id);
+        if (after.config().run() != null && after.config().run().autoRemove()) {
+            try {
+                remove(id, false);
+            } catch (RuntimeException e) {
+                LOG.warn("auto-removing " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Reloads state and applies a recorded exit (libpod's syncContainer). Caller holds the lock. */
+    private StoredContainer sync(String id) {
+        StoredContainer c = runtime.state().container(id);
+        ContainerStatus s = c.state().status();
+        if (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.STOPPING
+                || s == ContainerStatus.CREATED) {
+            var code = exits.exitCode(id);
+            boolean conmonGone = c.state().conmonPid() > 0
+                    && !ProcessHandle.of(c.state().conmonPid()).map(ProcessHandle::isAlive).orElse(false);
+            if (code.isPresent() || conmonGone) {
+                ContainerState st = c.state();
+                ContainerState stopped = new ContainerState(ContainerStatus.STOPPED, 0, 0,
+                        code.orElse(-1), true, st.startedAt(), finishedAt(id), st.mounted(), st.mountPoint(),
+                        st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), st.stoppedByUser(),
+                        st.restartPolicyMatch(), st.restartCount(),
+                        Files.exists(Path.of(runtime.config().tmpDir(), "persist", id, "oom")),
+                        code.isPresent() ? st.error() : "conmon died without writing exit file, container exit code "
+                                + "could not be retrieved", st.runDir());
+                runtime.state().saveContainerState(id, stopped);
+                return new StoredContainer(c.config(), stopped);
+            }
+        }
+        return c;
+    }
+
+    private Instant finishedAt(String id) {
+        try {
+            return Files.getLastModifiedTime(exitFile(id)).toInstant();
+        } catch (IOException e) {
+            return Instant.now();
+        }
+    }
+
+    /** Deletes the container from the OCI runtime and unmounts its rootfs: Stopped → Exited, Created → Configured. */
+    private void cleanupLocked(StoredContainer c) {
+        ContainerStatus s = c.state().status();
+        if (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED) {
+            throw EngineException.invalidState("container " + c.id() + " is running or paused, refusing to clean up");
+        }
+        if (s == ContainerStatus.CONFIGURED || s == ContainerStatus.EXITED) {
+            return;
+        }
+        try {
+            runtime.requireOciRuntime().delete(c.id());
+        } catch (RuntimeException e) {
+            LOG.warn("deleting " + c.id() + " from the OCI runtime: " + e.getMessage());
+        }
+        PosixFiles.unmount(layout(c.id()).merged());
+        ContainerState st = c.state();
+        ContainerStatus next = s == ContainerStatus.CREATED ? ContainerStatus.CONFIGURED : ContainerStatus.EXITED;
+        runtime.state().saveContainerState(c.id(), new ContainerState(next, 0, 0, st.exitCode(), st.exited(),
+                st.startedAt(), st.finishedAt(), false, "", st.netNs(), st.networkStatus(), st.bindMounts(),
+                st.execSessions(), st.stoppedByUser(), st.restartPolicyMatch(), st.restartCount(), st.oomKilled(),
+                st.error(), st.runDir()));
+    }
+
+    /**
+     * At start-up: containers that exited while the daemon was away get their exit code and are
+     * cleaned up; running ones keep running and are watched again.
+     */
+    private void reconcile() {
+        for (StoredContainer c : runtime.state().allContainers()) {
+            try {
+                exited(c.id());
+            } catch (RuntimeException e) {
+                LOG.warn("reconciling container " + c.id() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    public StoredContainer inspect(String nameOrId) {
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        return locked(c, () -> sync(c.id()));
+    }
+
+    public List<StoredContainer> list() {
+        List<StoredContainer> out = new ArrayList<>();
+        for (StoredContainer c : runtime.state().allContainers()) {
+            out.add(locked(c, () -> sync(c.id())));
+        }
+        return out;
+    }
+
+    /** The container's log file (k8s-file format). */
+    public Path logPath(String nameOrId) {
+        return layout(runtime.lookupContainer(nameOrId).id()).userdata().resolve("ctr.log");
+    }
+
+    private <T> T locked(StoredContainer c, Supplier<T> body) {
+        Lock lock = runtime.locks().retrieve(c.config().lockId());
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Path exitFile(String id) {
+        return Path.of(runtime.config().tmpDir(), "exits", id);
+    }
+
+    record Layout(Path base, Path userdata, Path diff, Path work, Path merged) {}
+
+    Layout layout(String id) {
+        Path base = Path.of(runtime.config().storage().graphRoot(), "containers", id);
+        return new Layout(base, base.resolve("userdata"), base.resolve("diff"), base.resolve("work"),
+                base.resolve("merged"));
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        } catch (IOException e) {
+            LOG.warn("removing " + p + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        exits.close();
+    }
+}

@@ -1,0 +1,28 @@
+package io.jpod.container;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a client asks for when creating a container. Empty or null fields take the image's value
+ * (command, entrypoint, working dir, user) or the engine default.
+ *
+ * @param entrypoint null keeps the image's; an empty list clears it
+ * @param stopSignal a signal name or number, null for the image's or SIGTERM
+ * @param stopTimeout seconds, null for 10
+ */
+public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+        List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
+        Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname) {
+
+    public CreateRequest {
+        env = env == null ? List.of() : List.copyOf(env);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The simplest request: an image and a command. */
+    public static CreateRequest of(String name, String image, List<String> command) {
+        return new CreateRequest(name, image, null, command, List.of(), null, null, Map.of(), false, null, null, null,
+                false, null);
+    }
+}
