@@ -51,6 +51,15 @@ public final class ContainerService implements AutoCloseable {
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
+    private final java.util.Map<String, CompletableFuture<Void>> removals = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Exit codes outlive their containers a while, for waits on auto-removed ones (podman's ContainerExitCode). */
+    private final Map<String, Integer> recentExits = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > 1000;
+                }
+            });
 
     public ContainerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
         this.runtime = runtime;
@@ -330,6 +339,39 @@ public final class ContainerService implements AutoCloseable {
         return runtime.state().container(c.id()).state().exitCode();
     }
 
+    /**
+     * Completes with the exit code of the container's next exit, whatever its state now (Docker's
+     * {@code next-exit} wait, registered before a start).
+     */
+    public CompletableFuture<Integer> nextExit(String nameOrId) {
+        return exits.whenExited(runtime.lookupContainer(nameOrId).id(), true);
+    }
+
+    /** Completes when the container has been removed (Docker's {@code removed} wait). */
+    public CompletableFuture<Void> whenRemoved(String nameOrId) {
+        String id = runtime.lookupContainer(nameOrId).id();
+        return removals.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    /** The exit code recorded for the container's last run (after its exit was handled). */
+    public int lastExitCode(String id) {
+        var code = exits.exitCode(id);
+        try {
+            StoredContainer c = runtime.state().container(id);
+            return c.state().exited() ? c.state().exitCode() : code.orElse(c.state().exitCode());
+        } catch (EngineException removed) {
+            Integer recent = recentExits.get(id);
+            return recent != null ? recent : code.orElse(-1);
+        }
+    }
+
+    /** Whether the container's process is (or is about to be) running. */
+    public boolean isActive(String nameOrId) {
+        ContainerStatus s = inspect(nameOrId).state().status();
+        return s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.STOPPING
+                || s == ContainerStatus.CREATED;
+    }
+
     private static boolean await(CompletableFuture<Integer> f, Duration timeout) {
         try {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -365,6 +407,10 @@ public final class ContainerService implements AutoCloseable {
         exits.forget(c.id());
         runtime.removeContainer(c.id());
         deleteTree(layout(c.id()).base());
+        CompletableFuture<Void> removed = removals.remove(c.id());
+        if (removed != null) {
+            removed.complete(null);
+        }
         try {
             Files.deleteIfExists(exitFile(c.id()));
         } catch (IOException ignored) {
@@ -418,6 +464,7 @@ public final class ContainerService implements AutoCloseable {
                         code.isPresent() ? st.error() : "conmon died without writing exit file, container exit code "
                                 + "could not be retrieved", st.runDir());
                 runtime.state().saveContainerState(id, stopped);
+                recentExits.put(id, stopped.exitCode());
                 return new StoredContainer(c.config(), stopped);
             }
         }

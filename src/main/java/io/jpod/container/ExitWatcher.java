@@ -55,8 +55,15 @@ final class ExitWatcher implements AutoCloseable {
 
     /** Completes with the exit code when the container exits (at once when it already has). */
     CompletableFuture<Integer> whenExited(String id) {
+        return whenExited(id, false);
+    }
+
+    /** With {@code nextOnly}, an exit already recorded does not count: only the next one completes it. */
+    CompletableFuture<Integer> whenExited(String id, boolean nextOnly) {
         CompletableFuture<Integer> f = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
-        exitCode(id).ifPresent(code -> complete(id, code));
+        if (!nextOnly) {
+            exitCode(id).ifPresent(code -> complete(id, code));
+        }
         return f;
     }
 

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
-/** libpod's system endpoints ({@code /libpod/info}, {@code /libpod/version}, {@code /libpod/_ping}), with or without {@code /v{version}}. */
+/** libpod's system endpoints ({@code /libpod/info}, {@code /libpod/version}, {@code /libpod/_ping}); versioned paths arrive through {@link io.jpod.api.ApiVersionFilter}. */
 @RestController
 class LibpodSystemController {
 
@@ -25,7 +25,7 @@ class LibpodSystemController {
         this.system = system;
     }
 
-    @RequestMapping(path = {"/_ping", "/libpod/_ping", "/v{version:[0-9.]+}/_ping", "/v{version:[0-9.]+}/libpod/_ping"},
+    @RequestMapping(path = {"/_ping", "/libpod/_ping"},
             method = {RequestMethod.GET, RequestMethod.HEAD})
     ResponseEntity<String> ping() {
         HttpHeaders h = new HttpHeaders();
@@ -39,7 +39,7 @@ class LibpodSystemController {
         return ResponseEntity.ok().headers(h).contentType(MediaType.TEXT_PLAIN).body("OK");
     }
 
-    @GetMapping({"/libpod/info", "/v{version:[0-9.]+}/libpod/info"})
+    @GetMapping("/libpod/info")
     Map<String, Object> info() {
         Info info = system.info();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -54,7 +54,7 @@ class LibpodSystemController {
         return out;
     }
 
-    @GetMapping({"/libpod/version", "/v{version:[0-9.]+}/libpod/version"})
+    @GetMapping("/libpod/version")
     Map<String, Object> version() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Platform", Map.of("Name", "linux/" + HostFacts.arch() + "/jpod"));

@@ -1,0 +1,332 @@
+package io.jpod.api.docker;
+
+import io.jpod.container.ContainerService;
+import io.jpod.container.CreateRequest;
+import io.jpod.container.LogReader;
+import io.jpod.error.EngineException;
+import io.jpod.state.StoredContainer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Docker Engine API: {@code /containers/...}. A thin adapter over {@link ContainerService}. */
+@RestController
+class DockerContainersController {
+
+    static final MediaType RAW_STREAM = MediaType.parseMediaType("application/vnd.docker.raw-stream");
+
+    private final ContainerService containers;
+    private final JsonMapper json;
+
+    DockerContainersController(ContainerService containers, JsonMapper json) {
+        this.containers = containers;
+        this.json = json;
+    }
+
+    @PostMapping("/containers/create")
+    ResponseEntity<Map<String, Object>> create(@RequestParam(required = false) String name,
+            @RequestBody(required = false) JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw EngineException.invalidArgument("a JSON container configuration is required");
+        }
+        JsonNode host = body.path("HostConfig");
+        String restart = host.path("RestartPolicy").path("Name").asString("");
+        Map<String, String> labels = new LinkedHashMap<>();
+        body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+        JsonNode stopTimeout = body.path("StopTimeout");
+        CreateRequest req = new CreateRequest(name, body.path("Image").asString(""), entrypoint(body.get("Entrypoint")),
+                strings(body.get("Cmd")), strings(body.get("Env")), body.path("WorkingDir").asString(""),
+                body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
+                body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
+                host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""));
+        StoredContainer c = containers.create(req);
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
+    }
+
+    /** Docker sends a string (shell form) or an array; {@code [""]} clears the image's entrypoint. */
+    private static List<String> entrypoint(JsonNode node) {
+        List<String> e = strings(node);
+        if (e == null) {
+            return null;
+        }
+        return e.size() == 1 && e.get(0).isEmpty() ? List.of() : e;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isString()) {
+            return List.of("/bin/sh", "-c", node.asString());
+        }
+        List<String> out = new ArrayList<>();
+        node.values().forEach(v -> out.add(v.asString()));
+        return out;
+    }
+
+    @GetMapping("/containers/json")
+    List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String filters) {
+        Map<String, List<String>> f = parseFilters(filters);
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<StoredContainer> list = new ArrayList<>(containers.list());
+        list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
+        for (StoredContainer c : list) {
+            String state = DockerJson.state(c.state().status());
+            if (!all && !state.equals("running") && !f.containsKey("status")) {
+                continue;
+            }
+            if (matches(c, state, f)) {
+                out.add(DockerJson.summary(c));
+            }
+        }
+        return limit != null && limit > 0 && out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    private Map<String, List<String>> parseFilters(String filters) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (filters == null || filters.isBlank()) {
+            return out;
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(filters);
+        } catch (RuntimeException e) {
+            throw EngineException.invalidArgument("invalid filters: " + filters);
+        }
+        node.properties().forEach(e -> {
+            List<String> values = new ArrayList<>();
+            if (e.getValue().isArray()) {
+                e.getValue().values().forEach(v -> values.add(v.asString()));
+            } else {
+                e.getValue().propertyNames().forEach(values::add);
+            }
+            out.put(e.getKey(), values);
+        });
+        return out;
+    }
+
+    private static boolean matches(StoredContainer c, String state, Map<String, List<String>> f) {
+        for (var e : f.entrySet()) {
+            List<String> v = e.getValue();
+            boolean ok = switch (e.getKey()) {
+                case "status" -> v.contains(state);
+                case "name" -> v.stream().anyMatch(n -> c.name().contains(n.replaceFirst("^/", "")));
+                case "id" -> v.stream().anyMatch(c.id()::startsWith);
+                case "label" -> v.stream().allMatch(l -> {
+                    int eq = l.indexOf('=');
+                    return eq < 0 ? c.config().labels().containsKey(l)
+                            : l.substring(eq + 1).equals(c.config().labels().get(l.substring(0, eq)));
+                });
+                case "ancestor" -> v.stream().anyMatch(a -> DockerJson.imageName(
+                        String.valueOf(c.config().rootfsImageName())).equals(DockerJson.imageName(a))
+                        || ("sha256:" + c.config().rootfsImageId()).startsWith(a)
+                        || String.valueOf(c.config().rootfsImageId()).startsWith(a));
+                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @GetMapping("/containers/{id}/json")
+    Map<String, Object> inspect(@PathVariable String id) {
+        StoredContainer c = containers.inspect(id);
+        return DockerJson.inspect(c, containers.logPath(id).toString());
+    }
+
+    @PostMapping("/containers/{id}/start")
+    ResponseEntity<Void> start(@PathVariable String id) {
+        containers.start(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/stop")
+    ResponseEntity<Void> stop(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
+        containers.stop(id, timeout);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/restart")
+    ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
+        try {
+            containers.stop(id, timeout);
+        } catch (EngineException e) {
+            if (e.category() != EngineException.Category.NOT_MODIFIED) {
+                throw e;
+            }
+        }
+        containers.start(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/kill")
+    ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(defaultValue = "SIGKILL") String signal) {
+        containers.kill(id, signal);
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * Answers with headers at once and the body when the condition is met: the docker CLI waits
+     * for the headers before it starts the container.
+     */
+    @PostMapping("/containers/{id}/wait")
+    void waitFor(@PathVariable String id, @RequestParam(defaultValue = "not-running") String condition,
+            jakarta.servlet.http.HttpServletResponse response) throws IOException {
+        CompletableFuture<?> done;
+        switch (condition) {
+            case "next-exit" -> done = containers.nextExit(id);
+            case "removed" -> {
+                done = containers.whenRemoved(id);
+                containers.nextExit(id);
+            }
+            case "not-running", "" -> done = containers.isActive(id) ? containers.nextExit(id)
+                    : CompletableFuture.completedFuture(null);
+            default -> throw EngineException.invalidArgument("invalid condition: \"" + condition + "\"");
+        }
+        String full = containers.inspect(id).id();
+        response.setStatus(200);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        // headers go out now: the docker CLI waits for them before it starts the container
+        response.flushBuffer();
+        int code;
+        try {
+            done.join();
+            code = containers.lastExitCode(full);
+        } catch (RuntimeException e) {
+            code = -1;
+        }
+        OutputStream out = response.getOutputStream();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("StatusCode", code);
+        result.put("Error", null); // the CLI treats any Error object, even an empty one, as a failure
+        out.write(json.writeValueAsBytes(result));
+        out.flush();
+    }
+
+    @DeleteMapping("/containers/{id}")
+    ResponseEntity<Void> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force) {
+        containers.remove(id, force);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/containers/{id}/logs")
+    ResponseEntity<StreamingResponseBody> logs(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean stdout, @RequestParam(defaultValue = "false") boolean stderr,
+            @RequestParam(defaultValue = "false") boolean follow,
+            @RequestParam(defaultValue = "false") boolean timestamps,
+            @RequestParam(defaultValue = "all") String tail, @RequestParam(required = false) Long since,
+            @RequestParam(required = false) Long until) {
+        if (!stdout && !stderr) {
+            throw EngineException.invalidArgument("you must choose at least one stream");
+        }
+        StoredContainer c = containers.inspect(id);
+        boolean tty = c.config().run() != null && c.config().run().tty();
+        Path log = containers.logPath(id);
+        StreamingResponseBody body = out -> {
+            List<LogReader.Line> lines = LogReader.read(log);
+            long offset = LogReader.size(log);
+            int skip = tail.equals("all") ? 0 : Math.max(0, lines.size() - parseTail(tail));
+            for (int i = skip; i < lines.size(); i++) {
+                write(out, lines.get(i), stdout, stderr, timestamps, tty, since, until);
+            }
+            out.flush();
+            if (follow) {
+                try {
+                    LogReader.follow(log, offset, line -> {
+                        try {
+                            write(out, line, stdout, stderr, timestamps, tty, since, until);
+                            out.flush();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, () -> !isActive(c.id()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.io.UncheckedIOException e) {
+                    // the client went away
+                }
+            }
+        };
+        return ResponseEntity.ok().contentType(RAW_STREAM).body(body);
+    }
+
+    /**
+     * Docker's hijacked attach: answers 101 and then streams the container's output until its next
+     * exit. The docker CLI attaches before it starts a container it runs in the foreground.
+     */
+    @PostMapping("/containers/{id}/attach")
+    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdout,
+            @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
+            jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+            throws IOException, jakarta.servlet.ServletException {
+        StoredContainer c = containers.inspect(id);
+        Path log = containers.logPath(c.id());
+        long offset = LogReader.size(log);
+        CompletableFuture<?> done = containers.isActive(c.id()) || stream ? containers.nextExit(c.id())
+                : CompletableFuture.completedFuture(null);
+        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
+        response.setHeader("Connection", "Upgrade");
+        response.setHeader("Upgrade", "tcp");
+        response.setContentType(RAW_STREAM.toString());
+        AttachHandler handler = request.upgrade(AttachHandler.class);
+        handler.configure(log, offset, stdout, stderr, c.config().run() != null && c.config().run().tty(), done);
+    }
+
+    private boolean isActive(String id) {
+        try {
+            return containers.isActive(id);
+        } catch (EngineException gone) {
+            return false;
+        }
+    }
+
+    private static int parseTail(String tail) {
+        try {
+            return Integer.parseInt(tail);
+        } catch (NumberFormatException e) {
+            throw EngineException.invalidArgument("invalid tail value: " + tail);
+        }
+    }
+
+    static void write(OutputStream out, LogReader.Line line, boolean stdout, boolean stderr, boolean timestamps,
+            boolean tty, Long since, Long until) throws IOException {
+        if ((line.stderr() && !stderr) || (!line.stderr() && !stdout)) {
+            return;
+        }
+        Instant t = line.time();
+        if ((since != null && since > 0 && t.getEpochSecond() < since)
+                || (until != null && until > 0 && t.getEpochSecond() > until)) {
+            return;
+        }
+        String text = (timestamps ? t + " " : "") + line.text() + "\n";
+        Frames.write(out, line.stderr() ? 2 : 1, text.getBytes(StandardCharsets.UTF_8), tty);
+    }
+
+    static Duration forever() {
+        return Duration.ofDays(365);
+    }
+}

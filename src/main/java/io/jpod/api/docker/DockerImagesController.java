@@ -1,0 +1,140 @@
+package io.jpod.api.docker;
+
+import io.jpod.container.ContainerService;
+import io.jpod.error.EngineException;
+import io.jpod.image.Image;
+import io.jpod.image.ImageReference;
+import io.jpod.image.ImageStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Docker Engine API: {@code /images/...} (import, load, list, inspect, tag, remove, history). */
+@RestController
+class DockerImagesController {
+
+    private final ImageStore images;
+    private final ContainerService containers;
+    private final JsonMapper json;
+
+    DockerImagesController(ImageStore images, ContainerService containers, JsonMapper json) {
+        this.images = images;
+        this.containers = containers;
+        this.json = json;
+    }
+
+    /** {@code docker import} ({@code fromSrc=-}); pulls ({@code fromImage}) need a registry, which is later work. */
+    @PostMapping("/images/create")
+    ResponseEntity<String> create(@RequestParam(required = false) String fromSrc,
+            @RequestParam(required = false) String fromImage, @RequestParam(required = false) String repo,
+            @RequestParam(required = false) String tag, @RequestParam(required = false) List<String> changes,
+            @RequestParam(required = false) String message, HttpServletRequest request) throws IOException {
+        if (fromSrc == null) {
+            throw EngineException.notFound("no such image: " + fromImage + (tag != null ? ":" + tag : "")
+                    + " (pulling from a registry is not supported yet: import or load the image)");
+        }
+        if (!fromSrc.equals("-")) {
+            throw EngineException.invalidArgument("only fromSrc=- (the request body) is supported");
+        }
+        List<String> names = new ArrayList<>();
+        if (repo != null && !repo.isEmpty()) {
+            names.add(tag != null && !tag.isEmpty() ? repo + ":" + tag : repo);
+        }
+        Image img;
+        try (InputStream body = request.getInputStream()) {
+            img = images.importRootfs(body, names, changes == null ? List.of() : changes, message);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(json.writeValueAsString(Map.of("status", "sha256:" + img.id())) + "\n");
+    }
+
+    @PostMapping("/images/load")
+    ResponseEntity<String> load(HttpServletRequest request) throws IOException {
+        List<Image> loaded;
+        try (InputStream body = request.getInputStream()) {
+            loaded = images.load(body);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Image img : loaded) {
+            List<String> names = img.names().isEmpty() ? List.of("ID: sha256:" + img.id())
+                    : img.names().stream().map(DockerJson::imageName).toList();
+            for (String n : names) {
+                out.append(json.writeValueAsString(Map.of("stream", "Loaded image: " + n + "\n"))).append('\n');
+            }
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toString());
+    }
+
+    @GetMapping("/images/json")
+    List<Map<String, Object>> list() {
+        return images.list().stream().map(DockerJson::imageSummary).toList();
+    }
+
+    /** Image names contain slashes ({@code localhost/app:1}), so the name is taken from the rest of the path. */
+    @GetMapping("/images/{*rest}")
+    Object get(@PathVariable String rest) {
+        if (rest.endsWith("/json")) {
+            return DockerJson.imageInspect(images.lookup(strip(rest, "/json")));
+        }
+        if (rest.endsWith("/history")) {
+            return history(strip(rest, "/history"));
+        }
+        throw EngineException.notFound("page not found");
+    }
+
+    @PostMapping("/images/{*rest}")
+    ResponseEntity<Void> post(@PathVariable String rest, @RequestParam String repo,
+            @RequestParam(required = false) String tag) {
+        if (!rest.endsWith("/tag")) {
+            throw EngineException.notFound("page not found");
+        }
+        images.tag(strip(rest, "/tag"), tag != null && !tag.isEmpty() ? repo + ":" + tag : repo);
+        return ResponseEntity.status(201).build();
+    }
+
+    private static String strip(String rest, String suffix) {
+        return rest.substring(1, rest.length() - suffix.length());
+    }
+
+    List<Map<String, Object>> history(String name) {
+        Image img = images.lookup(name);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = img.history().size() - 1; i >= 0; i--) {
+            var h = img.history().get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Id", i == img.history().size() - 1 ? "sha256:" + img.id() : "<missing>");
+            m.put("Created", h.created().getEpochSecond());
+            m.put("CreatedBy", h.createdBy());
+            m.put("Tags", i == img.history().size() - 1 ? img.names().stream().map(DockerJson::imageName).toList()
+                    : List.of());
+            m.put("Size", h.emptyLayer() ? 0 : img.size());
+            m.put("Comment", h.comment());
+            out.add(m);
+        }
+        return out;
+    }
+
+    @DeleteMapping("/images/{*rest}")
+    List<Map<String, String>> remove(@PathVariable String rest, @RequestParam(defaultValue = "false") boolean force) {
+        String name = rest.substring(1);
+        var report = images.remove(name, force, id -> containers.list().stream()
+                .anyMatch(c -> id.equals(c.config().rootfsImageId())));
+        List<Map<String, String>> out = new ArrayList<>();
+        report.untagged().forEach(n -> out.add(Map.of("Untagged", ImageReference.parse(n).familiar())));
+        report.deleted().forEach(d -> out.add(Map.of("Deleted", d)));
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.jpod.api.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jpod.host.ProcessRunner;
+import io.jpod.testing.TarBuilder;
+import io.jpod.testing.TestDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+
+/** The stock docker CLI against a real jpod daemon on loopback. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DockerCliIT {
+
+    static Path root;
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        root = Files.createTempDirectory("jpod-docker-cli");
+        daemon = TestDaemon.start(root);
+        Files.write(root.resolve("rootfs.tar"), TarBuilder.busyboxRootfs());
+        Files.createDirectories(root.resolve("docker-config"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        docker("rm", "-f", "web", "c1", "logger");
+        daemon.close();
+        org.springframework.util.FileSystemUtils.deleteRecursively(root);
+    }
+
+    static ProcessRunner.Result docker(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        argv.addAll(List.of(args));
+        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
+                Duration.ofSeconds(60));
+    }
+
+    static String ok(String... args) throws Exception {
+        ProcessRunner.Result r = docker(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
+        return r.stdout().strip();
+    }
+
+    @Test
+    @Order(1)
+    void versionNegotiatesTheApi() throws Exception {
+        assertThat(ok("version", "--format", "{{.Server.APIVersion}}")).isEqualTo("1.41");
+        assertThat(ok("info", "--format", "{{.Driver}}")).isEqualTo("overlay");
+    }
+
+    @Test
+    @Order(2)
+    void importAndListAnImage() throws Exception {
+        assertThat(ok("import", "--change", "CMD [\"sh\"]", root.resolve("rootfs.tar").toString(), "busybox"))
+                .startsWith("sha256:");
+        assertThat(ok("images", "--format", "{{.Repository}}:{{.Tag}}")).contains("busybox:latest");
+        assertThat(ok("image", "inspect", "--format", "{{json .Config.Cmd}}", "busybox")).isEqualTo("[\"sh\"]");
+    }
+
+    @Test
+    @Order(3)
+    void runRemovesAndPropagatesOutputAndExitCode() throws Exception {
+        assertThat(ok("run", "--rm", "busybox", "echo", "hi")).isEqualTo("hi");
+        ProcessRunner.Result r = docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout().strip()).isEqualTo("out");
+        assertThat(r.stderr()).contains("err");
+        assertThat(ok("ps", "-a", "-q")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void envWorkdirAndUserOptions() throws Exception {
+        assertThat(ok("run", "--rm", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", "busybox", "sh", "-c",
+                "echo $FOO $(pwd) $(id -u)")).isEqualTo("bar /tmp 65534");
+    }
+
+    @Test
+    @Order(5)
+    void detachedPsLogsStopRm() throws Exception {
+        String id = ok("run", "-d", "--name", "web", "busybox", "sh", "-c",
+                "echo started; trap 'echo bye; exit 0' TERM; while true; do sleep 0.1; done");
+        assertThat(id).matches("[0-9a-f]{64}");
+        assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("web Up");
+        Thread.sleep(500);
+        assertThat(ok("logs", "web")).isEqualTo("started");
+        assertThat(ok("stop", "-t", "5", "web")).isEqualTo("web");
+        assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "web")).isEqualTo("exited 0");
+        assertThat(ok("logs", "web")).isEqualTo("started\nbye");
+        assertThat(ok("rm", "web")).isEqualTo("web");
+        assertThat(docker("inspect", "web").exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(6)
+    void createThenStartAttachedAndNameConflicts() throws Exception {
+        ok("create", "--name", "c1", "busybox", "echo", "created");
+        assertThat(ok("start", "-a", "c1")).isEqualTo("created");
+        ProcessRunner.Result dup = docker("create", "--name", "c1", "busybox");
+        assertThat(dup.exitCode()).isNotZero();
+        assertThat(dup.stderr()).contains("c1").contains("in use");
+        assertThat(ok("rm", "c1")).isEqualTo("c1");
+    }
+
+    @Test
+    @Order(7)
+    void killWaitAndRestart() throws Exception {
+        ok("run", "-d", "--name", "logger", "busybox", "sleep", "1000");
+        ok("kill", "logger");
+        assertThat(ok("wait", "logger")).isEqualTo("137");
+        ok("restart", "-t", "1", "logger");
+        assertThat(ok("inspect", "--format", "{{.State.Running}}", "logger")).isEqualTo("true");
+        ok("rm", "-f", "logger");
+        assertThat(docker("run", "--rm", "nosuchimage").exitCode()).isNotZero();
+    }
+}
