@@ -271,6 +271,7 @@ public final class ContainerService implements AutoCloseable {
                     st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), true, false, st.restartCount(),
                     st.oomKilled(), st.error(), st.runDir()));
             if (s == ContainerStatus.PAUSED) {
+                // a frozen process cannot act on a signal: thaw it right after queueing SIGKILL
                 oci.kill(cur.id(), "KILL");
                 oci.resume(cur.id());
             } else if (timeout == 0) {
@@ -386,6 +387,95 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
+    /** Freezes a running container's processes. */
+    public void pause(String nameOrId) {
+        OciRuntime oci = runtime.requireOciRuntime();
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            if (cur.state().status() == ContainerStatus.PAUSED) {
+                throw EngineException.invalidState("container " + cur.id() + " is already paused");
+            }
+            if (cur.state().status() != ContainerStatus.RUNNING) {
+                throw EngineException.invalidState("container " + cur.id() + " is not running, it is "
+                        + cur.state().status().display());
+            }
+            oci.pause(cur.id());
+            runtime.state().saveContainerState(cur.id(), cur.state().withStatus(ContainerStatus.PAUSED));
+            return null;
+        });
+    }
+
+    /** Thaws a paused container. */
+    public void unpause(String nameOrId) {
+        OciRuntime oci = runtime.requireOciRuntime();
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            if (cur.state().status() != ContainerStatus.PAUSED) {
+                throw EngineException.invalidState("container " + cur.id() + " is not paused");
+            }
+            oci.resume(cur.id());
+            runtime.state().saveContainerState(cur.id(), cur.state().withStatus(ContainerStatus.RUNNING));
+            return null;
+        });
+    }
+
+    /** Renames a container; the new name is validated and must be free. */
+    public void rename(String nameOrId, String newName) {
+        io.jpod.runtime.Names.validate(newName);
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        locked(c, () -> {
+            runtime.state().renameContainer(c.id(), newName);
+            return null;
+        });
+    }
+
+    /** Removes every container that is not running; returns their IDs. */
+    public List<String> prune() {
+        List<String> removed = new ArrayList<>();
+        for (StoredContainer c : list()) {
+            ContainerStatus s = c.state().status();
+            if (s == ContainerStatus.EXITED || s == ContainerStatus.STOPPED || s == ContainerStatus.CONFIGURED) {
+                try {
+                    remove(c.id(), false);
+                    removed.add(c.id());
+                } catch (EngineException e) {
+                    LOG.debug("prune skipped " + c.id() + ": " + e.getMessage());
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** The processes of a running container, as {@code ps} shows them on the host. */
+    public List<List<String>> top(String nameOrId, List<String> psArgs) {
+        StoredContainer c = inspect(nameOrId);
+        if (c.state().status() != ContainerStatus.RUNNING && c.state().status() != ContainerStatus.PAUSED) {
+            throw EngineException.invalidState("container " + c.id() + " is not running");
+        }
+        try {
+            var r = io.jpod.host.ProcessRunner.run(List.of(runtime.ociRuntimeDiscovery().path().toString(), "--root",
+                    runtime.ociRuntimeRoot().toString(), "ps", "--format", "json", c.id()), Duration.ofSeconds(10));
+            if (!r.ok()) {
+                throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "runc ps: " + r.stderr().strip());
+            }
+            List<String> pids = new ArrayList<>();
+            json.readTree(r.stdout()).values().forEach(p -> pids.add(p.asString()));
+            List<String> argv = new ArrayList<>(List.of("ps"));
+            argv.addAll(psArgs.isEmpty() ? List.of("-o", "user,pid,ppid,stime,time,args") : psArgs);
+            argv.addAll(List.of("-p", String.join(",", pids)));
+            var ps = io.jpod.host.ProcessRunner.run(argv, Duration.ofSeconds(10));
+            List<List<String>> rows = new ArrayList<>();
+            for (String line : ps.stdout().strip().split("\n")) {
+                rows.add(List.of(line.trim().split("\\s+", psArgs.isEmpty() ? 6 : 64)));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw EngineException.internal("listing processes of " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
     // ---- remove ----------------------------------------------------------------------------
 
     /** Removes a container; a running one needs {@code force} (then it is killed first). */
@@ -406,6 +496,7 @@ public final class ContainerService implements AutoCloseable {
         });
         exits.forget(c.id());
         runtime.removeContainer(c.id());
+        PosixFiles.unmount(layout(c.id()).merged());
         deleteTree(layout(c.id()).base());
         CompletableFuture<Void> removed = removals.remove(c.id());
         if (removed != null) {

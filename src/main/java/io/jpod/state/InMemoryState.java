@@ -111,6 +111,18 @@ public final class InMemoryState implements State {
     }
 
     @Override
+    public synchronized void renameContainer(String id, String newName) {
+        StoredContainer c = container(id);
+        if (nameInUse(newName)) {
+            throw StateErrors.nameInUse(newName, "container");
+        }
+        ContainerConfig o = c.config();
+        containers.put(id, new StoredContainer(new ContainerConfig(o.id(), newName, o.namespace(), o.podId(),
+                o.lockId(), o.created(), o.rootfsImageId(), o.rootfsImageName(), o.command(), o.labels(), o.infra(),
+                o.run()), c.state()));
+    }
+
+    @Override
     public synchronized void removeContainer(String id) {
         container(id);
         containers.remove(id);

@@ -163,6 +163,25 @@ public final class SqliteState implements State {
     }
 
     @Override
+    public void renameContainer(String id, String newName) {
+        inTxRun(() -> {
+            ContainerEntity e = visibleContainer(id);
+            if (registry.existsByName(newName)) {
+                throw StateErrors.nameInUse(newName, "container");
+            }
+            ContainerConfig o = json.readValue(e.configJson, ContainerConfig.class);
+            RegistryEntity r = registry.findById(id).orElseThrow(() -> StateErrors.noSuchContainer(id));
+            r.name = newName;
+            registry.save(r);
+            e.name = newName;
+            e.configJson = json.writeValueAsString(new ContainerConfig(o.id(), newName, o.namespace(), o.podId(),
+                    o.lockId(), o.created(), o.rootfsImageId(), o.rootfsImageName(), o.command(), o.labels(),
+                    o.infra(), o.run()));
+            containers.save(e);
+        });
+    }
+
+    @Override
     public void removeContainer(String id) {
         inTxRun(() -> {
             ContainerEntity e = visibleContainer(id);

@@ -48,6 +48,9 @@ public interface State extends AutoCloseable {
 
     void removeContainer(String id);
 
+    /** Gives a container a new name, unique across containers and pods. */
+    void renameContainer(String id, String newName);
+
     void addPod(PodConfig config, PodState state);
 
     StoredPod pod(String id);

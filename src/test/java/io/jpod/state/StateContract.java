@@ -157,6 +157,19 @@ abstract class StateContract {
     }
 
     @Test
+    void renameMovesTheNameAndKeepsItUnique() {
+        String id = newId();
+        state.addContainer(ctr(id, name("old")), ContainerState.configured());
+        state.addPod(pod(newId(), name("podname")), new PodState("", null));
+        state.renameContainer(id, name("new"));
+        assertThat(state.lookupContainer(name("new")).id()).isEqualTo(id);
+        assertThat(state.container(id).config().name()).isEqualTo(name("new"));
+        assertThat(state.nameInUse(name("old"))).isFalse();
+        assertThatThrownBy(() -> state.renameContainer(id, name("podname"))).isInstanceOfSatisfying(
+                EngineException.class, e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));
+    }
+
+    @Test
     void removedContainerIsGoneAndItsNameFree() {
         String id = newId();
         state.addContainer(ctr(id, name("gone")), ContainerState.configured());

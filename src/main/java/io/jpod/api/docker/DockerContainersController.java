@@ -94,7 +94,8 @@ class DockerContainersController {
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         for (StoredContainer c : list) {
             String state = DockerJson.state(c.state().status());
-            if (!all && !state.equals("running") && !f.containsKey("status")) {
+            // without --all, docker ps shows running containers, paused ones included
+            if (!all && !state.equals("running") && !state.equals("paused") && !f.containsKey("status")) {
                 continue;
             }
             if (matches(c, state, f)) {
@@ -181,6 +182,37 @@ class DockerContainersController {
         }
         containers.start(id);
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/pause")
+    ResponseEntity<Void> pause(@PathVariable String id) {
+        containers.pause(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/unpause")
+    ResponseEntity<Void> unpause(@PathVariable String id) {
+        containers.unpause(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/rename")
+    ResponseEntity<Void> rename(@PathVariable String id, @RequestParam String name) {
+        containers.rename(id, name);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/prune")
+    Map<String, Object> prune() {
+        return Map.of("ContainersDeleted", containers.prune(), "SpaceReclaimed", 0);
+    }
+
+    @GetMapping("/containers/{id}/top")
+    Map<String, Object> top(@PathVariable String id, @RequestParam(name = "ps_args", required = false) String psArgs) {
+        List<List<String>> rows = containers.top(id, psArgs == null || psArgs.isBlank() ? List.of()
+                : List.of(psArgs.trim().split("\\s+")));
+        return Map.of("Titles", rows.isEmpty() ? List.of() : rows.get(0),
+                "Processes", rows.size() > 1 ? rows.subList(1, rows.size()) : List.of());
     }
 
     @PostMapping("/containers/{id}/kill")

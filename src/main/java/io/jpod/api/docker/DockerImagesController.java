@@ -78,6 +78,24 @@ class DockerImagesController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toString());
     }
 
+    /** Removes images with no name that no container uses. */
+    @PostMapping("/images/prune")
+    Map<String, Object> prune() {
+        List<String> deleted = new ArrayList<>();
+        for (Image img : images.list()) {
+            if (img.names().isEmpty()) {
+                try {
+                    deleted.addAll(images.remove(img.id(), false, id -> containers.list().stream()
+                            .anyMatch(c -> id.equals(c.config().rootfsImageId()))).deleted());
+                } catch (EngineException inUse) {
+                    // kept: a container uses it
+                }
+            }
+        }
+        return Map.of("ImagesDeleted", deleted.stream().map(d -> Map.of("Deleted", d)).toList(),
+                "SpaceReclaimed", 0);
+    }
+
     @GetMapping("/images/json")
     List<Map<String, Object>> list() {
         return images.list().stream().map(DockerJson::imageSummary).toList();

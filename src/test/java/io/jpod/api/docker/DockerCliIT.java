@@ -35,7 +35,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -124,5 +124,54 @@ class DockerCliIT {
         assertThat(ok("inspect", "--format", "{{.State.Running}}", "logger")).isEqualTo("true");
         ok("rm", "-f", "logger");
         assertThat(docker("run", "--rm", "nosuchimage").exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(8)
+    void pauseUnpauseTopRenameAndPrune() throws Exception {
+        ok("run", "-d", "--name", "frozen", "busybox", "sleep", "1000");
+        ok("pause", "frozen");
+        assertThat(ok("inspect", "--format", "{{.State.Status}}", "frozen")).isEqualTo("paused");
+        assertThat(ok("ps", "--format", "{{.Status}}", "--filter", "name=frozen")).endsWith("(Paused)");
+        ok("unpause", "frozen");
+        assertThat(ok("inspect", "--format", "{{.State.Status}}", "frozen")).isEqualTo("running");
+        assertThat(ok("top", "frozen")).contains("sleep 1000");
+        ok("rename", "frozen", "renamed");
+        assertThat(ok("inspect", "--format", "{{.Name}}", "renamed")).isEqualTo("/renamed");
+        ok("rm", "-f", "renamed");
+        ok("create", "--name", "leftover", "busybox", "true");
+        assertThat(ok("container", "prune", "-f")).contains("Deleted Containers");
+        assertThat(docker("inspect", "leftover").exitCode()).isNotZero();
+    }
+
+    @Test
+    @Order(9)
+    void loadADockerSaveArchive() throws Exception {
+        byte[] layer = TarBuilder.busyboxRootfs();
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var config = json.createObjectNode().put("architecture", "amd64").put("os", "linux")
+                .put("created", "2024-01-01T00:00:00Z");
+        config.putObject("config").putArray("Cmd").add("echo").add("loaded");
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(TarBuilder.sha256(layer));
+        var entry = json.createObjectNode().put("Config", "config.json");
+        entry.putArray("RepoTags").add("localhost/loaded:1");
+        entry.putArray("Layers").add("layer/layer.tar");
+        byte[] archive = new TarBuilder().file("layer/layer.tar", 0644, layer)
+                .file("config.json", 0644, json.writeValueAsBytes(config))
+                .file("manifest.json", 0644, json.writeValueAsBytes(json.createArrayNode().add(entry))).build();
+        Files.write(root.resolve("saved.tar"), archive);
+        assertThat(ok("load", "-i", root.resolve("saved.tar").toString())).contains("Loaded image: localhost/loaded:1");
+        assertThat(ok("run", "--rm", "localhost/loaded:1")).isEqualTo("loaded");
+    }
+
+    @Test
+    @Order(10)
+    void aContainerKeepsRunningAcrossADaemonRestart() throws Exception {
+        ok("run", "-d", "--name", "survivor", "busybox", "sleep", "1000");
+        daemon.close();
+        daemon = TestDaemon.start(root);
+        assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("survivor Up");
+        assertThat(ok("stop", "-t", "1", "survivor")).isEqualTo("survivor");
+        assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", "survivor")).isEqualTo("137");
     }
 }
