@@ -29,7 +29,10 @@ class DockerCliIT {
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-docker-cli");
         daemon = TestDaemon.start(root);
-        Files.write(root.resolve("rootfs.tar"), TarBuilder.busyboxRootfs());
+        // the same helper the README uses to make an image without a registry
+        ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
+                root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
+        assertThat(built.exitCode()).as(built.stderr()).isZero();
         Files.createDirectories(root.resolve("docker-config"));
     }
 
