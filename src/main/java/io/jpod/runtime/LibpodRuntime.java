@@ -419,18 +419,14 @@ public final class LibpodRuntime {
     public StoredContainer createContainer(ContainerConfig requested) {
         return read(() -> {
             String name = chooseName(requested.name());
-            Lock lock = locks.allocate();
-            ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
-                    requested.podId(), lock.id(), requested.created() != null ? requested.created() : Instant.now(),
-                    requested.rootfsImageId(), requested.rootfsImageName(), requested.command(), requested.labels(),
-                    requested.infra(), requested.run());
-            try {
+            return withNewLock(lockId -> {
+                ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
+                        requested.podId(), lockId, requested.created() != null ? requested.created() : Instant.now(),
+                        requested.rootfsImageId(), requested.rootfsImageName(), requested.command(),
+                        requested.labels(), requested.infra(), requested.run());
                 state.addContainer(config, ContainerState.configured());
-            } catch (RuntimeException e) {
-                lock.free();
-                throw e;
-            }
-            return state.container(config.id());
+                return state.container(config.id());
+            });
         });
     }
 
@@ -438,14 +434,7 @@ public final class LibpodRuntime {
     public void removeContainer(String nameOrId) {
         read(() -> {
             StoredContainer c = state.lookupContainer(nameOrId);
-            Lock lock = locks.retrieve(c.config().lockId());
-            lock.lock();
-            try {
-                state.removeContainer(c.id());
-            } finally {
-                lock.unlock();
-            }
-            lock.free();
+            removeUnderLock(c.config().lockId(), () -> state.removeContainer(c.id()));
             return null;
         });
     }
@@ -454,18 +443,14 @@ public final class LibpodRuntime {
     public StoredPod createPod(PodConfig requested) {
         return read(() -> {
             String name = chooseName(requested.name());
-            Lock lock = locks.allocate();
-            PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lock.id(),
-                    requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
-                    requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
-                    requested.hasInfra());
-            try {
+            return withNewLock(lockId -> {
+                PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lockId,
+                        requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
+                        requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
+                        requested.hasInfra());
                 state.addPod(config, new PodState("", null));
-            } catch (RuntimeException e) {
-                lock.free();
-                throw e;
-            }
-            return state.pod(config.id());
+                return state.pod(config.id());
+            });
         });
     }
 
@@ -473,16 +458,31 @@ public final class LibpodRuntime {
     public void removePod(String nameOrId) {
         read(() -> {
             StoredPod p = state.lookupPod(nameOrId);
-            Lock lock = locks.retrieve(p.config().lockId());
-            lock.lock();
-            try {
-                state.removePod(p.id());
-            } finally {
-                lock.unlock();
-            }
-            lock.free();
+            removeUnderLock(p.config().lockId(), () -> state.removePod(p.id()));
             return null;
         });
+    }
+
+    /** Runs {@code add} with a freshly allocated lock number, giving the lock back if it fails. */
+    private <T> T withNewLock(java.util.function.IntFunction<T> add) {
+        Lock lock = locks.allocate();
+        try {
+            return add.apply(lock.id());
+        } catch (RuntimeException e) {
+            lock.free();
+            throw e;
+        }
+    }
+
+    private void removeUnderLock(int lockId, Runnable remove) {
+        Lock lock = locks.retrieve(lockId);
+        lock.lock();
+        try {
+            remove.run();
+        } finally {
+            lock.unlock();
+        }
+        lock.free();
     }
 
     private String chooseName(String requested) {
