@@ -15,7 +15,7 @@ RUN apt-get update \
       openjdk-17-jre-headless runc conmon catatonit containernetworking-plugins busybox-static curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/jpod.jar /usr/local/lib/jpod/jpod.jar
-COPY config/libpod.conf /etc/containers/libpod.conf
+COPY config/libpod.conf /etc/jpod/libpod.conf
 COPY config/storage.conf /etc/jpod/storage.conf
 COPY config/registries.conf /etc/containers/registries.conf
 EXPOSE 8181

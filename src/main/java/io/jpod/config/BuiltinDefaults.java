@@ -75,9 +75,11 @@ public final class BuiltinDefaults {
 
         // jpod's own settings
         p.put("libpod.state-type", "sqlite");
-        p.put("libpod.system-config-file", "/etc/containers/libpod.conf");
-        p.put("libpod.vendor-config-file", "/usr/share/containers/libpod.conf");
-        p.put("libpod.user-config-file", who.configHome().resolve("containers/libpod.conf").toString());
+        // libpod's hierarchy in jpod's own directories: Debian's podman package ships an
+        // /etc/containers/libpod.conf (runtime crun, tmp_dir /var/run/libpod) that must not steer jpod.
+        p.put("libpod.system-config-file", "/etc/jpod/libpod.conf");
+        p.put("libpod.vendor-config-file", "/usr/share/jpod/libpod.conf");
+        p.put("libpod.user-config-file", who.configHome().resolve("jpod/libpod.conf").toString());
         p.put("libpod.registries-config-file", "/etc/containers/registries.conf");
         p.put("libpod.shm-lock-path", rootless ? "/jpod_rootless_lock_" + who.euid() : "/jpod_lock");
         p.put("libpod.lock-type", "");

@@ -15,9 +15,9 @@ public final class ConfigFileSource extends MapPropertySource implements OriginL
     public enum Mode {
         /** {@code libpod.config-file}: used instead of the hierarchy. */
         CONFIG_FILE,
-        /** {@code /etc/containers/libpod.conf} or {@code /usr/share/containers/libpod.conf}. */
+        /** {@code /etc/jpod/libpod.conf} or {@code /usr/share/jpod/libpod.conf} (configurable). */
         SYSTEM,
-        /** Rootless: {@code ~/.config/containers/libpod.conf}. */
+        /** Rootless: {@code ~/.config/jpod/libpod.conf}. */
         USER,
         /** Rootless with no user file: only the cherry-picked keys of the global file. */
         ROOTLESS_GLOBAL,

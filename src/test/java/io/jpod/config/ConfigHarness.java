@@ -43,7 +43,7 @@ final class ConfigHarness {
     }
 
     Path userConf() {
-        return root.resolve("home/.config/containers/libpod.conf");
+        return root.resolve("home/.config/jpod/libpod.conf");
     }
 
     ConfigHarness option(String key, Object value) {

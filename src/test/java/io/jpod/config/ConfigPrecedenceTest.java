@@ -49,6 +49,18 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void theFileHierarchyLivesInJpodsOwnDirectories() {
+        ConfigHarness plain = new ConfigHarness(tmp);
+        plain.options.remove("libpod.system-config-file");
+        plain.options.remove("libpod.vendor-config-file");
+        plain.load();
+        assertThat(plain.env.getProperty("libpod.system-config-file")).isEqualTo("/etc/jpod/libpod.conf");
+        assertThat(plain.env.getProperty("libpod.vendor-config-file")).isEqualTo("/usr/share/jpod/libpod.conf");
+        assertThat(plain.env.getProperty("libpod.user-config-file"))
+                .isEqualTo(tmp.resolve("home/.config/jpod/libpod.conf").toString());
+    }
+
+    @Test
     void etcFileOverridesDefaultsAndVendorFileIsThenIgnored() throws Exception {
         h.write(h.vendorConf(), "num_locks = 1000\ninfra_command = \"/vendor\"\n");
         h.write(h.etcConf(), "num_locks = 4096\n");

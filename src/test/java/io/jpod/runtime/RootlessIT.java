@@ -38,7 +38,7 @@ class RootlessIT {
 
     @Test
     void startsWithPerUserPathsAndWritesTheEffectiveConfigBack() throws Exception {
-        Path userConf = root.resolve("home/.config/containers/libpod.conf");
+        Path userConf = root.resolve("home/.config/jpod/libpod.conf");
         Files.createDirectories(root.resolve("etc/containers"));
         Files.writeString(root.resolve("etc/containers/libpod.conf"), "conmon_path = [\"/usr/bin/conmon\"]\n"
                 + "num_locks = 64\n");
@@ -70,7 +70,7 @@ class RootlessIT {
 
     @Test
     void anExistingUserFileIsNeverOverwritten() throws Exception {
-        Path userConf = root.resolve("home/.config/containers/libpod.conf");
+        Path userConf = root.resolve("home/.config/jpod/libpod.conf");
         Files.createDirectories(userConf.getParent());
         String mine = "# mine\nnum_locks = 96\n";
         Files.writeString(userConf, mine);
