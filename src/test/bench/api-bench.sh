@@ -8,12 +8,15 @@ cd "$(dirname "$0")/../../.."
 n=${1:-20}
 work=$(mktemp -d /tmp/jpod-bench.XXXXXX)
 jport=18711; pport=18712
+podman_lock_existed=$([ -e /dev/shm/libpod_lock ] && echo yes || echo no)
 cleanup() {
   [ -n "${jpid:-}" ] && kill "$jpid" 2>/dev/null || true
   [ -n "${ppid_:-}" ] && kill "$ppid_" 2>/dev/null || true
   sleep 2
-  umount -l "$work"/podman/root/overlay 2>/dev/null || true
+  grep -o " $work[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$work"
   rm -f /dev/shm/jpod_bench_lock
+  [ "$podman_lock_existed" = yes ] || rm -f /dev/shm/libpod_lock
 }
 trap cleanup EXIT
 
