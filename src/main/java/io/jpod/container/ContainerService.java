@@ -148,33 +148,64 @@ public final class ContainerService implements AutoCloseable {
     public StoredContainer start(String nameOrId) {
         OciRuntime oci = runtime.requireOciRuntime();
         StoredContainer c = runtime.lookupContainer(nameOrId);
-        return locked(c, () -> {
-            StoredContainer cur = sync(c.id());
-            ContainerStatus s = cur.state().status();
-            switch (s) {
-                case RUNNING -> throw new EngineException(EngineException.Category.NOT_MODIFIED,
-                        "container " + cur.id() + " is already running");
-                case PAUSED -> throw EngineException.invalidState("cannot start paused container " + cur.id());
-                case REMOVING -> throw EngineException.invalidState("cannot start container " + cur.id()
-                        + " as it is being removed");
-                case STOPPED, STOPPING -> cleanupLocked(cur);
-                default -> { }
-            }
-            cur = runtime.state().container(cur.id());
-            if (cur.state().status() != ContainerStatus.CREATED) {
-                cur = init(cur);
-            }
-            try {
-                oci.start(cur.id());
-            } catch (RuntimeException e) {
-                cleanupLocked(runtime.state().container(cur.id()));
+        try {
+            return locked(c, () -> startLocked(oci, c.id()));
+        } catch (EngineException e) {
+            if (e.category() == EngineException.Category.NOT_MODIFIED
+                    || e.category() == EngineException.Category.INVALID_STATE) {
                 throw e;
             }
-            ContainerState st = cur.state().withStatus(ContainerStatus.RUNNING)
-                    .withProcess(cur.state().pid(), cur.state().conmonPid(), Instant.now());
-            runtime.state().saveContainerState(cur.id(), st);
-            return new StoredContainer(cur.config(), st);
-        });
+            // the process never ran: waiters (docker run's wait and attach) get the error's exit code,
+            // and an auto-remove container goes away, as Docker does
+            int code = startFailureCode(e.getMessage());
+            recentExits.put(c.id(), code);
+            exits.failed(c.id(), code);
+            if (c.config().run() != null && c.config().run().autoRemove()) {
+                try {
+                    remove(c.id(), true);
+                } catch (RuntimeException removeFailed) {
+                    LOG.warn("auto-removing " + c.id() + " after a failed start: " + removeFailed.getMessage());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Docker's codes for a process that could not be started: 127 not found, 126 not executable. */
+    static int startFailureCode(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("no such file or directory") || m.contains("not found")) {
+            return 127;
+        }
+        return m.contains("permission denied") ? 126 : 125;
+    }
+
+    private StoredContainer startLocked(OciRuntime oci, String id) {
+        StoredContainer cur = sync(id);
+        ContainerStatus s = cur.state().status();
+        switch (s) {
+            case RUNNING -> throw new EngineException(EngineException.Category.NOT_MODIFIED,
+                    "container " + cur.id() + " is already running");
+            case PAUSED -> throw EngineException.invalidState("cannot start paused container " + cur.id());
+            case REMOVING -> throw EngineException.invalidState("cannot start container " + cur.id()
+                    + " as it is being removed");
+            case STOPPED, STOPPING -> cleanupLocked(cur);
+            default -> { }
+        }
+        cur = runtime.state().container(cur.id());
+        if (cur.state().status() != ContainerStatus.CREATED) {
+            cur = init(cur);
+        }
+        try {
+            oci.start(cur.id());
+        } catch (RuntimeException e) {
+            cleanupLocked(runtime.state().container(cur.id()));
+            throw e;
+        }
+        ContainerState st = cur.state().withStatus(ContainerStatus.RUNNING)
+                .withProcess(cur.state().pid(), cur.state().conmonPid(), Instant.now());
+        runtime.state().saveContainerState(cur.id(), st);
+        return new StoredContainer(cur.config(), st);
     }
 
     /** OCI create through conmon: rootfs mounted, spec written, state Created. */
@@ -519,13 +550,7 @@ public final class ContainerService implements AutoCloseable {
         } catch (EngineException gone) {
             return;
         }
-        locked(c, () -> {
-            StoredContainer cur = sync(id);
-            if (cur.state().status() == ContainerStatus.STOPPED) {
-                cleanupLocked(cur);
-            }
-            return null;
-        });
+        locked(c, () -> sync(id));
         StoredContainer after = runtime.state().container(id);
         if (after.config().run() != null && after.config().run().autoRemove()) {
             try {
@@ -536,7 +561,10 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
-    /** Reloads state and applies a recorded exit (libpod's syncContainer). Caller holds the lock. */
+    /**
+     * Reloads state and applies a recorded exit (libpod's syncContainer), then cleans up, so the
+     * container ends Exited. Caller holds the lock.
+     */
     private StoredContainer sync(String id) {
         StoredContainer c = runtime.state().container(id);
         ContainerStatus s = c.state().status();
@@ -556,7 +584,9 @@ public final class ContainerService implements AutoCloseable {
                                 + "could not be retrieved", st.runDir());
                 runtime.state().saveContainerState(id, stopped);
                 recentExits.put(id, stopped.exitCode());
-                return new StoredContainer(c.config(), stopped);
+                // whoever notices the exit first also cleans up, so a caller never sees a half-finished stop
+                cleanupLocked(new StoredContainer(c.config(), stopped));
+                return runtime.state().container(id);
             }
         }
         return c;

@@ -67,6 +67,11 @@ final class ExitWatcher implements AutoCloseable {
         return f;
     }
 
+    /** Wakes the waiters of a container that never started: they see {@code code}. */
+    void failed(String id, int code) {
+        complete(id, code);
+    }
+
     void forget(String id) {
         CompletableFuture<Integer> f = waiters.remove(id);
         if (f != null) {

@@ -38,7 +38,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -176,5 +176,20 @@ class DockerCliIT {
         assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("survivor Up");
         assertThat(ok("stop", "-t", "1", "survivor")).isEqualTo("survivor");
         assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", "survivor")).isEqualTo("137");
+    }
+
+    @Test
+    @Order(11)
+    void logsFollowTailAndTimestamps() throws Exception {
+        ok("run", "-d", "--name", "follower", "busybox", "sh", "-c",
+                "for i in 1 2 3; do echo line$i; sleep 0.3; done");
+        // follow returns once the container has exited, with every line
+        assertThat(ok("logs", "-f", "follower")).isEqualTo("line1\nline2\nline3");
+        assertThat(ok("logs", "--tail", "1", "follower")).isEqualTo("line3");
+        assertThat(ok("logs", "-t", "--tail", "1", "follower")).matches("\\d{4}-\\d\\d-\\d\\dT\\S+ line3");
+        ProcessRunner.Result missing = docker("run", "--rm", "busybox", "/no/such/program");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("/no/such/program");
+        ok("rm", "follower");
     }
 }
