@@ -15,6 +15,7 @@ import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
 import io.jpod.storage.PosixFiles;
+import io.jpod.storage.VfsRootfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,6 +271,14 @@ public final class ContainerService implements AutoCloseable {
             Files.createDirectories(l.merged());
         } catch (IOException e) {
             throw EngineException.internal("creating rootfs directories: " + e.getMessage(), e);
+        }
+        if ("vfs".equals(runtime.config().storage().driver())) {
+            VfsRootfs.populate(l.merged(), layers);
+            return;
+        }
+        if (!"overlay".equals(runtime.config().storage().driver())) {
+            throw EngineException.invalidArgument("graph driver \"" + runtime.config().storage().driver()
+                    + "\" is not supported: use overlay or vfs");
         }
         PosixFiles.unmount(l.merged());
         List<String> lower = new ArrayList<>();
