@@ -1,6 +1,8 @@
 package io.jpod.container;
 
 import io.jpod.error.EngineException;
+import io.jpod.host.Cgroups;
+import io.jpod.host.ProcessRunner;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Lock;
@@ -9,6 +11,7 @@ import io.jpod.oci.OciRuntime;
 import io.jpod.oci.SpecGenerator;
 import io.jpod.oci.SpecOptions;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.Names;
 import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
@@ -23,11 +26,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,10 +60,10 @@ public final class ContainerService implements AutoCloseable {
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
-    private final java.util.Map<String, CompletableFuture<Void>> removals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> removals = new ConcurrentHashMap<>();
     /** Exit codes outlive their containers a while, for waits on auto-removed ones (podman's ContainerExitCode). */
-    private final Map<String, Integer> recentExits = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Integer> recentExits = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
                     return size() > 1000;
@@ -80,6 +88,11 @@ public final class ContainerService implements AutoCloseable {
     public StoredContainer create(CreateRequest req) {
         if (req.image() == null || req.image().isEmpty()) {
             throw EngineException.invalidArgument("an image is required");
+        }
+        if (req.tty()) {
+            // conmon would need a console socket and the API a raw terminal stream: refuse clearly until then
+            throw EngineException.invalidArgument("terminals (tty, docker run -t) are not supported yet: run "
+                    + "without -t");
         }
         Image image = images.lookup(req.image());
         List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.config().entrypoint();
@@ -174,7 +187,7 @@ public final class ContainerService implements AutoCloseable {
 
     /** Docker's codes for a process that could not be started: 127 not found, 126 not executable. */
     static int startFailureCode(String message) {
-        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         if (m.contains("no such file or directory") || m.contains("not found")) {
             return 127;
         }
@@ -229,7 +242,7 @@ public final class ContainerService implements AutoCloseable {
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
-                    io.jpod.host.Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"));
+                    Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"));
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
             ConmonLauncher launcher = new ConmonLauncher(runtime.conmonDiscovery().path(),
@@ -422,7 +435,7 @@ public final class ContainerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        } catch (ExecutionException | CancellationException e) {
             return true;
         }
     }
@@ -463,7 +476,7 @@ public final class ContainerService implements AutoCloseable {
 
     /** Renames a container; the new name is validated and must be free. */
     public void rename(String nameOrId, String newName) {
-        io.jpod.runtime.Names.validate(newName);
+        Names.validate(newName);
         StoredContainer c = runtime.lookupContainer(nameOrId);
         locked(c, () -> {
             runtime.state().renameContainer(c.id(), newName);
@@ -495,7 +508,7 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.invalidState("container " + c.id() + " is not running");
         }
         try {
-            var r = io.jpod.host.ProcessRunner.run(List.of(runtime.ociRuntimeDiscovery().path().toString(), "--root",
+            var r = ProcessRunner.run(List.of(runtime.ociRuntimeDiscovery().path().toString(), "--root",
                     runtime.ociRuntimeRoot().toString(), "ps", "--format", "json", c.id()), Duration.ofSeconds(10));
             if (!r.ok()) {
                 throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "runc ps: " + r.stderr().strip());
@@ -505,7 +518,7 @@ public final class ContainerService implements AutoCloseable {
             List<String> argv = new ArrayList<>(List.of("ps"));
             argv.addAll(psArgs.isEmpty() ? List.of("-o", "user,pid,ppid,stime,time,args") : psArgs);
             argv.addAll(List.of("-p", String.join(",", pids)));
-            var ps = io.jpod.host.ProcessRunner.run(argv, Duration.ofSeconds(10));
+            var ps = ProcessRunner.run(argv, Duration.ofSeconds(10));
             List<List<String>> rows = new ArrayList<>();
             for (String line : ps.stdout().strip().split("\n")) {
                 rows.add(List.of(line.trim().split("\\s+", psArgs.isEmpty() ? 6 : 64)));
@@ -693,7 +706,7 @@ public final class ContainerService implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
         } catch (IOException e) {

@@ -148,6 +148,12 @@ class ContainerLifecycleIT {
                 List.of("NOVALUE"), null, null, Map.of(), false, null, null, null, false, null)))
                 .isInstanceOfSatisfying(EngineException.class,
                         e -> assertThat(e.category()).isEqualTo(Category.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> containers.create(new CreateRequest("t", "busybox", null, List.of("sh"), List.of(),
+                null, null, Map.of(), true, null, null, null, false, null)))
+                .isInstanceOfSatisfying(EngineException.class, e -> {
+                    assertThat(e.category()).isEqualTo(Category.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("not supported yet");
+                });
         create("dup", "sh");
         assertThatThrownBy(() -> create("dup", "sh")).isInstanceOfSatisfying(EngineException.class,
                 e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));

@@ -38,7 +38,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -171,9 +171,13 @@ class DockerCliIT {
     @Order(10)
     void aContainerKeepsRunningAcrossADaemonRestart() throws Exception {
         ok("run", "-d", "--name", "survivor", "busybox", "sleep", "1000");
+        ok("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 1; exit 4");
         daemon.close();
+        Thread.sleep(2000); // quitter exits while no daemon runs
         daemon = TestDaemon.start(root);
         assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("survivor Up");
+        assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "quitter")).isEqualTo("exited 4");
+        ok("rm", "quitter");
         assertThat(ok("stop", "-t", "1", "survivor")).isEqualTo("survivor");
         assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", "survivor")).isEqualTo("137");
     }
