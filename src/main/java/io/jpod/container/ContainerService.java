@@ -18,6 +18,7 @@ import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
 import io.jpod.storage.PosixFiles;
+import io.jpod.storage.Trees;
 import io.jpod.storage.VfsRootfs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -550,7 +550,7 @@ public final class ContainerService implements AutoCloseable {
         exits.forget(c.id());
         runtime.removeContainer(c.id());
         PosixFiles.unmount(layout(c.id()).merged());
-        deleteTree(layout(c.id()).base());
+        Trees.delete(layout(c.id()).base());
         CompletableFuture<Void> removed = removals.remove(c.id());
         if (removed != null) {
             removed.complete(null);
@@ -699,19 +699,6 @@ public final class ContainerService implements AutoCloseable {
         Path base = Path.of(runtime.config().storage().graphRoot(), "containers", id);
         return new Layout(base, base.resolve("userdata"), base.resolve("diff"), base.resolve("work"),
                 base.resolve("merged"));
-    }
-
-    private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        } catch (IOException e) {
-            LOG.warn("removing " + p + ": " + e.getMessage());
-        }
     }
 
     @Override

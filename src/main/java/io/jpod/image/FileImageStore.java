@@ -3,6 +3,7 @@ package io.jpod.image;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.storage.LayerExtractor;
+import io.jpod.storage.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -90,7 +90,7 @@ public final class FileImageStore implements ImageStore {
         } catch (IOException e) {
             throw EngineException.invalidArgument("reading image archive: " + e.getMessage());
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -196,7 +196,7 @@ public final class FileImageStore implements ImageStore {
         } catch (IOException e) {
             throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -475,7 +475,7 @@ public final class FileImageStore implements ImageStore {
                 throw EngineException.invalidState("image " + (m.names().isEmpty() ? id.substring(0, 12)
                         : m.names().get(0)) + " is in use by a container: remove the container first, or force");
             }
-            deleteTree(imagesDir.resolve(id));
+            Trees.delete(imagesDir.resolve(id));
             collectLayers();
             return new RemoveReport(m.names(), List.of("sha256:" + id));
         } finally {
@@ -490,7 +490,7 @@ public final class FileImageStore implements ImageStore {
             used.addAll(read(id).layers().stream().map(d -> d.substring(7)).toList());
         }
         try (Stream<Path> s = Files.list(layersDir)) {
-            s.filter(p -> !used.contains(p.getFileName().toString())).forEach(FileImageStore::deleteTree);
+            s.filter(p -> !used.contains(p.getFileName().toString())).forEach(Trees::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -516,19 +516,6 @@ public final class FileImageStore implements ImageStore {
             return s.isEmpty() ? Instant.EPOCH : java.time.OffsetDateTime.parse(s).toInstant();
         } catch (RuntimeException e) {
             return Instant.EPOCH;
-        }
-    }
-
-    static void deleteTree(Path p) {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -71,18 +71,18 @@ public final class LayerExtractor {
             if (base.startsWith(WHITEOUT_PREFIX)) {
                 Path hidden = dest.resolveSibling(base.substring(WHITEOUT_PREFIX.length()));
                 Files.createDirectories(hidden.getParent());
-                deleteIfPresent(hidden);
+                Trees.delete(hidden);
                 PosixFiles.makeWhiteout(hidden);
                 continue;
             }
             Files.createDirectories(dest.getParent());
             if (entry.isDirectory()) {
                 if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteIfPresent(dest);
+                    Trees.delete(dest);
                     Files.createDirectory(dest);
                 }
             } else if (entry.isSymbolicLink()) {
-                deleteIfPresent(dest);
+                Trees.delete(dest);
                 Files.createSymbolicLink(dest, Path.of(entry.getLinkName()));
             } else if (entry.isLink()) {
                 Path source = resolveInside(root, normalise(entry.getLinkName()));
@@ -90,11 +90,11 @@ public final class LayerExtractor {
                     throw EngineException.invalidArgument("invalid layer: hard link " + name + " points to "
                             + entry.getLinkName() + ", which is not in the layer");
                 }
-                deleteIfPresent(dest);
+                Trees.delete(dest);
                 Files.createLink(dest, source);
                 continue; // a hard link shares the source's metadata
             } else if (entry.isFile()) {
-                deleteIfPresent(dest);
+                Trees.delete(dest);
                 try (OutputStream out = Files.newOutputStream(dest)) {
                     size += tar.transferTo(out);
                 }
@@ -158,18 +158,6 @@ public final class LayerExtractor {
         return dest;
     }
 
-    private static void deleteIfPresent(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (var walk = Files.walk(p)) {
-                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(q);
-                }
-            }
-        } else {
-            Files.deleteIfExists(p);
-        }
-    }
-
     private static void setTime(Path p, FileTime t) {
         try {
             Files.setLastModifiedTime(p, t);
@@ -199,7 +187,7 @@ public final class LayerExtractor {
                 }
             }
         }
-        deleteIfPresent(from);
+        Trees.delete(from);
         return false;
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -53,7 +52,7 @@ public final class VfsRootfs {
                     if (Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)) {
                         try (Stream<Path> children = Files.list(lower)) {
                             for (Path child : children.toList()) {
-                                deleteTree(child);
+                                Trees.delete(child);
                             }
                         }
                     }
@@ -79,14 +78,6 @@ public final class VfsRootfs {
             return (mode & 0170000) == 0020000 && (Long) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS) == 0L;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
         }
     }
 }
