@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +63,11 @@ public final class ContainerService implements AutoCloseable {
     private final JsonMapper json;
     private final ExitWatcher exits;
     private final Map<String, CompletableFuture<Void>> removals = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "container-restarts");
+        t.setDaemon(true);
+        return t;
+    });
     /** Exit codes outlive their containers a while, for waits on auto-removed ones (podman's ContainerExitCode). */
     private final Map<String, Integer> recentExits = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -123,6 +130,7 @@ public final class ContainerService implements AutoCloseable {
         }
         String stopSignal = req.stopSignal() != null && !req.stopSignal().isEmpty() ? req.stopSignal()
                 : image.config().stopSignal().isEmpty() ? "SIGTERM" : image.config().stopSignal();
+        RestartPolicy.parse(req.restartPolicy());
         int stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : 10;
         if (stopTimeout < 0) {
             throw EngineException.invalidArgument("stop timeout must not be negative");
@@ -580,7 +588,32 @@ public final class ContainerService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("auto-removing " + id + ": " + e.getMessage());
             }
+        } else if (RestartPolicy.parse(after.config().run() == null ? "" : after.config().run().restartPolicy())
+                .shouldRestart(after.state())) {
+            scheduleRestart(after);
         }
+    }
+
+    /** Restarts after a back-off that doubles with every restart (100 ms up to 10 s), as Docker does. */
+    private void scheduleRestart(StoredContainer c) {
+        int count = c.state().restartCount();
+        long delay = Math.min(10_000L, 100L << Math.min(count, 7));
+        restarts.schedule(() -> {
+            try {
+                StoredContainer cur = runtime.state().container(c.id());
+                if (cur.state().status() != ContainerStatus.EXITED || cur.state().stoppedByUser()) {
+                    return; // stopped, removed or started by someone else meanwhile
+                }
+                ContainerState st = cur.state();
+                runtime.state().saveContainerState(c.id(), new ContainerState(st.status(), st.pid(), st.conmonPid(),
+                        st.exitCode(), st.exited(), st.startedAt(), st.finishedAt(), st.mounted(), st.mountPoint(),
+                        st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), false, true,
+                        st.restartCount() + 1, st.oomKilled(), st.error(), st.runDir()));
+                start(c.id());
+            } catch (RuntimeException e) {
+                LOG.warn("restarting " + c.id() + ": " + e.getMessage());
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -703,6 +736,7 @@ public final class ContainerService implements AutoCloseable {
 
     @Override
     public void close() {
+        restarts.shutdownNow();
         exits.close();
     }
 }

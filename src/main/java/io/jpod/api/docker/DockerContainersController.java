@@ -52,6 +52,10 @@ class DockerContainersController {
         }
         JsonNode host = body.path("HostConfig");
         String restart = host.path("RestartPolicy").path("Name").asString("");
+        int retries = host.path("RestartPolicy").path("MaximumRetryCount").asInt(0);
+        if (restart.equals("on-failure") && retries > 0) {
+            restart = restart + ":" + retries;
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
         JsonNode stopTimeout = body.path("StopTimeout");

@@ -128,8 +128,10 @@ final class DockerJson {
         m.put("AppArmorProfile", "");
         Map<String, Object> host = new LinkedHashMap<>();
         host.put("AutoRemove", run != null && run.autoRemove());
-        host.put("RestartPolicy", Map.of("Name", run == null || run.restartPolicy().isEmpty() ? "no"
-                : run.restartPolicy(), "MaximumRetryCount", 0));
+        String policy = run == null || run.restartPolicy().isEmpty() ? "no" : run.restartPolicy();
+        int colon = policy.indexOf(':');
+        host.put("RestartPolicy", Map.of("Name", colon < 0 ? policy : policy.substring(0, colon),
+                "MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(policy.substring(colon + 1))));
         host.put("NetworkMode", "none");
         host.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         m.put("HostConfig", host);

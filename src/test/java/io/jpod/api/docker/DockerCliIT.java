@@ -38,7 +38,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter", "flaky", "steady");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -195,5 +195,27 @@ class DockerCliIT {
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("/no/such/program");
         ok("rm", "follower");
+    }
+
+    @Test
+    @Order(12)
+    void restartPolicies() throws Exception {
+        ok("run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 1");
+        String state = "";
+        for (int i = 0; i < 100 && !state.equals("exited 1 2"); i++) {
+            Thread.sleep(100);
+            state = ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", "flaky");
+        }
+        assertThat(state).isEqualTo("exited 1 2");
+        assertThat(ok("inspect", "--format", "{{.HostConfig.RestartPolicy.Name}} "
+                + "{{.HostConfig.RestartPolicy.MaximumRetryCount}}", "flaky")).isEqualTo("on-failure 2");
+        // a container stopped by its user stays stopped
+        ok("run", "-d", "--name", "steady", "--restart", "always", "busybox", "sleep", "1000");
+        ok("stop", "-t", "1", "steady");
+        Thread.sleep(500);
+        assertThat(ok("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "steady")).isEqualTo("exited 0");
+        ProcessRunner.Result bad = docker("create", "--restart", "sometimes", "busybox");
+        assertThat(bad.exitCode()).isNotZero();
+        ok("rm", "-f", "flaky", "steady");
     }
 }
