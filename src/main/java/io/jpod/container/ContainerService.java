@@ -259,9 +259,8 @@ public final class ContainerService implements AutoCloseable {
             ConmonLauncher.Created created = launcher.create(new ConmonLauncher.Request(c.id(), c.name(), l.userdata(),
                     Path.of(config.tmpDir(), "persist", c.id()), l.userdata().resolve("ctr.log"), config.maxLogSize(),
                     config.noPivotRoot()));
-            ContainerState st = new ContainerState(ContainerStatus.CREATED, created.pid(), created.conmonPid(), 0,
-                    false, null, null, true, l.merged().toString(), "", Map.of(), Map.of(), List.of(), false, false,
-                    c.state().restartCount(), false, "", l.userdata().toString());
+            ContainerState st = c.state().initialized(created.pid(), created.conmonPid(), l.merged().toString(),
+                    l.userdata().toString());
             runtime.state().saveContainerState(c.id(), st);
             return new StoredContainer(c.config(), st);
         } catch (IOException | RuntimeException e) {
@@ -326,11 +325,7 @@ public final class ContainerService implements AutoCloseable {
                     && s != ContainerStatus.STOPPING) {
                 return false;
             }
-            ContainerState st = cur.state().withStatus(ContainerStatus.STOPPING);
-            runtime.state().saveContainerState(cur.id(), new ContainerState(st.status(), st.pid(), st.conmonPid(),
-                    st.exitCode(), st.exited(), st.startedAt(), st.finishedAt(), st.mounted(), st.mountPoint(),
-                    st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), true, false, st.restartCount(),
-                    st.oomKilled(), st.error(), st.runDir()));
+            runtime.state().saveContainerState(cur.id(), cur.state().stoppingByUser());
             if (s == ContainerStatus.PAUSED) {
                 // a frozen process cannot act on a signal: thaw it right after queueing SIGKILL
                 oci.kill(cur.id(), "KILL");
@@ -604,11 +599,7 @@ public final class ContainerService implements AutoCloseable {
                 if (cur.state().status() != ContainerStatus.EXITED || cur.state().stoppedByUser()) {
                     return; // stopped, removed or started by someone else meanwhile
                 }
-                ContainerState st = cur.state();
-                runtime.state().saveContainerState(c.id(), new ContainerState(st.status(), st.pid(), st.conmonPid(),
-                        st.exitCode(), st.exited(), st.startedAt(), st.finishedAt(), st.mounted(), st.mountPoint(),
-                        st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), false, true,
-                        st.restartCount() + 1, st.oomKilled(), st.error(), st.runDir()));
+                runtime.state().saveContainerState(c.id(), cur.state().restarting());
                 start(c.id());
             } catch (RuntimeException e) {
                 LOG.warn("restarting " + c.id() + ": " + e.getMessage());
@@ -629,14 +620,10 @@ public final class ContainerService implements AutoCloseable {
             boolean conmonGone = c.state().conmonPid() > 0
                     && !ProcessHandle.of(c.state().conmonPid()).map(ProcessHandle::isAlive).orElse(false);
             if (code.isPresent() || conmonGone) {
-                ContainerState st = c.state();
-                ContainerState stopped = new ContainerState(ContainerStatus.STOPPED, 0, 0,
-                        code.orElse(-1), true, st.startedAt(), finishedAt(id), st.mounted(), st.mountPoint(),
-                        st.netNs(), st.networkStatus(), st.bindMounts(), st.execSessions(), st.stoppedByUser(),
-                        st.restartPolicyMatch(), st.restartCount(),
+                ContainerState stopped = c.state().stopped(code.orElse(-1), finishedAt(id),
                         Files.exists(Path.of(runtime.config().tmpDir(), "persist", id, "oom")),
-                        code.isPresent() ? st.error() : "conmon died without writing exit file, container exit code "
-                                + "could not be retrieved", st.runDir());
+                        code.isPresent() ? c.state().error() : "conmon died without writing exit file, container "
+                                + "exit code could not be retrieved");
                 runtime.state().saveContainerState(id, stopped);
                 recentExits.put(id, stopped.exitCode());
                 // whoever notices the exit first also cleans up, so a caller never sees a half-finished stop
@@ -670,12 +657,8 @@ public final class ContainerService implements AutoCloseable {
             LOG.warn("deleting " + c.id() + " from the OCI runtime: " + e.getMessage());
         }
         PosixFiles.unmount(layout(c.id()).merged());
-        ContainerState st = c.state();
         ContainerStatus next = s == ContainerStatus.CREATED ? ContainerStatus.CONFIGURED : ContainerStatus.EXITED;
-        runtime.state().saveContainerState(c.id(), new ContainerState(next, 0, 0, st.exitCode(), st.exited(),
-                st.startedAt(), st.finishedAt(), false, "", st.netNs(), st.networkStatus(), st.bindMounts(),
-                st.execSessions(), st.stoppedByUser(), st.restartPolicyMatch(), st.restartCount(), st.oomKilled(),
-                st.error(), st.runDir()));
+        runtime.state().saveContainerState(c.id(), c.state().cleanedUp(next));
     }
 
     /**

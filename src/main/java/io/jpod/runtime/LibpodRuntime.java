@@ -565,12 +565,7 @@ public final class LibpodRuntime {
                 lock.lock();
                 try {
                     oci.stop(c.id(), CTR_REMOVE_TIMEOUT);
-                    ContainerState st = c.state().withStatus(ContainerStatus.STOPPED).withProcess(0, 0,
-                            c.state().startedAt());
-                    state.saveContainerState(c.id(), new ContainerState(st.status(), 0, 0, st.exitCode(), true,
-                            st.startedAt(), Instant.now(), st.mounted(), st.mountPoint(), st.netNs(),
-                            st.networkStatus(), st.bindMounts(), st.execSessions(), true, false, st.restartCount(),
-                            st.oomKilled(), st.error(), st.runDir()));
+                    state.saveContainerState(c.id(), c.state().stoppedByUser(Instant.now()));
                 } finally {
                     lock.unlock();
                 }

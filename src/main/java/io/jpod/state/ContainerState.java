@@ -57,6 +57,48 @@ public record ContainerState(
                 restartCount, oomKilled, error, runDir);
     }
 
+    /** Created in the OCI runtime through conmon (libpod's init): the previous run's outcome is cleared. */
+    public ContainerState initialized(int newPid, int newConmonPid, String newMountPoint, String newRunDir) {
+        return new ContainerState(ContainerStatus.CREATED, newPid, newConmonPid, 0, false, null, null, true,
+                newMountPoint, netNs, networkStatus, bindMounts, execSessions, false, false, restartCount, false, "",
+                newRunDir);
+    }
+
+    /** Marked as stopped by its user: a restart policy leaves it alone. */
+    public ContainerState stoppingByUser() {
+        return new ContainerState(ContainerStatus.STOPPING, pid, conmonPid, exitCode, exited, startedAt, finishedAt,
+                mounted, mountPoint, netNs, networkStatus, bindMounts, execSessions, true, false, restartCount,
+                oomKilled, error, runDir);
+    }
+
+    /** The process has ended: Stopped, with its exit code and time. */
+    public ContainerState stopped(int code, Instant finished, boolean oom, String why) {
+        return new ContainerState(ContainerStatus.STOPPED, 0, 0, code, true, startedAt, finished, mounted, mountPoint,
+                netNs, networkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch, restartCount, oom,
+                why, runDir);
+    }
+
+    /** Stopped by the user (forced shutdown), without an exit code from conmon. */
+    public ContainerState stoppedByUser(Instant finished) {
+        return new ContainerState(ContainerStatus.STOPPED, 0, 0, exitCode, true, startedAt, finished, mounted,
+                mountPoint, netNs, networkStatus, bindMounts, execSessions, true, false, restartCount, oomKilled,
+                error, runDir);
+    }
+
+    /** Deleted from the OCI runtime and unmounted: {@code next} is Exited or Configured. */
+    public ContainerState cleanedUp(ContainerStatus next) {
+        return new ContainerState(next, 0, 0, exitCode, exited, startedAt, finishedAt, false, "", netNs,
+                networkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch, restartCount, oomKilled,
+                error, runDir);
+    }
+
+    /** About to be started again by its restart policy. */
+    public ContainerState restarting() {
+        return new ContainerState(status, pid, conmonPid, exitCode, exited, startedAt, finishedAt, mounted,
+                mountPoint, netNs, networkStatus, bindMounts, execSessions, false, true, restartCount + 1, oomKilled,
+                error, runDir);
+    }
+
     /**
      * The state after a reboot (current libpod's reset): anything that was alive becomes Exited,
      * anything never started goes back to Configured, Removing is kept; per-boot facts (PIDs,
