@@ -168,18 +168,6 @@ public final class TomlConfigFile {
         return asStringList(dottedKey, v);
     }
 
-    /** A sub-table at a dotted path. */
-    public Config getTable(String dottedKey) {
-        Object v = root.get(dottedKey);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Config c)) {
-            throw typeError(dottedKey, "a table", v);
-        }
-        return c;
-    }
-
     /** An array of tables ({@code [[name]]}). */
     public List<Config> getTableArray(String dottedKey) {
         Object v = root.get(dottedKey);

@@ -511,13 +511,7 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.invalidState("container " + c.id() + " is not running");
         }
         try {
-            var r = ProcessRunner.run(List.of(runtime.ociRuntimeDiscovery().path().toString(), "--root",
-                    runtime.ociRuntimeRoot().toString(), "ps", "--format", "json", c.id()), Duration.ofSeconds(10));
-            if (!r.ok()) {
-                throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "runc ps: " + r.stderr().strip());
-            }
-            List<String> pids = new ArrayList<>();
-            json.readTree(r.stdout()).values().forEach(p -> pids.add(p.asString()));
+            List<String> pids = runtime.requireOciRuntime().processes(c.id()).stream().map(String::valueOf).toList();
             List<String> argv = new ArrayList<>(List.of("ps"));
             argv.addAll(psArgs.isEmpty() ? List.of("-o", "user,pid,ppid,stime,time,args") : psArgs);
             argv.addAll(List.of("-p", String.join(",", pids)));

@@ -21,8 +21,4 @@ public record Image(String id, List<String> names, Instant created, long size, L
 
     /** One step of how the image was built. */
     public record HistoryEntry(Instant created, String createdBy, String comment, boolean emptyLayer) {}
-
-    public String digestId() {
-        return "sha256:" + id;
-    }
 }

@@ -37,10 +37,6 @@ public final class CliOciRuntime implements OciRuntime {
         return name;
     }
 
-    public Path root() {
-        return root;
-    }
-
     @Override
     public String status(String id) {
         ProcessRunner.Result r = exec(List.of("state", id));
@@ -64,6 +60,15 @@ public final class CliOciRuntime implements OciRuntime {
     @Override
     public void resume(String id) {
         check(exec(List.of("resume", id)));
+    }
+
+    @Override
+    public List<Integer> processes(String id) {
+        ProcessRunner.Result r = exec(List.of("ps", "--format", "json", id));
+        check(r);
+        List<Integer> pids = new ArrayList<>();
+        JSON.readTree(r.stdout()).values().forEach(p -> pids.add(p.asInt()));
+        return pids;
     }
 
     @Override

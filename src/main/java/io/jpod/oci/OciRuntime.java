@@ -1,6 +1,7 @@
 package io.jpod.oci;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The OCI runtime binary (runc, crun), addressed by container ID only: never the whole container.
@@ -22,6 +23,9 @@ public interface OciRuntime {
 
     /** Thaws a paused container. */
     void resume(String id);
+
+    /** The host PIDs of the container's processes. */
+    List<Integer> processes(String id);
 
     /** Sends a signal ({@code TERM}, {@code KILL}, ...) to the container's init process. */
     void kill(String id, String signal);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -360,9 +359,5 @@ class DockerContainersController {
         }
         String text = (timestamps ? t + " " : "") + line.text() + "\n";
         Frames.write(out, line.stderr() ? 2 : 1, text.getBytes(StandardCharsets.UTF_8), tty);
-    }
-
-    static Duration forever() {
-        return Duration.ofDays(365);
     }
 }
