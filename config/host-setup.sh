@@ -4,6 +4,9 @@
 set -euo pipefail
 
 packages=(runc conmon catatonit containernetworking-plugins busybox-static curl)
+# Clients the test suite drives against jpod: podman's remote client (jpod keeps its own config,
+# storage and lock paths, so podman's package defaults do not touch it).
+packages+=(podman)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "host-setup: run as root (apt-get install needs it)" >&2

@@ -1,6 +1,7 @@
 package io.jpod.container;
 
 import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
 import io.jpod.host.Cgroups;
 import io.jpod.host.ProcessRunner;
 import io.jpod.image.Image;
@@ -404,6 +405,34 @@ public final class ContainerService implements AutoCloseable {
         return exits.whenExited(runtime.lookupContainer(nameOrId).id(), true);
     }
 
+    /**
+     * Completes with the exit code once the container is not running: at once when it is not,
+     * and also for a container already removed after its exit ({@code run --rm}), whose code is
+     * remembered a while. podman's client waits this way after it has started the container.
+     */
+    public CompletableFuture<Integer> whenNotRunning(String nameOrId) {
+        StoredContainer c;
+        try {
+            c = runtime.lookupContainer(nameOrId);
+        } catch (NoSuchObjectException e) {
+            Integer recent = recentExits.get(nameOrId);
+            if (recent != null) {
+                return CompletableFuture.completedFuture(recent);
+            }
+            throw e;
+        }
+        // registered before the check, so an exit in between is not missed
+        CompletableFuture<Integer> next = exits.whenExited(c.id(), true);
+        try {
+            if (!isActive(c.id())) {
+                return CompletableFuture.completedFuture(lastExitCode(c.id()));
+            }
+        } catch (NoSuchObjectException removedMeanwhile) {
+            return CompletableFuture.completedFuture(lastExitCode(c.id()));
+        }
+        return next.thenApply(code -> lastExitCode(c.id()));
+    }
+
     /** Completes when the container has been removed (Docker's {@code removed} wait). */
     public CompletableFuture<Void> whenRemoved(String nameOrId) {
         String id = runtime.lookupContainer(nameOrId).id();
@@ -441,6 +470,18 @@ public final class ContainerService implements AutoCloseable {
         } catch (ExecutionException | CancellationException e) {
             return true;
         }
+    }
+
+    /** Stops the container if it runs (as {@link #stop}) and starts it again. */
+    public StoredContainer restart(String nameOrId, Integer timeoutSeconds) {
+        try {
+            stop(nameOrId, timeoutSeconds);
+        } catch (EngineException e) {
+            if (e.category() != EngineException.Category.NOT_MODIFIED) {
+                throw e;
+            }
+        }
+        return start(nameOrId);
     }
 
     /** Freezes a running container's processes. */

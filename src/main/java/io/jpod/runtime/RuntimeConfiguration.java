@@ -2,6 +2,7 @@ package io.jpod.runtime;
 
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
+import io.jpod.container.ImageUse;
 import io.jpod.image.FileImageStore;
 import io.jpod.image.ImageStore;
 import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
@@ -70,6 +71,11 @@ public class RuntimeConfiguration {
     @Bean(destroyMethod = "close")
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
         return new ContainerService(runtime, images, json);
+    }
+
+    @Bean
+    ImageUse imageUse(ImageStore images, ContainerService containers) {
+        return new ImageUse(images, containers);
     }
 
     @Bean

@@ -1,15 +1,13 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.Filters;
+import io.jpod.api.stream.ContainerStreams;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
-import io.jpod.container.LogReader;
 import io.jpod.error.EngineException;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class DockerContainersController {
 
-    static final MediaType RAW_STREAM = MediaType.parseMediaType("application/vnd.docker.raw-stream");
-
     private final ContainerService containers;
     private final JsonMapper json;
 
@@ -50,6 +46,12 @@ class DockerContainersController {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
         JsonNode host = body.path("HostConfig");
+        for (String field : List.of("Binds", "PortBindings", "Mounts", "Tmpfs", "VolumesFrom", "Devices")) {
+            JsonNode v = host.path(field);
+            if (!v.isMissingNode() && !v.isNull() && !v.isEmpty()) {
+                throw EngineException.invalidArgument("HostConfig." + field + " is not supported yet");
+            }
+        }
         String restart = host.path("RestartPolicy").path("Name").asString("");
         int retries = host.path("RestartPolicy").path("MaximumRetryCount").asInt(0);
         if (restart.equals("on-failure") && retries > 0) {
@@ -91,7 +93,7 @@ class DockerContainersController {
     @GetMapping("/containers/json")
     List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = parseFilters(filters);
+        Map<String, List<String>> f = Filters.parse(json, filters);
         List<Map<String, Object>> out = new ArrayList<>();
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
@@ -101,59 +103,11 @@ class DockerContainersController {
             if (!all && !state.equals("running") && !state.equals("paused") && !f.containsKey("status")) {
                 continue;
             }
-            if (matches(c, state, f)) {
+            if (Filters.matches(c, state, f)) {
                 out.add(DockerJson.summary(c));
             }
         }
         return limit != null && limit > 0 && out.size() > limit ? out.subList(0, limit) : out;
-    }
-
-    private Map<String, List<String>> parseFilters(String filters) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (filters == null || filters.isBlank()) {
-            return out;
-        }
-        JsonNode node;
-        try {
-            node = json.readTree(filters);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("invalid filters: " + filters);
-        }
-        node.properties().forEach(e -> {
-            List<String> values = new ArrayList<>();
-            if (e.getValue().isArray()) {
-                e.getValue().values().forEach(v -> values.add(v.asString()));
-            } else {
-                e.getValue().propertyNames().forEach(values::add);
-            }
-            out.put(e.getKey(), values);
-        });
-        return out;
-    }
-
-    private static boolean matches(StoredContainer c, String state, Map<String, List<String>> f) {
-        for (var e : f.entrySet()) {
-            List<String> v = e.getValue();
-            boolean ok = switch (e.getKey()) {
-                case "status" -> v.contains(state);
-                case "name" -> v.stream().anyMatch(n -> c.name().contains(n.replaceFirst("^/", "")));
-                case "id" -> v.stream().anyMatch(c.id()::startsWith);
-                case "label" -> v.stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? c.config().labels().containsKey(l)
-                            : l.substring(eq + 1).equals(c.config().labels().get(l.substring(0, eq)));
-                });
-                case "ancestor" -> v.stream().anyMatch(a -> DockerJson.imageName(
-                        String.valueOf(c.config().rootfsImageName())).equals(DockerJson.imageName(a))
-                        || ("sha256:" + c.config().rootfsImageId()).startsWith(a)
-                        || String.valueOf(c.config().rootfsImageId()).startsWith(a));
-                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @GetMapping("/containers/{id}/json")
@@ -176,14 +130,7 @@ class DockerContainersController {
 
     @PostMapping("/containers/{id}/restart")
     ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
-        try {
-            containers.stop(id, timeout);
-        } catch (EngineException e) {
-            if (e.category() != EngineException.Category.NOT_MODIFIED) {
-                throw e;
-            }
-        }
-        containers.start(id);
+        containers.restart(id, timeout);
         return ResponseEntity.noContent().build();
     }
 
@@ -273,40 +220,12 @@ class DockerContainersController {
             @RequestParam(defaultValue = "false") boolean stdout, @RequestParam(defaultValue = "false") boolean stderr,
             @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(defaultValue = "false") boolean timestamps,
-            @RequestParam(defaultValue = "all") String tail, @RequestParam(required = false) Long since,
-            @RequestParam(required = false) Long until) {
-        if (!stdout && !stderr) {
-            throw EngineException.invalidArgument("you must choose at least one stream");
-        }
-        StoredContainer c = containers.inspect(id);
-        boolean tty = c.config().run() != null && c.config().run().tty();
-        Path log = containers.logPath(id);
-        StreamingResponseBody body = out -> {
-            List<LogReader.Line> lines = LogReader.read(log);
-            long offset = LogReader.size(log);
-            int skip = tail.equals("all") ? 0 : Math.max(0, lines.size() - parseTail(tail));
-            for (int i = skip; i < lines.size(); i++) {
-                write(out, lines.get(i), stdout, stderr, timestamps, tty, since, until);
-            }
-            out.flush();
-            if (follow) {
-                try {
-                    LogReader.follow(log, offset, line -> {
-                        try {
-                            write(out, line, stdout, stderr, timestamps, tty, since, until);
-                            out.flush();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }, () -> !isActive(c.id()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (java.io.UncheckedIOException e) {
-                    // the client went away
-                }
-            }
-        };
-        return ResponseEntity.ok().contentType(RAW_STREAM).body(body);
+            @RequestParam(defaultValue = "all") String tail, @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until) {
+        var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
+                ContainerStreams.parseTime(until));
+        return ResponseEntity.ok().contentType(ContainerStreams.RAW_STREAM).body(ContainerStreams.logs(containers, id,
+                opts, ContainerStreams.parseTail(tail), follow));
     }
 
     /**
@@ -318,46 +237,6 @@ class DockerContainersController {
             @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
             jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
             throws IOException, jakarta.servlet.ServletException {
-        StoredContainer c = containers.inspect(id);
-        Path log = containers.logPath(c.id());
-        long offset = LogReader.size(log);
-        CompletableFuture<?> done = containers.isActive(c.id()) || stream ? containers.nextExit(c.id())
-                : CompletableFuture.completedFuture(null);
-        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Upgrade", "tcp");
-        response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
-        handler.configure(log, offset, stdout, stderr, c.config().run() != null && c.config().run().tty(), done);
-    }
-
-    private boolean isActive(String id) {
-        try {
-            return containers.isActive(id);
-        } catch (EngineException gone) {
-            return false;
-        }
-    }
-
-    private static int parseTail(String tail) {
-        try {
-            return Integer.parseInt(tail);
-        } catch (NumberFormatException e) {
-            throw EngineException.invalidArgument("invalid tail value: " + tail);
-        }
-    }
-
-    static void write(OutputStream out, LogReader.Line line, boolean stdout, boolean stderr, boolean timestamps,
-            boolean tty, Long since, Long until) throws IOException {
-        if ((line.stderr() && !stderr) || (!line.stderr() && !stdout)) {
-            return;
-        }
-        Instant t = line.time();
-        if ((since != null && since > 0 && t.getEpochSecond() < since)
-                || (until != null && until > 0 && t.getEpochSecond() > until)) {
-            return;
-        }
-        String text = (timestamps ? t + " " : "") + line.text() + "\n";
-        Frames.write(out, line.stderr() ? 2 : 1, text.getBytes(StandardCharsets.UTF_8), tty);
+        ContainerStreams.attach(containers, id, stdout, stderr, stream, request, response);
     }
 }

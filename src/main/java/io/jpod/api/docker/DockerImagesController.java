@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
-import io.jpod.container.ContainerService;
+import io.jpod.api.Filters;
+import io.jpod.container.ImageUse;
 import io.jpod.error.EngineException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
@@ -27,12 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
 class DockerImagesController {
 
     private final ImageStore images;
-    private final ContainerService containers;
+    private final ImageUse imageUse;
     private final JsonMapper json;
 
-    DockerImagesController(ImageStore images, ContainerService containers, JsonMapper json) {
+    DockerImagesController(ImageStore images, ImageUse imageUse, JsonMapper json) {
         this.images = images;
-        this.containers = containers;
+        this.imageUse = imageUse;
         this.json = json;
     }
 
@@ -78,20 +79,11 @@ class DockerImagesController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toString());
     }
 
-    /** Removes images with no name that no container uses. */
+    /** Removes images with no name ({@code dangling}) that no container uses; all unused ones with {@code dangling=false}. */
     @PostMapping("/images/prune")
-    Map<String, Object> prune() {
-        List<String> deleted = new ArrayList<>();
-        for (Image img : images.list()) {
-            if (img.names().isEmpty()) {
-                try {
-                    deleted.addAll(images.remove(img.id(), false, id -> containers.list().stream()
-                            .anyMatch(c -> id.equals(c.config().rootfsImageId()))).deleted());
-                } catch (EngineException inUse) {
-                    // kept: a container uses it
-                }
-            }
-        }
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        List<String> dangling = Filters.parse(json, filters).getOrDefault("dangling", List.of("true"));
+        List<String> deleted = imageUse.prune(dangling.contains("false") || dangling.contains("0"));
         return Map.of("ImagesDeleted", deleted.stream().map(d -> Map.of("Deleted", d)).toList(),
                 "SpaceReclaimed", 0);
     }
@@ -148,8 +140,7 @@ class DockerImagesController {
     @DeleteMapping("/images/{*rest}")
     List<Map<String, String>> remove(@PathVariable String rest, @RequestParam(defaultValue = "false") boolean force) {
         String name = rest.substring(1);
-        var report = images.remove(name, force, id -> containers.list().stream()
-                .anyMatch(c -> id.equals(c.config().rootfsImageId())));
+        var report = imageUse.remove(name, force);
         List<Map<String, String>> out = new ArrayList<>();
         report.untagged().forEach(n -> out.add(Map.of("Untagged", ImageReference.parse(n).familiar())));
         report.deleted().forEach(d -> out.add(Map.of("Deleted", d)));

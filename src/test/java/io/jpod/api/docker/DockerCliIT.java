@@ -114,6 +114,10 @@ class DockerCliIT {
         ProcessRunner.Result dup = docker("create", "--name", "c1", "busybox");
         assertThat(dup.exitCode()).isNotZero();
         assertThat(dup.stderr()).contains("c1").contains("in use");
+        // not built yet: refused with a clear message rather than silently ignored
+        ProcessRunner.Result ports = docker("create", "-p", "127.0.0.1:8080:80", "busybox");
+        assertThat(ports.exitCode()).isNotZero();
+        assertThat(ports.stderr()).contains("PortBindings is not supported yet");
         assertThat(ok("rm", "c1")).isEqualTo("c1");
     }
 
@@ -191,6 +195,11 @@ class DockerCliIT {
         assertThat(ok("logs", "-f", "follower")).isEqualTo("line1\nline2\nline3");
         assertThat(ok("logs", "--tail", "1", "follower")).isEqualTo("line3");
         assertThat(ok("logs", "-t", "--tail", "1", "follower")).matches("\\d{4}-\\d\\d-\\d\\dT\\S+ line3");
+        // --since and --until are inclusive bounds; the CLI sends them as seconds.nanoseconds
+        String second = ok("logs", "-t", "follower").split("\n")[1].split(" ")[0];
+        assertThat(ok("logs", "--since", second, "follower")).isEqualTo("line2\nline3");
+        assertThat(ok("logs", "--until", second, "follower")).isEqualTo("line1\nline2");
+        assertThat(ok("logs", "--since", "2100-01-01T00:00:00Z", "follower")).isEmpty();
         ProcessRunner.Result missing = docker("run", "--rm", "busybox", "/no/such/program");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("/no/such/program");

@@ -1,0 +1,275 @@
+package io.jpod.api.libpod;
+
+import io.jpod.api.Filters;
+import io.jpod.api.stream.ContainerStreams;
+import io.jpod.container.ContainerService;
+import io.jpod.container.CreateRequest;
+import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
+import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.StoredContainer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * libpod's {@code /libpod/containers/...} API, as podman's remote client calls it. A thin adapter
+ * over {@link ContainerService}; the create body is podman's SpecGenerator JSON.
+ */
+@RestController
+@RequestMapping("/libpod/containers")
+class LibpodContainersController {
+
+    /** SpecGenerator fields whose features are not built yet: refused instead of silently dropped. */
+    private static final List<String> NOT_YET = List.of("portmappings", "mounts", "volumes", "image_volumes",
+            "overlay_volumes", "pod", "devices", "secrets");
+
+    private final ContainerService containers;
+    private final LibpodRuntime runtime;
+    private final JsonMapper json;
+
+    LibpodContainersController(ContainerService containers, LibpodRuntime runtime, JsonMapper json) {
+        this.containers = containers;
+        this.runtime = runtime;
+        this.json = json;
+    }
+
+    /** podman's client sends the spec without a JSON content type, so the body is read as bytes. */
+    @PostMapping("/create")
+    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
+        JsonNode spec;
+        try {
+            spec = body == null ? null : json.readTree(body);
+        } catch (RuntimeException e) {
+            throw EngineException.invalidArgument("the container specification is not valid JSON: " + e.getMessage());
+        }
+        if (spec == null || !spec.isObject()) {
+            throw EngineException.invalidArgument("a JSON container specification is required");
+        }
+        for (String field : NOT_YET) {
+            JsonNode v = spec.path(field);
+            if (!v.isMissingNode() && !v.isNull() && !(v.isEmpty() && (v.isArray() || v.isObject()))
+                    && !(v.isString() && v.asString().isEmpty())) {
+                throw EngineException.invalidArgument("\"" + field + "\" is not supported yet");
+            }
+        }
+        List<String> env = new ArrayList<>();
+        spec.path("env").properties().forEach(e -> env.add(e.getKey() + "=" + e.getValue().asString()));
+        Map<String, String> labels = new LinkedHashMap<>();
+        spec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+        String restart = spec.path("restart_policy").asString("");
+        int tries = spec.path("restart_tries").asInt(0);
+        if (restart.equals("on-failure") && tries > 0) {
+            restart = restart + ":" + tries;
+        }
+        JsonNode signal = spec.path("stop_signal");
+        JsonNode timeout = spec.path("stop_timeout");
+        CreateRequest req = new CreateRequest(text(spec, "name"), text(spec, "image"), strings(spec.get("entrypoint")),
+                strings(spec.get("command")), env, text(spec, "work_dir"), text(spec, "user"), labels,
+                spec.path("terminal").asBoolean(false),
+                signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
+                timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
+                text(spec, "hostname"));
+        StoredContainer c = containers.create(req);
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
+    }
+
+    private static String text(JsonNode spec, String field) {
+        return spec.path(field).asString("");
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw EngineException.invalidArgument("expected a list of strings, got " + node);
+        }
+        List<String> out = new ArrayList<>();
+        node.values().forEach(v -> out.add(v.asString()));
+        return out;
+    }
+
+    @GetMapping("/json")
+    List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer last,
+            @RequestParam(required = false) String filters) {
+        Map<String, List<String>> f = Filters.parse(json, filters);
+        List<StoredContainer> list = new ArrayList<>(containers.list());
+        list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
+        int max = limit != null && limit > 0 ? limit : last != null && last > 0 ? last : Integer.MAX_VALUE;
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StoredContainer c : list) {
+            String state = c.state().status().display();
+            boolean shown = all || f.containsKey("status") || state.equals("running") || state.equals("paused");
+            if (shown && Filters.matches(c, state, f) && out.size() < max) {
+                out.add(LibpodJson.summary(c));
+            }
+        }
+        return out;
+    }
+
+    @GetMapping("/{id}/json")
+    Map<String, Object> inspect(@PathVariable String id) {
+        StoredContainer c = containers.inspect(id);
+        Path log = containers.logPath(c.id());
+        return LibpodJson.inspect(c, log.toString(), log.getParent().toString(), runtime.config().runtime());
+    }
+
+    @GetMapping("/{id}/exists")
+    ResponseEntity<Void> exists(@PathVariable String id) {
+        containers.inspect(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/start")
+    ResponseEntity<Void> start(@PathVariable String id) {
+        containers.start(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/stop")
+    ResponseEntity<Void> stop(@PathVariable String id, @RequestParam(required = false) Integer timeout,
+            @RequestParam(name = "t", required = false) Integer t, @RequestParam(defaultValue = "false") boolean ignore) {
+        try {
+            containers.stop(id, timeout != null ? timeout : t);
+        } catch (NoSuchObjectException e) {
+            if (!ignore) {
+                throw e;
+            }
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/restart")
+    ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(required = false) Integer timeout,
+            @RequestParam(name = "t", required = false) Integer t) {
+        containers.restart(id, timeout != null ? timeout : t);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/kill")
+    ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(defaultValue = "SIGKILL") String signal) {
+        containers.kill(id, signal);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/pause")
+    ResponseEntity<Void> pause(@PathVariable String id) {
+        containers.pause(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/unpause")
+    ResponseEntity<Void> unpause(@PathVariable String id) {
+        containers.unpause(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/rename")
+    ResponseEntity<Void> rename(@PathVariable String id, @RequestParam String name) {
+        containers.rename(id, name);
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * podman's wait answers the exit code as plain text. The conditions podman's client sends
+     * for "until it stops" are {@code stopped} and {@code exited} (the default).
+     */
+    @PostMapping("/{id}/wait")
+    ResponseEntity<String> waitFor(@PathVariable String id,
+            @RequestParam(name = "condition", required = false) List<String> conditions) {
+        Set<String> stopping = Set.of("stopped", "exited", "configured", "created");
+        if (conditions != null && !conditions.stream().allMatch(stopping::contains)) {
+            throw EngineException.invalidArgument("unsupported wait condition(s) " + conditions
+                    + ": only stopped and exited are supported");
+        }
+        int code = containers.whenNotRunning(id).join();
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(code + "\n");
+    }
+
+    @GetMapping("/{id}/top")
+    Map<String, Object> top(@PathVariable String id,
+            @RequestParam(name = "ps_args", required = false) List<String> psArgs) {
+        List<String> args = new ArrayList<>();
+        if (psArgs != null) {
+            psArgs.stream().filter(a -> !a.isBlank()).forEach(a -> args.addAll(List.of(a.trim().split("[\\s,]+"))));
+        }
+        List<List<String>> rows = containers.top(id, args);
+        return Map.of("Titles", rows.isEmpty() ? List.of() : rows.get(0),
+                "Processes", rows.size() > 1 ? rows.subList(1, rows.size()) : List.of());
+    }
+
+    @PostMapping("/prune")
+    List<Map<String, Object>> prune() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : containers.prune()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("Id", id);
+            r.put("Size", 0);
+            r.put("Err", null);
+            out.add(r);
+        }
+        return out;
+    }
+
+    @DeleteMapping("/{id}")
+    List<Map<String, Object>> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force,
+            @RequestParam(defaultValue = "false") boolean ignore) {
+        StoredContainer c;
+        try {
+            c = containers.inspect(id);
+        } catch (NoSuchObjectException e) {
+            if (ignore) {
+                return List.of();
+            }
+            throw e;
+        }
+        containers.remove(c.id(), force);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("Id", c.id());
+        r.put("RawInput", id);
+        return List.of(r);
+    }
+
+    @GetMapping("/{id}/logs")
+    ResponseEntity<StreamingResponseBody> logs(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean stdout, @RequestParam(defaultValue = "false") boolean stderr,
+            @RequestParam(defaultValue = "false") boolean follow,
+            @RequestParam(defaultValue = "false") boolean timestamps,
+            @RequestParam(defaultValue = "-1") String tail, @RequestParam(required = false) String since,
+            @RequestParam(required = false) String until) {
+        var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
+                ContainerStreams.parseTime(until));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .body(ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow));
+    }
+
+    @PostMapping("/{id}/attach")
+    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdout,
+            @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
+            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        ContainerStreams.attach(containers, id, stdout, stderr, stream, request, response);
+    }
+}

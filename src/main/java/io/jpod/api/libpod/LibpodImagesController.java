@@ -1,0 +1,246 @@
+package io.jpod.api.libpod;
+
+import io.jpod.api.Filters;
+import io.jpod.container.ContainerService;
+import io.jpod.container.ImageUse;
+import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
+import io.jpod.image.Image;
+import io.jpod.image.ImageStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * libpod's {@code /libpod/images/...} API as podman's remote client calls it. Names contain
+ * slashes ({@code localhost/app:1}), so per-image calls take the rest of the path.
+ */
+@RestController
+@RequestMapping("/libpod/images")
+class LibpodImagesController {
+
+    private final ImageStore images;
+    private final ImageUse imageUse;
+    private final ContainerService containers;
+    private final JsonMapper json;
+
+    LibpodImagesController(ImageStore images, ImageUse imageUse, ContainerService containers, JsonMapper json) {
+        this.images = images;
+        this.imageUse = imageUse;
+        this.containers = containers;
+        this.json = json;
+    }
+
+    @GetMapping("/json")
+    List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
+        Map<String, List<String>> f = Filters.parse(json, filters);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Image img : images.list()) {
+            if (matches(img, f)) {
+                int used = (int) containers.list().stream()
+                        .filter(c -> img.id().equals(c.config().rootfsImageId())).count();
+                out.add(LibpodJson.imageSummary(img, used));
+            }
+        }
+        return out;
+    }
+
+    private boolean matches(Image img, Map<String, List<String>> f) {
+        for (var e : f.entrySet()) {
+            boolean ok = switch (e.getKey()) {
+                case "dangling" -> e.getValue().stream().allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
+                case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
+                        .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
+                case "label" -> e.getValue().stream().allMatch(l -> {
+                    int eq = l.indexOf('=');
+                    return eq < 0 ? img.config().labels().containsKey(l)
+                            : l.substring(eq + 1).equals(img.config().labels().get(l.substring(0, eq)));
+                });
+                case "id" -> e.getValue().stream().anyMatch(img.id()::startsWith);
+                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Registries are not reachable yet, so a pull succeeds only for an image already present
+     * (the {@code missing} policy podman's client uses before create/run); errors go in the stream,
+     * as podman sends them.
+     */
+    @PostMapping("/pull")
+    ResponseEntity<String> pull(@RequestParam String reference, @RequestParam(defaultValue = "always") String policy) {
+        StringBuilder out = new StringBuilder();
+        Image present = null;
+        try {
+            present = images.lookup(reference);
+        } catch (NoSuchObjectException absent) {
+            // reported below
+        }
+        if (present != null && !policy.equals("always")) {
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("images", List.of(present.id()));
+            done.put("id", present.id());
+            out.append(json.writeValueAsString(done)).append('\n');
+        } else {
+            out.append(json.writeValueAsString(Map.of("error", "pulling " + reference + " from a registry is not "
+                    + "supported yet: load or import the image (podman load / podman import)"))).append('\n');
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toString());
+    }
+
+    @PostMapping("/load")
+    Map<String, Object> load(HttpServletRequest request) throws IOException {
+        List<Image> loaded;
+        try (InputStream body = request.getInputStream()) {
+            loaded = images.load(body);
+        }
+        List<String> names = new ArrayList<>();
+        loaded.forEach(img -> names.addAll(img.names().isEmpty() ? List.of("sha256:" + img.id()) : img.names()));
+        return Map.of("Names", names);
+    }
+
+    @PostMapping("/import")
+    Map<String, Object> importRootfs(@RequestParam(required = false) String reference,
+            @RequestParam(required = false) List<String> changes, @RequestParam(required = false) String message,
+            @RequestParam(required = false) String url, HttpServletRequest request) throws IOException {
+        if (url != null && !url.isEmpty()) {
+            throw EngineException.invalidArgument("importing from a URL is not supported: send the tarball");
+        }
+        Image img;
+        try (InputStream body = request.getInputStream()) {
+            img = images.importRootfs(body, reference == null || reference.isEmpty() ? List.of() : List.of(reference),
+                    changes == null ? List.of() : changes, message);
+        }
+        return Map.of("Id", "sha256:" + img.id());
+    }
+
+    @PostMapping("/prune")
+    List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : imageUse.prune(all)) {
+            out.add(Map.of("Id", id, "Size", 0));
+        }
+        return out;
+    }
+
+    /** Batch removal: errors are reported in the body, as podman does, with the exit code podman's CLI uses. */
+    @DeleteMapping("/remove")
+    Map<String, Object> removeAll(@RequestParam(name = "images", required = false) List<String> names,
+            @RequestParam(defaultValue = "false") boolean force, @RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(defaultValue = "false") boolean ignore) {
+        List<String> targets = new ArrayList<>(names == null ? List.of() : names);
+        if (all) {
+            images.list().forEach(img -> targets.add(img.id()));
+        }
+        List<String> deleted = new ArrayList<>();
+        List<String> untagged = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int exit = 0;
+        for (String name : targets) {
+            try {
+                var report = imageUse.remove(name, force);
+                deleted.addAll(report.deleted());
+                untagged.addAll(report.untagged());
+            } catch (NoSuchObjectException e) {
+                if (!ignore) {
+                    errors.add(name + ": image not known");
+                    exit = Math.max(exit, 1);
+                }
+            } catch (EngineException e) {
+                errors.add(e.getMessage());
+                exit = 2;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Deleted", deleted);
+        out.put("Untagged", untagged);
+        out.put("ExitCode", exit);
+        out.put("Errors", errors.isEmpty() ? null : errors);
+        return out;
+    }
+
+    @GetMapping("/{*rest}")
+    ResponseEntity<?> get(@PathVariable String rest) {
+        if (rest.endsWith("/json")) {
+            return ResponseEntity.ok(LibpodJson.imageInspect(images.lookup(strip(rest, "/json"))));
+        }
+        if (rest.endsWith("/exists")) {
+            images.lookup(strip(rest, "/exists"));
+            return ResponseEntity.noContent().build();
+        }
+        if (rest.endsWith("/history")) {
+            return ResponseEntity.ok(history(images.lookup(strip(rest, "/history"))));
+        }
+        throw EngineException.notFound("page not found");
+    }
+
+    @PostMapping("/{*rest}")
+    ResponseEntity<Void> post(@PathVariable String rest, @RequestParam(required = false) String repo,
+            @RequestParam(required = false) String tag) {
+        String full = repo == null || repo.isEmpty() ? "" : tag != null && !tag.isEmpty() ? repo + ":" + tag : repo;
+        if (rest.endsWith("/tag")) {
+            if (full.isEmpty()) {
+                throw EngineException.invalidArgument("repo is required");
+            }
+            images.tag(strip(rest, "/tag"), full);
+        } else if (rest.endsWith("/untag")) {
+            Image img = images.lookup(strip(rest, "/untag"));
+            for (String n : full.isEmpty() ? img.names() : List.of(full)) {
+                images.untag(img.id(), n);
+            }
+        } else {
+            throw EngineException.notFound("page not found");
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).build();
+    }
+
+    @DeleteMapping("/{*rest}")
+    Map<String, Object> remove(@PathVariable String rest, @RequestParam(defaultValue = "false") boolean force) {
+        var report = imageUse.remove(rest.substring(1), force);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Deleted", report.deleted());
+        out.put("Untagged", report.untagged());
+        out.put("ExitCode", 0);
+        out.put("Errors", null);
+        return out;
+    }
+
+    private List<Map<String, Object>> history(Image img) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = img.history().size() - 1; i >= 0; i--) {
+            var h = img.history().get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Id", i == img.history().size() - 1 ? img.id() : "<missing>");
+            m.put("Created", h.created().getEpochSecond());
+            m.put("CreatedBy", h.createdBy());
+            m.put("Tags", i == img.history().size() - 1 ? img.names() : null);
+            m.put("Size", h.emptyLayer() ? 0 : img.size());
+            m.put("Comment", h.comment());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static String strip(String rest, String suffix) {
+        return rest.substring(1, rest.length() - suffix.length());
+    }
+}

@@ -1,0 +1,151 @@
+package io.jpod.api.stream;
+
+import io.jpod.container.ContainerService;
+import io.jpod.container.LogReader;
+import io.jpod.error.EngineException;
+import io.jpod.state.StoredContainer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * Container output as Docker and podman clients read it (logs and hijacked attach), shared by both
+ * API adapters: the wire format is the same multiplexed stream.
+ */
+public final class ContainerStreams {
+
+    public static final MediaType RAW_STREAM = MediaType.parseMediaType("application/vnd.docker.raw-stream");
+
+    /** Which lines to send and how. {@code since}/{@code until} are inclusive bounds, null for none. */
+    public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, Instant since, Instant until) {}
+
+    private ContainerStreams() {}
+
+    /** The body of a logs request: the stored lines (the last {@code tail}, negative for all), then new ones. */
+    public static StreamingResponseBody logs(ContainerService containers, String nameOrId, LogOptions opts,
+            int tail, boolean follow) {
+        if (!opts.stdout() && !opts.stderr()) {
+            throw EngineException.invalidArgument("you must choose at least one stream");
+        }
+        StoredContainer c = containers.inspect(nameOrId);
+        boolean tty = c.config().run() != null && c.config().run().tty();
+        Path log = containers.logPath(c.id());
+        return out -> {
+            List<LogReader.Line> lines = LogReader.read(log);
+            long offset = LogReader.size(log);
+            int skip = tail < 0 ? 0 : Math.max(0, lines.size() - tail);
+            for (int i = skip; i < lines.size(); i++) {
+                write(out, lines.get(i), opts, tty);
+            }
+            out.flush();
+            if (!follow) {
+                return;
+            }
+            try {
+                LogReader.follow(log, offset, line -> {
+                    try {
+                        write(out, line, opts, tty);
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, () -> !isActive(containers, c.id()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (UncheckedIOException e) {
+                // the client went away
+            }
+        };
+    }
+
+    /**
+     * Answers 101 and streams the container's output from now until its next exit (or at once ends
+     * for a container that is not running and not about to start when {@code stream} is false).
+     */
+    public static void attach(ContainerService containers, String nameOrId, boolean stdout, boolean stderr,
+            boolean stream, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        StoredContainer c = containers.inspect(nameOrId);
+        Path log = containers.logPath(c.id());
+        long offset = LogReader.size(log);
+        CompletableFuture<?> done = containers.isActive(c.id()) || stream ? containers.nextExit(c.id())
+                : CompletableFuture.completedFuture(null);
+        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
+        response.setHeader("Connection", "Upgrade");
+        response.setHeader("Upgrade", "tcp");
+        response.setContentType(RAW_STREAM.toString());
+        AttachHandler handler = request.upgrade(AttachHandler.class);
+        handler.configure(log, offset, stdout, stderr, c.config().run() != null && c.config().run().tty(), done);
+    }
+
+    static void write(OutputStream out, LogReader.Line line, LogOptions opts, boolean tty) throws IOException {
+        if ((line.stderr() && !opts.stderr()) || (!line.stderr() && !opts.stdout())) {
+            return;
+        }
+        Instant t = line.time();
+        if ((opts.since() != null && t.isBefore(opts.since())) || (opts.until() != null && t.isAfter(opts.until()))) {
+            return;
+        }
+        String text = (opts.timestamps() ? t + " " : "") + line.text() + "\n";
+        Frames.write(out, line.stderr() ? 2 : 1, text.getBytes(StandardCharsets.UTF_8), tty);
+    }
+
+    /**
+     * A log time bound as the clients send it: Unix seconds with an optional fraction (docker),
+     * or RFC 3339 (podman, which sends year 1 for "none"). Empty, zero and year 1 mean no bound.
+     */
+    public static Instant parseTime(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            if (value.matches("\\d+(\\.\\d+)?")) {
+                BigDecimal secs = new BigDecimal(value);
+                if (secs.signum() == 0) {
+                    return null;
+                }
+                long whole = secs.longValue();
+                long nanos = secs.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+                return Instant.ofEpochSecond(whole, nanos);
+            }
+            Instant t = java.time.OffsetDateTime.parse(value).toInstant();
+            return t.isBefore(Instant.EPOCH) ? null : t;
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw EngineException.invalidArgument("invalid time \"" + value
+                    + "\": use Unix seconds or an RFC 3339 time");
+        }
+    }
+
+    /** {@code all} (docker), a negative number (podman) or a count. */
+    public static int parseTail(String tail) {
+        if (tail == null || tail.isEmpty() || tail.equals("all")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(tail);
+        } catch (NumberFormatException e) {
+            throw EngineException.invalidArgument("invalid tail value: " + tail);
+        }
+    }
+
+    private static boolean isActive(ContainerService containers, String id) {
+        try {
+            return containers.isActive(id);
+        } catch (EngineException gone) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.jpod.api.libpod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jpod.host.ProcessRunner;
+import io.jpod.testing.TarBuilder;
+import io.jpod.testing.TestDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** podman 4.3.1's remote client ({@code podman --remote --url tcp://...}) against a real jpod daemon. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PodmanRemoteIT {
+
+    static Path root;
+    static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        root = Files.createTempDirectory("jpod-podman-remote");
+        daemon = TestDaemon.start(root);
+        ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
+                root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
+        assertThat(built.exitCode()).as(built.stderr()).isZero();
+        // the client reads containers.conf for its defaults: an empty one keeps the host's out of the test
+        Files.writeString(root.resolve("containers.conf"), "");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        podman("rm", "-f", "web", "web2", "c1", "lg");
+        daemon.close();
+        org.springframework.util.FileSystemUtils.deleteRecursively(root);
+    }
+
+    static ProcessRunner.Result podman(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
+                "tcp://127.0.0.1:" + daemon.port()));
+        argv.addAll(List.of(args));
+        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
+                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+    }
+
+    static String ok(String... args) throws Exception {
+        ProcessRunner.Result r = podman(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
+        return r.stdout().strip();
+    }
+
+    static ProcessRunner.Result fails(String... args) throws Exception {
+        ProcessRunner.Result r = podman(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void versionAndInfo() throws Exception {
+        assertThat(ok("version", "--format", "{{.Server.APIVersion}}")).isEqualTo("4.3.1");
+        assertThat(ok("info", "--format", "{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}"))
+                .isEqualTo("runc overlay");
+    }
+
+    @Test
+    @Order(2)
+    void importInspectAndList() throws Exception {
+        assertThat(ok("import", "--change", "CMD [\"sh\"]", "-m", "from the test", root.resolve("rootfs.tar").toString(),
+                "localhost/busybox:latest")).startsWith("sha256:");
+        assertThat(ok("images", "--format", "{{.Repository}}:{{.Tag}}")).contains("localhost/busybox:latest");
+        assertThat(ok("image", "inspect", "--format", "{{.Config.Cmd}} {{.Os}}", "localhost/busybox"))
+                .isEqualTo("[sh] linux");
+        assertThat(ok("history", "--format", "{{.Comment}}", "localhost/busybox")).contains("from the test");
+        assertThat(podman("image", "exists", "localhost/busybox").exitCode()).isZero();
+        assertThat(podman("image", "exists", "localhost/nothing").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void runRemovesAndPropagatesOutputAndExitCode() throws Exception {
+        assertThat(ok("run", "--rm", "localhost/busybox", "echo", "hi")).isEqualTo("hi");
+        ProcessRunner.Result r = podman("run", "--rm", "localhost/busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout().strip()).isEqualTo("out");
+        assertThat(r.stderr()).contains("err");
+        assertThat(ok("ps", "-a", "-q")).isEmpty();
+        assertThat(fails("run", "--rm", "localhost/busybox", "nosuchcommand").exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    @Order(4)
+    void detachedWithOptionsThenLogsTopPauseStopAndRemove() throws Exception {
+        String id = ok("run", "-d", "--name", "web", "-e", "FOO=bar", "-w", "/tmp", "-u", "65534", "-l", "tier=front",
+                "localhost/busybox", "sh", "-c",
+                "trap 'exit 7' TERM; echo $FOO $(pwd) $(id -u); echo oops >&2; while true; do sleep 0.1; done");
+        assertThat(id).matches("[0-9a-f]{64}");
+        assertThat(ok("ps", "--filter", "label=tier=front", "--filter", "status=running", "--format", "{{.Names}}"))
+                .isEqualTo("web");
+        assertThat(ok("ps", "--filter", "name=nomatch", "-q")).isEmpty();
+        Thread.sleep(500);
+        ProcessRunner.Result logs = podman("logs", "web");
+        assertThat(logs.stdout().strip()).isEqualTo("bar /tmp 65534");
+        assertThat(logs.stderr().strip()).isEqualTo("oops");
+        assertThat(ok("logs", "--tail", "1", "-t", "web")).isEmpty();
+        assertThat(ok("top", "web")).contains("sh -c trap");
+        ok("pause", "web");
+        assertThat(ok("inspect", "--format", "{{.State.Status}}", "web")).isEqualTo("paused");
+        ok("unpause", "web");
+        assertThat(ok("stop", "-t", "1", "web")).isEqualTo("web");
+        assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "web")).isEqualTo("exited 7");
+        assertThat(ok("wait", "web")).isEqualTo("7");
+        ok("rename", "web", "web2");
+        assertThat(ok("ps", "-a", "--format", "{{.Names}} {{.Labels}}")).contains("web2 map[tier:front]");
+        assertThat(ok("rm", "web2")).isEqualTo("web2");
+        assertThat(podman("container", "exists", "web2").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
+    void createStartWaitConflictsAndKill() throws Exception {
+        ok("create", "--name", "c1", "localhost/busybox", "sleep", "300");
+        ProcessRunner.Result dup = fails("create", "--name", "c1", "localhost/busybox");
+        assertThat(dup.stderr()).contains("c1").contains("in use");
+        ok("start", "c1");
+        assertThat(fails("rm", "c1").stderr()).contains("running");
+        ok("restart", "-t", "1", "c1");
+        assertThat(ok("inspect", "--format", "{{.State.Running}} {{.RestartCount}}", "c1")).startsWith("true");
+        ok("kill", "-s", "KILL", "c1");
+        assertThat(ok("wait", "c1")).isEqualTo("137");
+        String id = ok("inspect", "--format", "{{.Id}}", "c1");
+        assertThat(ok("container", "prune", "-f")).contains(id);
+        assertThat(podman("container", "exists", "c1").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void followedLogsEndWithTheContainer() throws Exception {
+        ok("run", "-d", "--name", "lg", "localhost/busybox", "sh", "-c", "echo one; sleep 1; echo two");
+        assertThat(ok("logs", "-f", "lg")).isEqualTo("one\ntwo");
+        assertThat(ok("logs", "--since", "2100-01-01T00:00:00Z", "lg")).isEmpty();
+        assertThat(ok("logs", "--until", "2100-01-01T00:00:00Z", "lg")).isEqualTo("one\ntwo");
+        ok("rm", "lg");
+    }
+
+    @Test
+    @Order(7)
+    void tagUntagLoadAndRemoveImages() throws Exception {
+        ok("tag", "localhost/busybox", "localhost/copy:1");
+        assertThat(ok("images", "--format", "{{.Repository}}:{{.Tag}}")).contains("localhost/copy:1");
+        assertThat(ok("rmi", "localhost/copy:1")).contains("Untagged: localhost/copy:1");
+        assertThat(ok("image", "exists", "localhost/busybox")).isEmpty();
+        byte[] layer = TarBuilder.busyboxRootfs();
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var config = json.createObjectNode().put("architecture", "amd64").put("os", "linux")
+                .put("created", "2024-01-01T00:00:00Z");
+        config.putObject("config").putArray("Cmd").add("echo").add("loaded");
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(TarBuilder.sha256(layer));
+        var entry = json.createObjectNode().put("Config", "config.json");
+        entry.putArray("RepoTags").add("localhost/loaded:1");
+        entry.putArray("Layers").add("layer/layer.tar");
+        byte[] archive = new TarBuilder().file("layer/layer.tar", 0644, layer)
+                .file("config.json", 0644, json.writeValueAsBytes(config))
+                .file("manifest.json", 0644, json.writeValueAsBytes(json.createArrayNode().add(entry))).build();
+        Files.write(root.resolve("saved.tar"), archive);
+        assertThat(ok("load", "-i", root.resolve("saved.tar").toString())).contains("localhost/loaded:1");
+        assertThat(ok("run", "--rm", "localhost/loaded:1")).isEqualTo("loaded");
+        assertThat(ok("rmi", "localhost/loaded:1")).contains("Deleted:");
+        ProcessRunner.Result missing = fails("rmi", "localhost/loaded:1");
+        assertThat(missing.stderr()).contains("image not known");
+    }
+
+    @Test
+    @Order(8)
+    void unsupportedFeaturesFailClearly() throws Exception {
+        assertThat(fails("run", "-t", "localhost/busybox", "true").stderr()).contains("not supported yet");
+        assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
+                .contains("portmappings").contains("not supported yet");
+        assertThat(fails("pull", "localhost/nothing:1").stderr()).contains("not supported yet");
+        assertThat(fails("start", "nosuch").stderr()).contains("no such container");
+    }
+}
