@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,8 @@ public final class ContainerService implements AutoCloseable {
     private final JsonMapper json;
     private final ExitWatcher exits;
     private final Map<String, CompletableFuture<Void>> removals = new ConcurrentHashMap<>();
+    /** Run when conmon has created the container and before its process starts (attach clients connect then). */
+    private final Map<String, List<Consumer<Path>>> beforeStart = new ConcurrentHashMap<>();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "container-restarts");
         t.setDaemon(true);
@@ -96,11 +99,6 @@ public final class ContainerService implements AutoCloseable {
     public StoredContainer create(CreateRequest req) {
         if (req.image() == null || req.image().isEmpty()) {
             throw EngineException.invalidArgument("an image is required");
-        }
-        if (req.tty()) {
-            // conmon would need a console socket and the API a raw terminal stream: refuse clearly until then
-            throw EngineException.invalidArgument("terminals (tty, docker run -t) are not supported yet: run "
-                    + "without -t");
         }
         Image image = images.lookup(req.image());
         List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.config().entrypoint();
@@ -140,7 +138,7 @@ public final class ContainerService implements AutoCloseable {
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
-                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove());
+                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin());
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = runtime.createContainer(new ContainerConfig(id, req.name(), "", null, -1, Instant.now(),
                 image.id(), imageName, args, req.labels(), false, run));
@@ -219,6 +217,17 @@ public final class ContainerService implements AutoCloseable {
         if (cur.state().status() != ContainerStatus.CREATED) {
             cur = init(cur);
         }
+        List<Consumer<Path>> hooks = beforeStart.remove(cur.id());
+        if (hooks != null) {
+            Path socket = attachSocket(cur.id());
+            for (Consumer<Path> hook : hooks) {
+                try {
+                    hook.accept(socket);
+                } catch (RuntimeException e) {
+                    LOG.warn("attaching to " + cur.id() + " before its start failed: " + e.getMessage());
+                }
+            }
+        }
         try {
             oci.start(cur.id());
         } catch (RuntimeException e) {
@@ -259,7 +268,7 @@ public final class ContainerService implements AutoCloseable {
                     runtime.childEnvironment(), Duration.ofSeconds(240));
             ConmonLauncher.Created created = launcher.create(new ConmonLauncher.Request(c.id(), c.name(), l.userdata(),
                     Path.of(config.tmpDir(), "persist", c.id()), l.userdata().resolve("ctr.log"), config.maxLogSize(),
-                    config.noPivotRoot()));
+                    config.noPivotRoot(), run.tty(), run.stdin()));
             ContainerState st = c.state().initialized(created.pid(), created.conmonPid(), l.merged().toString(),
                     l.userdata().toString());
             runtime.state().saveContainerState(c.id(), st);
@@ -484,6 +493,42 @@ public final class ContainerService implements AutoCloseable {
         return start(nameOrId);
     }
 
+    // ---- attach ----------------------------------------------------------------------------
+
+    /** conmon's attach socket of the container (it exists while conmon runs). */
+    public Path attachSocket(String nameOrId) {
+        return layout(runtime.lookupContainer(nameOrId).id()).userdata().resolve("attach");
+    }
+
+    /**
+     * Runs {@code connect} with the attach socket's path at the container's next start, after
+     * conmon has created it and before its process runs, so an attached client misses no output
+     * and can feed stdin from the first byte.
+     */
+    public void onNextStart(String nameOrId, Consumer<Path> connect) {
+        String id = runtime.lookupContainer(nameOrId).id();
+        beforeStart.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(connect);
+    }
+
+    /** Sets the terminal size of a running container that has one. */
+    public void resize(String nameOrId, int height, int width) {
+        StoredContainer c = inspect(nameOrId);
+        if (height <= 0 || width <= 0) {
+            throw EngineException.invalidArgument("terminal height and width must be positive");
+        }
+        if (c.config().run() == null || !c.config().run().tty()) {
+            throw EngineException.invalidState("container " + c.id() + " has no terminal");
+        }
+        if (!isActive(c.id())) {
+            throw EngineException.invalidState("container " + c.id() + " is not running");
+        }
+        try {
+            io.jpod.oci.AttachSocket.resize(layout(c.id()).userdata().resolve("ctl"), height, width);
+        } catch (IOException e) {
+            throw EngineException.internal("resizing the terminal of " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Freezes a running container's processes. */
     public void pause(String nameOrId) {
         OciRuntime oci = runtime.requireOciRuntime();
@@ -572,6 +617,7 @@ public final class ContainerService implements AutoCloseable {
     /** Removes a container; a running one needs {@code force} (then it is killed first). */
     public void remove(String nameOrId, boolean force) {
         StoredContainer c = runtime.lookupContainer(nameOrId);
+        beforeStart.remove(c.id());
         ContainerStatus s = locked(c, () -> sync(c.id()).state().status());
         if (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.STOPPING) {
             if (!force) {

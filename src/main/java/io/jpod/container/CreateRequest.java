@@ -10,10 +10,11 @@ import java.util.Map;
  * @param entrypoint null keeps the image's; an empty list clears it
  * @param stopSignal a signal name or number, null for the image's or SIGTERM
  * @param stopTimeout seconds, null for 10
+ * @param stdin keep the container's stdin open for attached clients ({@code -i})
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
-        Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname) {
+        Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -23,6 +24,6 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     /** The simplest request: an image and a command. */
     public static CreateRequest of(String name, String image, List<String> command) {
         return new CreateRequest(name, image, null, command, List.of(), null, null, Map.of(), false, null, null, null,
-                false, null);
+                false, null, false);
     }
 }

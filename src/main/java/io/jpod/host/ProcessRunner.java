@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,17 @@ public final class ProcessRunner {
     }
 
     public static Result run(List<String> argv, Map<String, String> env, Duration timeout) throws IOException {
+        return run(argv, env, Path.of("/dev/null"), timeout);
+    }
+
+    /** With {@code stdin} as the process's standard input. */
+    public static Result run(List<String> argv, Map<String, String> env, Path stdin, Duration timeout)
+            throws IOException {
         File out = File.createTempFile("jpod-out", ".txt");
         File err = File.createTempFile("jpod-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
                     .redirectOutput(out)
                     .redirectError(err);
             pb.environment().putAll(env);

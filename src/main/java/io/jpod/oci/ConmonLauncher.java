@@ -55,9 +55,20 @@ public final class ConmonLauncher {
         this.createTimeout = createTimeout;
     }
 
-    /** One container to create. */
+    /**
+     * One container to create.
+     *
+     * @param tty the process gets a terminal (conmon holds its console)
+     * @param stdin conmon keeps the process's stdin open for attach clients
+     */
     public record Request(String id, String name, Path bundle, Path persistDir, Path logPath, long logSizeMax,
-            boolean noPivot) {}
+            boolean noPivot, boolean tty, boolean stdin) {
+
+        public Request(String id, String name, Path bundle, Path persistDir, Path logPath, long logSizeMax,
+                boolean noPivot) {
+            this(id, name, bundle, persistDir, logPath, logSizeMax, noPivot, false, false);
+        }
+    }
 
     /** The created container's init PID and conmon's PID. */
     public record Created(int pid, int conmonPid) {}
@@ -76,6 +87,11 @@ public final class ConmonLauncher {
         }
         if (r.noPivot()) {
             a.add("--no-pivot");
+        }
+        if (r.tty()) {
+            a.add("-t");
+        } else if (r.stdin()) {
+            a.add("-i");
         }
         return a;
     }

@@ -52,7 +52,8 @@ public record ContainerConfig(
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
-            int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove) {
+            int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+            boolean stdin) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);

@@ -33,7 +33,16 @@ public final class SqliteState implements State {
         this.registry = registry;
         this.containers = containers;
         this.pods = pods;
-        this.json = json;
+        this.json = forStoredRecords(json);
+    }
+
+    /**
+     * Records written by an older jpod lack the fields added since: they read as their defaults
+     * (false, 0, null) instead of failing, so an upgrade never strands stored containers.
+     */
+    static JsonMapper forStoredRecords(JsonMapper json) {
+        return json.rebuild().disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     }
 
     private <T> T inTx(Supplier<T> work) {

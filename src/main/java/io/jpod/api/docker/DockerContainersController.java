@@ -64,7 +64,8 @@ class DockerContainersController {
                 strings(body.get("Cmd")), strings(body.get("Env")), body.path("WorkingDir").asString(""),
                 body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
                 body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
-                host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""));
+                host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""),
+                body.path("OpenStdin").asBoolean(false));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
     }
@@ -132,6 +133,12 @@ class DockerContainersController {
     ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
         containers.restart(id, timeout);
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/containers/{id}/resize")
+    ResponseEntity<Void> resize(@PathVariable String id, @RequestParam int h, @RequestParam int w) {
+        containers.resize(id, h, w);
+        return ResponseEntity.ok().build();
     }
 
     @PostMapping("/containers/{id}/pause")
@@ -233,10 +240,11 @@ class DockerContainersController {
      * exit. The docker CLI attaches before it starts a container it runs in the foreground.
      */
     @PostMapping("/containers/{id}/attach")
-    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdout,
+    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
+            @RequestParam(defaultValue = "false") boolean stdout,
             @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
             jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
             throws IOException, jakarta.servlet.ServletException {
-        ContainerStreams.attach(containers, id, stdout, stderr, stream, request, response);
+        ContainerStreams.attach(containers, id, stdin, stdout, stderr, stream, request, response);
     }
 }

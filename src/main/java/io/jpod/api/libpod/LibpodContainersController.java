@@ -90,7 +90,7 @@ class LibpodContainersController {
                 spec.path("terminal").asBoolean(false),
                 signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
                 timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
-                text(spec, "hostname"));
+                text(spec, "hostname"), spec.path("stdin").asBoolean(false));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
     }
@@ -173,6 +173,12 @@ class LibpodContainersController {
     ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(defaultValue = "SIGKILL") String signal) {
         containers.kill(id, signal);
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/resize")
+    ResponseEntity<Map<String, Object>> resize(@PathVariable String id, @RequestParam int h, @RequestParam int w) {
+        containers.resize(id, h, w);
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of());
     }
 
     @PostMapping("/{id}/pause")
@@ -267,9 +273,10 @@ class LibpodContainersController {
     }
 
     @PostMapping("/{id}/attach")
-    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdout,
+    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
+            @RequestParam(defaultValue = "false") boolean stdout,
             @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
             HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        ContainerStreams.attach(containers, id, stdout, stderr, stream, request, response);
+        ContainerStreams.attach(containers, id, stdin, stdout, stderr, stream, request, response);
     }
 }

@@ -3,6 +3,7 @@ package io.jpod.api.stream;
 import io.jpod.container.ContainerService;
 import io.jpod.container.LogReader;
 import io.jpod.error.EngineException;
+import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -74,11 +75,16 @@ public final class ContainerStreams {
     /**
      * Answers 101 and streams the container's output from now until its next exit (or at once ends
      * for a container that is not running and not about to start when {@code stream} is false).
+     * A container with a terminal, or one attached with stdin, goes through conmon's attach socket.
      */
-    public static void attach(ContainerService containers, String nameOrId, boolean stdout, boolean stderr,
-            boolean stream, HttpServletRequest request, HttpServletResponse response)
+    public static void attach(ContainerService containers, String nameOrId, boolean stdin, boolean stdout,
+            boolean stderr, boolean stream, HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
         StoredContainer c = containers.inspect(nameOrId);
+        var run = c.config().run();
+        boolean tty = run != null && run.tty();
+        boolean withStdin = stdin && run != null && run.stdin();
+        boolean running = containers.isActive(c.id()) && c.state().status() != ContainerStatus.CREATED;
         Path log = containers.logPath(c.id());
         long offset = LogReader.size(log);
         CompletableFuture<?> done = containers.isActive(c.id()) || stream ? containers.nextExit(c.id())
@@ -88,7 +94,11 @@ public final class ContainerStreams {
         response.setHeader("Upgrade", "tcp");
         response.setContentType(RAW_STREAM.toString());
         AttachHandler handler = request.upgrade(AttachHandler.class);
-        handler.configure(log, offset, stdout, stderr, c.config().run() != null && c.config().run().tty(), done);
+        if (tty || withStdin) {
+            handler.configureConmon(containers, c.id(), running, withStdin, stdout, stderr, tty);
+        } else {
+            handler.configure(log, offset, stdout, stderr, false, done);
+        }
     }
 
     static void write(OutputStream out, LogReader.Line line, LogOptions opts, boolean tty) throws IOException {

@@ -84,6 +84,22 @@ class DockerCliIT {
     }
 
     @Test
+    @Order(3)
+    void terminalAndStdin() throws Exception {
+        // -t: the process gets a terminal and its output comes raw (no stream frames, CRLF line ends)
+        assertThat(ok("run", "--rm", "-t", "busybox", "tty")).isEqualTo("/dev/pts/0");
+        assertThat(docker("run", "--rm", "-t", "busybox", "sh", "-c", "printf 'a\\nb'").stdout()).isEqualTo("a\r\nb");
+        // -i: the client's input is the container's stdin; its end closes stdin
+        Path input = root.resolve("input.txt");
+        Files.writeString(input, "hello\nstdin\n");
+        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port(),
+                "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4"),
+                Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()), input, Duration.ofSeconds(60));
+        assertThat(piped.exitCode()).isEqualTo(4);
+        assertThat(piped.stdout().strip()).isEqualTo("2");
+    }
+
+    @Test
     @Order(4)
     void envWorkdirAndUserOptions() throws Exception {
         assertThat(ok("run", "--rm", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", "busybox", "sh", "-c",

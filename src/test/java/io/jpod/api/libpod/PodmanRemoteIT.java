@@ -180,8 +180,21 @@ class PodmanRemoteIT {
 
     @Test
     @Order(8)
+    void terminalAndStdin() throws Exception {
+        assertThat(ok("run", "--rm", "-t", "localhost/busybox", "tty")).isEqualTo("/dev/pts/0");
+        Path input = root.resolve("input.txt");
+        Files.writeString(input, "one\ntwo\nthree\n");
+        ProcessRunner.Result piped = ProcessRunner.run(List.of("podman", "--remote", "--url",
+                "tcp://127.0.0.1:" + daemon.port(), "run", "--rm", "-i", "localhost/busybox", "sh", "-c",
+                "tail -n 1; exit 5"), Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()), input,
+                Duration.ofSeconds(60));
+        assertThat(piped.exitCode()).isEqualTo(5);
+        assertThat(piped.stdout().strip()).isEqualTo("three");
+    }
+
+    @Test
+    @Order(9)
     void unsupportedFeaturesFailClearly() throws Exception {
-        assertThat(fails("run", "-t", "localhost/busybox", "true").stderr()).contains("not supported yet");
         assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
                 .contains("portmappings").contains("not supported yet");
         assertThat(fails("pull", "localhost/nothing:1").stderr()).contains("not supported yet");
