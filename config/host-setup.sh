@@ -3,7 +3,8 @@
 # when something is missing.
 set -euo pipefail
 
-packages=(runc conmon catatonit containernetworking-plugins busybox-static curl)
+# golang-github-containers-common provides the default seccomp profile (/usr/share/containers/seccomp.json).
+packages=(runc conmon catatonit containernetworking-plugins golang-github-containers-common busybox-static curl)
 # Clients the test suite drives against jpod: podman's remote client (jpod keeps its own config,
 # storage and lock paths, so podman's package defaults do not touch it).
 packages+=(podman)

@@ -3,12 +3,14 @@ package io.jpod.container;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.host.Cgroups;
+import io.jpod.host.HostFacts;
 import io.jpod.host.ProcessRunner;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Lock;
 import io.jpod.oci.ConmonLauncher;
 import io.jpod.oci.OciRuntime;
+import io.jpod.oci.SeccompProfile;
 import io.jpod.oci.SpecGenerator;
 import io.jpod.oci.SpecOptions;
 import io.jpod.runtime.LibpodRuntime;
@@ -64,6 +66,9 @@ public final class ContainerService implements AutoCloseable {
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
+    /** The OCI seccomp filter from the host's default profile, built once; null when the host has none. */
+    private final tools.jackson.databind.node.ObjectNode seccompSpec;
+    private final String seccompError;
     private final Map<String, CompletableFuture<Void>> removals = new ConcurrentHashMap<>();
     /** Run when conmon has created the container and before its process starts (attach clients connect then). */
     private final Map<String, List<Consumer<Path>>> beforeStart = new ConcurrentHashMap<>();
@@ -90,6 +95,22 @@ public final class ContainerService implements AutoCloseable {
             this.exits = new ExitWatcher(Path.of(runtime.config().tmpDir(), "exits"), this::exited);
         } catch (IOException e) {
             throw EngineException.internal("watching the exit directory: " + e.getMessage(), e);
+        }
+        SeccompProfile seccomp = null;
+        String seccompFailure = null;
+        try {
+            seccomp = SeccompProfile.find(SeccompProfile.DEFAULT_PATHS, json);
+        } catch (EngineException e) {
+            // a broken profile must not silently drop the filter: starts fail with this message
+            seccompFailure = e.getMessage();
+            LOG.error(seccompFailure + ": containers cannot start until it is fixed");
+        }
+        this.seccompError = seccompFailure;
+        this.seccompSpec = seccomp == null ? null : seccomp.toOci(json, SpecGenerator.DEFAULT_CAPABILITIES,
+                HostFacts.arch(), HostFacts.system().kernel());
+        if (seccomp == null && seccompFailure == null) {
+            LOG.warn("no seccomp profile at " + SeccompProfile.DEFAULT_PATHS + ": containers run without a seccomp "
+                    + "filter (apt-get install golang-github-containers-common provides the default one)");
         }
         reconcile();
     }
@@ -242,6 +263,9 @@ public final class ContainerService implements AutoCloseable {
 
     /** OCI create through conmon: rootfs mounted, spec written, state Created. */
     private StoredContainer init(StoredContainer c) {
+        if (seccompError != null) {
+            throw EngineException.invalidArgument(seccompError);
+        }
         Layout l = layout(c.id());
         RunConfig run = c.config().run();
         Image image = images.lookup(c.config().rootfsImageId());
@@ -260,7 +284,8 @@ public final class ContainerService implements AutoCloseable {
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
-                    Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"));
+                    Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
+                    seccompSpec);
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
             ConmonLauncher launcher = new ConmonLauncher(runtime.conmonDiscovery().path(),

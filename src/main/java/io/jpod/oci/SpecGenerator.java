@@ -14,7 +14,7 @@ public final class SpecGenerator {
 
     public static final String OCI_VERSION = "1.0.2-dev";
 
-    static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
+    public static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
             "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
             "CAP_SYS_CHROOT");
     static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -102,6 +102,9 @@ public final class SpecGenerator {
             ns.addObject().put("type", type);
         }
         l.put("cgroupsPath", o.cgroupsPath());
+        if (o.seccomp() != null) {
+            l.set("seccomp", o.seccomp());
+        }
         ObjectNode resources = l.putObject("resources");
         resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
         if (o.pidsLimit() > 0) {

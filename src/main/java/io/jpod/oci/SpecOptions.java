@@ -2,6 +2,7 @@ package io.jpod.oci;
 
 import java.nio.file.Path;
 import java.util.List;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Everything the OCI spec of one container depends on; {@link SpecGenerator} turns it into
@@ -11,16 +12,25 @@ import java.util.List;
  * @param maxNofile the caller's hard RLIMIT_NOFILE: a spec asking for more fails in runc with EPERM
  * @param maxNproc the caller's hard RLIMIT_NPROC
  * @param etcFiles host files bind-mounted over {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}
+ * @param seccomp the OCI {@code linux.seccomp} object, null for none
  */
 public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
         int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
-        long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
+        long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp) {
 
     public SpecOptions {
         args = List.copyOf(args);
         env = List.copyOf(env);
         additionalGids = List.copyOf(additionalGids);
         etcFiles = List.copyOf(etcFiles);
+    }
+
+    /** Without a seccomp filter. */
+    public SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid, int gid,
+            List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
+            long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
+        this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
+                maxNofile, maxNproc, etcFiles, cgroupV2, null);
     }
 
     /** A host file bind-mounted read-write at {@code destination}. */

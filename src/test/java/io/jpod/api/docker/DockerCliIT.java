@@ -104,6 +104,8 @@ class DockerCliIT {
     void envWorkdirAndUserOptions() throws Exception {
         assertThat(ok("run", "--rm", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", "busybox", "sh", "-c",
                 "echo $FOO $(pwd) $(id -u)")).isEqualTo("bar /tmp 65534");
+        // the host's default seccomp profile filters the container's system calls (mode 2 = filter)
+        assertThat(ok("run", "--rm", "busybox", "grep", "^Seccomp:", "/proc/self/status")).isEqualTo("Seccomp:\t2");
     }
 
     @Test
