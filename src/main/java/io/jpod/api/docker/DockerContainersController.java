@@ -242,9 +242,8 @@ class DockerContainersController {
     @PostMapping("/containers/{id}/attach")
     void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
             @RequestParam(defaultValue = "false") boolean stdout,
-            @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
-            jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+            @RequestParam(defaultValue = "false") boolean stderr, jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
             throws IOException, jakarta.servlet.ServletException {
-        ContainerStreams.attach(containers, id, stdin, stdout, stderr, stream, request, response);
+        ContainerStreams.attach(containers, id, stdin, stdout, stderr, request, response);
     }
 }

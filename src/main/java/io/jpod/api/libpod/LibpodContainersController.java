@@ -275,8 +275,7 @@ class LibpodContainersController {
     @PostMapping("/{id}/attach")
     void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
             @RequestParam(defaultValue = "false") boolean stdout,
-            @RequestParam(defaultValue = "false") boolean stderr, @RequestParam(defaultValue = "false") boolean stream,
-            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        ContainerStreams.attach(containers, id, stdin, stdout, stderr, stream, request, response);
+            @RequestParam(defaultValue = "false") boolean stderr, HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        ContainerStreams.attach(containers, id, stdin, stdout, stderr, request, response);
     }
 }

@@ -1,15 +1,12 @@
 package io.jpod.api.stream;
 
 import io.jpod.container.ContainerService;
-import io.jpod.container.LogReader;
 import io.jpod.oci.AttachSocket;
-import java.io.ByteArrayOutputStream;
 import jakarta.servlet.http.WebConnection;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,11 +17,9 @@ import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
- * The hijacked connection of {@code POST /containers/{id}/attach}: the container's output, from the
- * moment of attaching until its next exit, in Docker's stream format, then the connection is closed.
- * Without a terminal or stdin, output is taken from conmon's log as it is written; with either, the
- * handler is a client of conmon's attach socket, which carries the terminal's raw output and the
- * client's input.
+ * The hijacked connection of {@code POST /containers/{id}/attach}: a client of conmon's attach
+ * socket, relaying the container's output (Docker's stream format, raw for a terminal) until its
+ * exit, then closing, and the client's input to the container's stdin.
  *
  * <p>Tomcat's internal upgrade interface, because closing a servlet {@code WebConnection} does not
  * close the socket until the next socket event, and podman's client reads until the server closes.
@@ -33,40 +28,24 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
 
     private static final Log LOG = LogFactory.getLog(AttachHandler.class);
 
-    private Path log;
-    private long offset;
     private boolean stdout;
     private boolean stderr;
     private boolean tty;
-    private CompletableFuture<?> exited;
     private volatile SocketWrapperBase<?> socket;
     private final CountDownLatch ready = new CountDownLatch(1);
 
-    // conmon attach-socket mode (terminal or stdin): output and input go through conmon's socket
-    private boolean viaConmon;
     private boolean stdin;
     private String name = "attach";
     private AttachSocket conmon;
     private final ByteArrayOutputStream pendingInput = new ByteArrayOutputStream();
     private boolean pendingEof;
 
-    void configure(Path logFile, long fromByte, boolean out, boolean err, boolean isTty,
-            CompletableFuture<?> done) {
-        this.log = logFile;
-        this.offset = fromByte;
-        this.stdout = out;
-        this.stderr = err;
-        this.tty = isTty;
-        this.exited = done;
-    }
-
     /**
      * Attaches through conmon's socket: now when the container runs, else at its next start
      * (before its process runs, so nothing is missed).
      */
-    void configureConmon(ContainerService containers, String id, boolean running, boolean in, boolean out,
+    void configure(ContainerService containers, String id, boolean running, boolean in, boolean out,
             boolean err, boolean isTty) {
-        this.viaConmon = true;
         this.name = "attach-" + id.substring(0, 12);
         this.stdin = in;
         this.stdout = out;
@@ -165,39 +144,8 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
 
     @Override
     public void init(WebConnection connection) {
+        // the pump starts when conmon's socket is connected, and waits for this
         ready.countDown();
-        if (viaConmon) {
-            return; // the pump starts when conmon's socket is connected
-        }
-        Thread t = new Thread(this::stream, "attach-" + log.getParent().getParent().getFileName());
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** Log mode: output followed in conmon's log file from the moment of attaching. */
-    private void stream() {
-        SocketWrapperBase<?> s = socket;
-        OutputStream out = clientStream();
-        try {
-            out.flush();
-            var opts = new ContainerStreams.LogOptions(stdout, stderr, false, null, null);
-            LogReader.follow(log, offset, line -> {
-                try {
-                    ContainerStreams.write(out, line, opts, tty);
-                    out.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, exited::isDone);
-        } catch (UncheckedIOException | IOException e) {
-            LOG.debug("attach client went away: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.debug("attach stream ended: " + e.getMessage());
-        } finally {
-            s.close();
-        }
     }
 
     /**
@@ -232,7 +180,7 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
     }
 
     private void input(byte[] buf, int n) throws IOException {
-        if (!viaConmon || !stdin) {
+        if (!stdin) {
             return;
         }
         synchronized (pendingInput) {
@@ -245,7 +193,7 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
     }
 
     private void endOfInput() {
-        if (!viaConmon || !stdin) {
+        if (!stdin) {
             return;
         }
         synchronized (pendingInput) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -73,35 +72,30 @@ public final class ContainerStreams {
     }
 
     /**
-     * Answers 101 and streams the container's output from now until its next exit (or at once ends
-     * for a container that is not running and not about to start when {@code stream} is false).
-     * A container with a terminal, or one attached with stdin, goes through conmon's attach socket.
+     * Answers 101 and makes the connection a client of conmon's attach socket: at once for a
+     * running container, else at its next start, before its process runs. conmon sends the
+     * output as it happens and closes at the exit, after the last byte, so nothing is lost even
+     * when the container is removed right after ({@code run --rm}); the client's input becomes
+     * the container's stdin when it attaches with it and the container keeps stdin open.
      */
     public static void attach(ContainerService containers, String nameOrId, boolean stdin, boolean stdout,
-            boolean stderr, boolean stream, HttpServletRequest request, HttpServletResponse response)
+            boolean stderr, HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
         StoredContainer c = containers.inspect(nameOrId);
         var run = c.config().run();
         boolean tty = run != null && run.tty();
         boolean withStdin = stdin && run != null && run.stdin();
-        boolean running = containers.isActive(c.id()) && c.state().status() != ContainerStatus.CREATED;
-        Path log = containers.logPath(c.id());
-        long offset = LogReader.size(log);
-        CompletableFuture<?> done = containers.isActive(c.id()) || stream ? containers.nextExit(c.id())
-                : CompletableFuture.completedFuture(null);
+        boolean running = c.state().status() == ContainerStatus.RUNNING
+                || c.state().status() == ContainerStatus.PAUSED;
         response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
         response.setHeader("Connection", "Upgrade");
         response.setHeader("Upgrade", "tcp");
         response.setContentType(RAW_STREAM.toString());
         AttachHandler handler = request.upgrade(AttachHandler.class);
-        if (tty || withStdin) {
-            handler.configureConmon(containers, c.id(), running, withStdin, stdout, stderr, tty);
-        } else {
-            handler.configure(log, offset, stdout, stderr, false, done);
-        }
+        handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
     }
 
-    static void write(OutputStream out, LogReader.Line line, LogOptions opts, boolean tty) throws IOException {
+    private static void write(OutputStream out, LogReader.Line line, LogOptions opts, boolean tty) throws IOException {
         if ((line.stderr() && !opts.stderr()) || (!line.stderr() && !opts.stdout())) {
             return;
         }
