@@ -16,6 +16,7 @@ import io.jpod.oci.SpecOptions;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.runtime.Names;
 import io.jpod.state.ContainerConfig;
+import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
@@ -23,6 +24,7 @@ import io.jpod.state.StoredContainer;
 import io.jpod.storage.PosixFiles;
 import io.jpod.storage.Trees;
 import io.jpod.storage.VfsRootfs;
+import io.jpod.volume.VolumeService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,7 @@ public final class ContainerService implements AutoCloseable {
 
     private final LibpodRuntime runtime;
     private final ImageStore images;
+    private final VolumeService volumes;
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
@@ -86,9 +89,10 @@ public final class ContainerService implements AutoCloseable {
                 }
             });
 
-    public ContainerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
+    public ContainerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes, JsonMapper json) {
         this.runtime = runtime;
         this.images = images;
+        this.volumes = volumes;
         this.specs = new SpecGenerator(json);
         this.json = json;
         try {
@@ -155,14 +159,22 @@ public final class ContainerService implements AutoCloseable {
         if (stopTimeout < 0) {
             throw EngineException.invalidArgument("stop timeout must not be negative");
         }
+        List<Mount> mounts = prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
-                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin());
+                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
+                mounts);
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
-        StoredContainer c = runtime.createContainer(new ContainerConfig(id, req.name(), "", null, -1, Instant.now(),
-                image.id(), imageName, args, req.labels(), false, run));
+        StoredContainer c;
+        try {
+            c = runtime.createContainer(new ContainerConfig(id, req.name(), "", null, -1, Instant.now(),
+                    image.id(), imageName, args, req.labels(), false, run));
+        } catch (RuntimeException e) {
+            removeAnonymousVolumes(mounts);
+            throw e;
+        }
         try {
             Files.createDirectories(layout(id).userdata());
         } catch (IOException e) {
@@ -170,6 +182,170 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
         }
         return c;
+    }
+
+    /**
+     * Checks the requested mounts and resolves their volumes: named ones are created when missing,
+     * an empty name and every image {@code VOLUME} not covered by a mount get an anonymous volume.
+     */
+    private List<Mount> prepareMounts(List<Mount> requested, List<String> imageVolumes) {
+        List<Mount> out = new ArrayList<>();
+        java.util.Set<String> destinations = new java.util.HashSet<>();
+        try {
+            for (Mount m : requested) {
+                String dest = normalizeDestination(m.destination());
+                if (!destinations.add(dest)) {
+                    throw EngineException.invalidArgument("duplicate mount destination " + dest);
+                }
+                for (String o : m.options()) {
+                    if (!MOUNT_OPTION.matcher(o).matches()) {
+                        throw EngineException.invalidArgument("invalid mount option \"" + o + "\" for " + dest);
+                    }
+                }
+                switch (m.type()) {
+                    case "bind" -> {
+                        Path src = Path.of(m.source());
+                        if (!src.isAbsolute()) {
+                            throw EngineException.invalidArgument("bind mount source must be an absolute path: \""
+                                    + m.source() + "\"");
+                        }
+                        if (!Files.exists(src)) {
+                            throw EngineException.invalidArgument("bind mount source path does not exist: "
+                                    + m.source());
+                        }
+                        out.add(new Mount("bind", src.normalize().toString(), dest, m.options()));
+                    }
+                    case "volume" -> {
+                        String name = m.source().isEmpty()
+                                ? volumes.create(null, "local", Map.of(), Map.of(), true).name()
+                                : volumes.getOrCreate(m.source()).name();
+                        out.add(new Mount("volume", name, dest, m.options()));
+                    }
+                    case "tmpfs" -> out.add(new Mount("tmpfs", "tmpfs", dest, m.options()));
+                    default -> throw EngineException.invalidArgument("mount type \"" + m.type()
+                            + "\" is not supported: use bind, volume or tmpfs");
+                }
+            }
+            for (String path : imageVolumes) {
+                String dest = normalizeDestination(path);
+                if (destinations.add(dest)) {
+                    out.add(new Mount("volume", volumes.create(null, "local", Map.of(), Map.of(), true).name(), dest,
+                            List.of()));
+                }
+            }
+        } catch (RuntimeException e) {
+            removeAnonymousVolumes(out);
+            throw e;
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern MOUNT_OPTION = java.util.regex.Pattern.compile(
+            "ro|rw|z|Z|U|r?shared|r?slave|r?private|r?bind|nosuid|suid|nodev|dev|noexec|exec|nocopy|copy"
+                    + "|tmpcopyup|notmpcopyup|relatime|norelatime|strictatime|(size|mode|uid|gid)=[0-9a-zA-Z]+");
+
+    private static String normalizeDestination(String dest) {
+        if (dest == null || !dest.startsWith("/")) {
+            throw EngineException.invalidArgument("mount destination must be an absolute path: \"" + dest + "\"");
+        }
+        String d = Path.of(dest).normalize().toString();
+        if (d.equals("/")) {
+            throw EngineException.invalidArgument("a mount cannot replace the root filesystem \"/\"");
+        }
+        return d;
+    }
+
+    private void removeAnonymousVolumes(List<Mount> mounts) {
+        for (Mount m : mounts) {
+            if (m.type().equals("volume")) {
+                try {
+                    if (volumes.inspect(m.source()).anonymous()) {
+                        volumes.delete(m.source());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("anonymous volume " + m.source() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Where a mount's content lives on the host: the bind source, or the volume's data directory. */
+    public String hostSource(Mount m) {
+        if (!m.type().equals("volume")) {
+            return m.source();
+        }
+        try {
+            return volumes.inspect(m.source()).mountPoint();
+        } catch (NoSuchObjectException gone) {
+            return "";
+        }
+    }
+
+    /** The OCI mounts of a container's mounts; empty volumes get the image's content there once. */
+    private List<SpecOptions.Mount> specMounts(List<Mount> mounts, Path rootfs) {
+        List<SpecOptions.Mount> out = new ArrayList<>();
+        for (Mount m : mounts) {
+            List<String> opts = new ArrayList<>();
+            boolean ro = m.options().contains("ro");
+            switch (m.type()) {
+                case "tmpfs" -> {
+                    opts.addAll(List.of(ro ? "ro" : "rw", "nosuid", "nodev"));
+                    m.options().stream().filter(o -> o.startsWith("size=") || o.startsWith("mode=")
+                            || o.equals("noexec")).forEach(opts::add);
+                    out.add(new SpecOptions.Mount(m.destination(), "tmpfs", "tmpfs", opts));
+                }
+                case "bind", "volume" -> {
+                    String source = m.source();
+                    if (m.type().equals("volume")) {
+                        var v = volumes.inspect(m.source());
+                        source = v.mountPoint();
+                        if (!m.options().contains("nocopy")) {
+                            copyUp(v, rootfs.resolve(m.destination().substring(1)));
+                        }
+                    }
+                    opts.add("rbind");
+                    opts.add(ro ? "ro" : "rw");
+                    String propagation = m.options().stream().filter(o -> o.matches("r?(shared|slave|private)"))
+                            .findFirst().orElse("rprivate");
+                    opts.add(propagation);
+                    m.options().stream().filter(o -> o.matches("no(suid|dev|exec)")).forEach(opts::add);
+                    out.add(new SpecOptions.Mount(m.destination(), "bind", source, opts));
+                }
+                default -> throw EngineException.internal("unknown stored mount type " + m.type(), null);
+            }
+        }
+        return out;
+    }
+
+    /** Copies the image's files at the mount point into a volume's first use, as podman and Docker do. */
+    private void copyUp(io.jpod.state.VolumeConfig v, Path imageDir) {
+        Path marker = volumes.copyUpMarker(v);
+        Path data = volumes.dataDir(v);
+        try {
+            if (Files.exists(marker)) {
+                return;
+            }
+            boolean empty;
+            try (var entries = Files.list(data)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (empty && Files.isDirectory(imageDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                ProcessRunner.Result r = ProcessRunner.run(List.of("cp", "-a", imageDir + "/.", data.toString()),
+                        Duration.ofMinutes(10));
+                if (!r.ok()) {
+                    throw EngineException.internal("copying " + imageDir + " into volume " + v.name() + ": "
+                            + r.stderr().strip(), null);
+                }
+                var nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+                // the volume's root takes the mode and owner of the image's directory
+                PosixFiles.setMode(data, (int) Files.getAttribute(imageDir, "unix:mode", nofollow));
+                PosixFiles.setOwner(data, (int) Files.getAttribute(imageDir, "unix:uid", nofollow),
+                        (int) Files.getAttribute(imageDir, "unix:gid", nofollow));
+            }
+            Files.createFile(marker);
+        } catch (IOException e) {
+            throw EngineException.internal("preparing volume " + v.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /** 64 hex characters whose 12-character short form is never all digits (it would read as a number). */
@@ -285,7 +461,7 @@ public final class ContainerService implements AutoCloseable {
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccompSpec);
+                    seccompSpec, specMounts(run.mounts(), l.merged()));
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
             ConmonLauncher launcher = new ConmonLauncher(runtime.conmonDiscovery().path(),
@@ -641,6 +817,14 @@ public final class ContainerService implements AutoCloseable {
 
     /** Removes a container; a running one needs {@code force} (then it is killed first). */
     public void remove(String nameOrId, boolean force) {
+        remove(nameOrId, force, false);
+    }
+
+    /**
+     * Removes a container; a running one needs {@code force} (then it is killed first). With
+     * {@code anonymousVolumes}, its anonymous volumes go too ({@code rm -v}, {@code run --rm}).
+     */
+    public void remove(String nameOrId, boolean force, boolean anonymousVolumes) {
         StoredContainer c = runtime.lookupContainer(nameOrId);
         beforeStart.remove(c.id());
         ContainerStatus s = locked(c, () -> sync(c.id()).state().status());
@@ -669,6 +853,9 @@ public final class ContainerService implements AutoCloseable {
         } catch (IOException ignored) {
             // a stale exit file is overwritten by the next container of that ID, which never comes
         }
+        if (anonymousVolumes && c.config().run() != null) {
+            removeAnonymousVolumes(c.config().run().mounts());
+        }
     }
 
     // ---- exit handling and sync ------------------------------------------------------------
@@ -685,7 +872,7 @@ public final class ContainerService implements AutoCloseable {
         StoredContainer after = runtime.state().container(id);
         if (after.config().run() != null && after.config().run().autoRemove()) {
             try {
-                remove(id, false);
+                remove(id, false, true); // --rm takes the anonymous volumes too, as Docker does
             } catch (RuntimeException e) {
                 LOG.warn("auto-removing " + id + ": " + e.getMessage());
             }

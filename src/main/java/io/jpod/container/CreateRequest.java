@@ -1,5 +1,6 @@
 package io.jpod.container;
 
+import io.jpod.state.ContainerConfig.Mount;
 import java.util.List;
 import java.util.Map;
 
@@ -11,19 +12,22 @@ import java.util.Map;
  * @param stopSignal a signal name or number, null for the image's or SIGTERM
  * @param stopTimeout seconds, null for 10
  * @param stdin keep the container's stdin open for attached clients ({@code -i})
+ * @param mounts binds (host path), volumes (volume name; an empty name makes an anonymous volume) and tmpfs
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
-        Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin) {
+        Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
+        List<Mount> mounts) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
     /** The simplest request: an image and a command. */
     public static CreateRequest of(String name, String image, List<String> command) {
         return new CreateRequest(name, image, null, command, List.of(), null, null, Map.of(), false, null, null, null,
-                false, null, false);
+                false, null, false, List.of());
     }
 }

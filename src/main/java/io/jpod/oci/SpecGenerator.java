@@ -73,7 +73,8 @@ public final class SpecGenerator {
         rlimits.addObject().put("type", type).put("hard", value).put("soft", value);
     }
 
-    private static void mounts(ArrayNode m, SpecOptions o) {
+    private static void mounts(ArrayNode all, SpecOptions o) {
+        ArrayNode m = all.arrayNode();
         mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
@@ -84,6 +85,17 @@ public final class SpecGenerator {
         mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
         for (SpecOptions.EtcFile f : o.etcFiles()) {
             mount(m, f.destination(), "bind", f.source().toString(), "rbind", "rprivate");
+        }
+        // a user's mount at a default's destination replaces the default
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        o.mounts().forEach(u -> taken.add(u.destination()));
+        for (var d : m) {
+            if (!taken.contains(d.path("destination").asString())) {
+                all.add(d);
+            }
+        }
+        for (SpecOptions.Mount u : o.mounts()) {
+            mount(all, u.destination(), u.type(), u.source(), u.options().toArray(String[]::new));
         }
     }
 

@@ -13,16 +13,20 @@ import tools.jackson.databind.node.ObjectNode;
  * @param maxNproc the caller's hard RLIMIT_NPROC
  * @param etcFiles host files bind-mounted over {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}
  * @param seccomp the OCI {@code linux.seccomp} object, null for none
+ * @param mounts the user's mounts (binds, volumes as binds, tmpfs), after the defaults; one at a
+ *     default's destination replaces it
  */
 public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
         int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
-        long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp) {
+        long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp,
+        List<Mount> mounts) {
 
     public SpecOptions {
         args = List.copyOf(args);
         env = List.copyOf(env);
         additionalGids = List.copyOf(additionalGids);
         etcFiles = List.copyOf(etcFiles);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
     /** Without a seccomp filter. */
@@ -30,7 +34,14 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
             List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
             long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
         this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
-                maxNofile, maxNproc, etcFiles, cgroupV2, null);
+                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of());
+    }
+
+    /** One OCI mount entry. */
+    public record Mount(String destination, String type, String source, List<String> options) {
+        public Mount {
+            options = List.copyOf(options);
+        }
     }
 
     /** A host file bind-mounted read-write at {@code destination}. */

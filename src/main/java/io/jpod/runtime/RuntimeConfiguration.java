@@ -3,6 +3,8 @@ package io.jpod.runtime;
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
 import io.jpod.container.ImageUse;
+import io.jpod.container.VolumeUse;
+import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
 import io.jpod.image.ImageStore;
 import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
@@ -69,8 +71,19 @@ public class RuntimeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ContainerService containerService(LibpodRuntime runtime, ImageStore images, JsonMapper json) {
-        return new ContainerService(runtime, images, json);
+    ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
+            JsonMapper json) {
+        return new ContainerService(runtime, images, volumes, json);
+    }
+
+    @Bean
+    VolumeService volumeService(LibpodRuntime runtime) {
+        return new VolumeService(runtime::state, Path.of(runtime.config().volumePath()));
+    }
+
+    @Bean
+    VolumeUse volumeUse(VolumeService volumes, ContainerService containers) {
+        return new VolumeUse(volumes, containers);
     }
 
     @Bean

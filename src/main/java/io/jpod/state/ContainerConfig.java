@@ -53,7 +53,7 @@ public record ContainerConfig(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
-            boolean stdin) {
+            boolean stdin, List<Mount> mounts) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -61,6 +61,24 @@ public record ContainerConfig(
             user = user == null ? "" : user;
             hostname = hostname == null ? "" : hostname;
             restartPolicy = restartPolicy == null ? "" : restartPolicy;
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        }
+    }
+
+    /**
+     * A filesystem mounted into the container.
+     *
+     * @param type {@code bind} (source: a host path), {@code volume} (source: a volume name) or {@code tmpfs}
+     * @param options {@code ro}/{@code rw}, propagation, and for tmpfs {@code size=}/{@code mode=}
+     */
+    public record Mount(String type, String source, String destination, List<String> options) {
+        public Mount {
+            source = source == null ? "" : source;
+            options = options == null ? List.of() : List.copyOf(options);
+        }
+
+        public boolean readOnly() {
+            return options.contains("ro");
         }
     }
 }

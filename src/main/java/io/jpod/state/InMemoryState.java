@@ -16,6 +16,7 @@ public final class InMemoryState implements State {
 
     private final Map<String, StoredContainer> containers = new LinkedHashMap<>();
     private final Map<String, StoredPod> pods = new LinkedHashMap<>();
+    private final Map<String, VolumeConfig> volumes = new LinkedHashMap<>();
     private DbConfig dbConfig = DbConfig.empty();
     private String namespace = "";
     private boolean closed;
@@ -51,6 +52,43 @@ public final class InMemoryState implements State {
         open();
         return containers.values().stream().anyMatch(c -> c.name().equals(name))
                 || pods.values().stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    @Override
+    public synchronized void addVolume(VolumeConfig config) {
+        open();
+        StateErrors.requireNonEmpty(config.name());
+        if (volumes.containsKey(config.name())) {
+            throw io.jpod.error.EngineException.alreadyExists("volume with name " + config.name()
+                    + " already exists: volume already exists");
+        }
+        volumes.put(config.name(), config);
+    }
+
+    @Override
+    public synchronized VolumeConfig volume(String name) {
+        open();
+        StateErrors.requireNonEmpty(name);
+        VolumeConfig v = volumes.get(name);
+        if (v == null) {
+            throw StateErrors.noSuchVolume(name);
+        }
+        return v;
+    }
+
+    @Override
+    public synchronized List<VolumeConfig> allVolumes() {
+        open();
+        return List.copyOf(volumes.values());
+    }
+
+    @Override
+    public synchronized void removeVolume(String name) {
+        open();
+        StateErrors.requireNonEmpty(name);
+        if (volumes.remove(name) == null) {
+            throw StateErrors.noSuchVolume(name);
+        }
     }
 
     @Override

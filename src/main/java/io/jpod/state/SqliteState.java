@@ -22,17 +22,19 @@ public final class SqliteState implements State {
     private final RegistryRepository registry;
     private final ContainerRepository containers;
     private final PodRepository pods;
+    private final VolumeRepository volumes;
     private final JsonMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String namespace = "";
 
     SqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
-            ContainerRepository containers, PodRepository pods, JsonMapper json) {
+            ContainerRepository containers, PodRepository pods, VolumeRepository volumes, JsonMapper json) {
         this.tx = new TransactionTemplate(txManager);
         this.dbConfigs = dbConfigs;
         this.registry = registry;
         this.containers = containers;
         this.pods = pods;
+        this.volumes = volumes;
         this.json = forStoredRecords(json);
     }
 
@@ -214,6 +216,46 @@ public final class SqliteState implements State {
             e.configJson = json.writeValueAsString(config);
             e.stateJson = json.writeValueAsString(state);
             pods.save(e);
+        });
+    }
+
+    @Override
+    public void addVolume(VolumeConfig config) {
+        StateErrors.requireNonEmpty(config.name());
+        inTxRun(() -> {
+            if (volumes.existsById(config.name())) {
+                throw EngineException.alreadyExists("volume with name " + config.name() + " already exists: "
+                        + "volume already exists");
+            }
+            VolumeEntity e = new VolumeEntity();
+            e.name = config.name();
+            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
+            e.configJson = json.writeValueAsString(config);
+            volumes.save(e);
+        });
+    }
+
+    @Override
+    public VolumeConfig volume(String name) {
+        StateErrors.requireNonEmpty(name);
+        return inTx(() -> json.readValue(volumes.findById(name).orElseThrow(() -> StateErrors.noSuchVolume(name))
+                .configJson, VolumeConfig.class));
+    }
+
+    @Override
+    public List<VolumeConfig> allVolumes() {
+        return inTx(() -> volumes.findAll().stream().map(e -> json.readValue(e.configJson, VolumeConfig.class))
+                .toList());
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        StateErrors.requireNonEmpty(name);
+        inTxRun(() -> {
+            if (!volumes.existsById(name)) {
+                throw StateErrors.noSuchVolume(name);
+            }
+            volumes.deleteById(name);
         });
     }
 

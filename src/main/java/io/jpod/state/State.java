@@ -66,6 +66,17 @@ public interface State extends AutoCloseable {
     /** Fails while containers other than the infra container still belong to the pod. */
     void removePod(String id);
 
+    /** Records a new volume; {@code ALREADY_EXISTS} when its name is taken. */
+    void addVolume(VolumeConfig config);
+
+    /** The volume of exactly this name; {@code NOT_FOUND} when there is none. */
+    VolumeConfig volume(String name);
+
+    List<VolumeConfig> allVolumes();
+
+    /** Forgets a volume; {@code NOT_FOUND} when there is none. */
+    void removeVolume(String name);
+
     /**
      * Resets every container and pod of every namespace in one transaction, after a reboot.
      */

@@ -28,6 +28,10 @@ final class StateErrors {
         return new NoSuchObjectException("no pod with ID " + id + " found in database: no such pod");
     }
 
+    static NoSuchObjectException noSuchVolume(String name) {
+        return new NoSuchObjectException("no volume with name \"" + name + "\" found: no such volume");
+    }
+
     static EngineException nameInUse(String name, String kind) {
         return EngineException.alreadyExists("name \"" + name + "\" is in use: " + kind + " already exists");
     }

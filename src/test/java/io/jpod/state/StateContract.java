@@ -230,4 +230,23 @@ abstract class StateContract {
         assertThat(state.container(created).state().status()).isEqualTo(ContainerStatus.CONFIGURED);
         assertThat(state.pod(podId).state().cgroupPath()).isEmpty();
     }
+
+    @Test
+    void volumesAreAddedFoundListedAndRemovedByExactName() {
+        String name = name("vol");
+        VolumeConfig v = new VolumeConfig(name, "local", "/v/" + name + "/_data", Map.of("k", "v"), Map.of("o", "x"),
+                Instant.ofEpochMilli(5000), false, 1000, 1000);
+        state.addVolume(v);
+        assertThat(state.volume(name)).isEqualTo(v);
+        assertThat(state.allVolumes()).contains(v);
+        assertThatThrownBy(() -> state.addVolume(v)).isInstanceOfSatisfying(EngineException.class,
+                e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));
+        assertThatThrownBy(() -> state.volume(name.substring(0, name.length() - 1)))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+        state.removeVolume(name);
+        assertThat(state.allVolumes()).doesNotContain(v);
+        assertThatThrownBy(() -> state.removeVolume(name)).isInstanceOfSatisfying(EngineException.class,
+                e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+    }
 }

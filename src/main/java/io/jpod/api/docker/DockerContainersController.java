@@ -5,6 +5,7 @@ import io.jpod.api.stream.ContainerStreams;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
+import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +47,7 @@ class DockerContainersController {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
         JsonNode host = body.path("HostConfig");
-        for (String field : List.of("Binds", "PortBindings", "Mounts", "Tmpfs", "VolumesFrom", "Devices")) {
+        for (String field : List.of("PortBindings", "VolumesFrom", "Devices")) {
             JsonNode v = host.path(field);
             if (!v.isMissingNode() && !v.isNull() && !v.isEmpty()) {
                 throw EngineException.invalidArgument("HostConfig." + field + " is not supported yet");
@@ -65,9 +66,54 @@ class DockerContainersController {
                 body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
                 body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
                 host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""),
-                body.path("OpenStdin").asBoolean(false));
+                body.path("OpenStdin").asBoolean(false), mounts(body, host));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
+    }
+
+    /** {@code Binds} ({@code -v}), {@code Mounts} ({@code --mount}), {@code Tmpfs} and the anonymous {@code Volumes}. */
+    static List<Mount> mounts(JsonNode body, JsonNode host) {
+        List<Mount> out = new ArrayList<>();
+        for (JsonNode b : host.path("Binds")) {
+            String[] parts = b.asString("").split(":");
+            if (parts.length < 2 || parts.length > 3) {
+                throw EngineException.invalidArgument("invalid bind \"" + b.asString() + "\": use SOURCE:DEST[:OPTIONS]");
+            }
+            List<String> opts = parts.length == 3 ? List.of(parts[2].split(",")) : List.of();
+            out.add(new Mount(parts[0].startsWith("/") ? "bind" : "volume", parts[0], parts[1], opts));
+        }
+        for (JsonNode m : host.path("Mounts")) {
+            String type = m.path("Type").asString("volume");
+            List<String> opts = new ArrayList<>();
+            if (m.path("ReadOnly").asBoolean(false)) {
+                opts.add("ro");
+            }
+            String propagation = m.path("BindOptions").path("Propagation").asString("");
+            if (!propagation.isEmpty()) {
+                opts.add(propagation);
+            }
+            if (m.path("VolumeOptions").path("NoCopy").asBoolean(false)) {
+                opts.add("nocopy");
+            }
+            long size = m.path("TmpfsOptions").path("SizeBytes").asLong(0);
+            if (size > 0) {
+                opts.add("size=" + size);
+            }
+            int mode = m.path("TmpfsOptions").path("Mode").asInt(0);
+            if (mode > 0) {
+                opts.add("mode=" + Integer.toOctalString(mode));
+            }
+            out.add(new Mount(type, m.path("Source").asString(""), m.path("Target").asString(""), opts));
+        }
+        host.path("Tmpfs").properties().forEach(e -> out.add(new Mount("tmpfs", "tmpfs", e.getKey(),
+                e.getValue().asString("").isEmpty() ? List.of() : List.of(e.getValue().asString().split(",")))));
+        // Config.Volumes: anonymous volumes, unless a bind or mount already covers the path
+        body.path("Volumes").propertyNames().forEach(path -> {
+            if (out.stream().noneMatch(m -> m.destination().equals(path))) {
+                out.add(new Mount("volume", "", path, List.of()));
+            }
+        });
+        return out;
     }
 
     /** Docker sends a string (shell form) or an array; {@code [""]} clears the image's entrypoint. */
@@ -114,7 +160,7 @@ class DockerContainersController {
     @GetMapping("/containers/{id}/json")
     Map<String, Object> inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
-        return DockerJson.inspect(c, containers.logPath(id).toString());
+        return DockerJson.inspect(c, containers.logPath(id).toString(), containers::hostSource);
     }
 
     @PostMapping("/containers/{id}/start")
@@ -217,8 +263,9 @@ class DockerContainersController {
     }
 
     @DeleteMapping("/containers/{id}")
-    ResponseEntity<Void> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force) {
-        containers.remove(id, force);
+    ResponseEntity<Void> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force,
+            @RequestParam(name = "v", defaultValue = "false") boolean volumes) {
+        containers.remove(id, force, volumes);
         return ResponseEntity.noContent().build();
     }
 

@@ -1,7 +1,9 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.MountsJson;
 import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
+import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
@@ -92,7 +94,8 @@ final class DockerJson {
         return m;
     }
 
-    static Map<String, Object> inspect(StoredContainer c, String logPath) {
+    static Map<String, Object> inspect(StoredContainer c, String logPath,
+            java.util.function.Function<Mount, String> hostSource) {
         RunConfig run = c.config().run();
         ContainerState st = c.state();
         List<String> args = run != null ? run.args() : c.config().command();
@@ -153,7 +156,7 @@ final class DockerJson {
         config.put("StopTimeout", run != null ? run.stopTimeout() : 10);
         m.put("Config", config);
         m.put("NetworkSettings", Map.of("Networks", Map.of(), "Ports", Map.of()));
-        m.put("Mounts", List.of());
+        m.put("Mounts", MountsJson.of(c, hostSource));
         return m;
     }
 

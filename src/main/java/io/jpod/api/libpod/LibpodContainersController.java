@@ -7,6 +7,7 @@ import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,8 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 class LibpodContainersController {
 
     /** SpecGenerator fields whose features are not built yet: refused instead of silently dropped. */
-    private static final List<String> NOT_YET = List.of("portmappings", "mounts", "volumes", "image_volumes",
-            "overlay_volumes", "pod", "devices", "secrets");
+    private static final List<String> NOT_YET = List.of("portmappings", "image_volumes", "overlay_volumes", "pod",
+            "devices", "secrets", "volumes_from");
 
     private final ContainerService containers;
     private final LibpodRuntime runtime;
@@ -90,9 +91,28 @@ class LibpodContainersController {
                 spec.path("terminal").asBoolean(false),
                 signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
                 timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
-                text(spec, "hostname"), spec.path("stdin").asBoolean(false));
+                text(spec, "hostname"), spec.path("stdin").asBoolean(false), mounts(spec));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
+    }
+
+    /** SpecGenerator's {@code mounts} (OCI-like binds and tmpfs) and {@code volumes} (named, or anonymous without a name). */
+    private static List<Mount> mounts(JsonNode spec) {
+        List<Mount> out = new ArrayList<>();
+        for (JsonNode m : spec.path("mounts")) {
+            List<String> opts = new ArrayList<>();
+            m.path("options").forEach(o -> opts.add(o.asString()));
+            String type = m.path("type").asString("bind");
+            out.add(new Mount(type.equals("tmpfs") ? "tmpfs" : type, m.path("source").asString(""),
+                    m.path("destination").asString(""), opts));
+        }
+        for (JsonNode v : spec.path("volumes")) {
+            List<String> opts = new ArrayList<>();
+            v.path("Options").forEach(o -> opts.add(o.asString()));
+            out.add(new Mount("volume", v.path("IsAnonymous").asBoolean(false) ? "" : v.path("Name").asString(""),
+                    v.path("Dest").asString(""), opts));
+        }
+        return out;
     }
 
     private static String text(JsonNode spec, String field) {
@@ -134,7 +154,8 @@ class LibpodContainersController {
     Map<String, Object> inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
         Path log = containers.logPath(c.id());
-        return LibpodJson.inspect(c, log.toString(), log.getParent().toString(), runtime.config().runtime());
+        return LibpodJson.inspect(c, log.toString(), log.getParent().toString(), runtime.config().runtime(),
+                io.jpod.api.MountsJson.of(c, containers::hostSource));
     }
 
     @GetMapping("/{id}/exists")
@@ -242,7 +263,7 @@ class LibpodContainersController {
 
     @DeleteMapping("/{id}")
     List<Map<String, Object>> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force,
-            @RequestParam(defaultValue = "false") boolean ignore) {
+            @RequestParam(defaultValue = "false") boolean ignore, @RequestParam(defaultValue = "false") boolean volumes) {
         StoredContainer c;
         try {
             c = containers.inspect(id);
@@ -252,7 +273,7 @@ class LibpodContainersController {
             }
             throw e;
         }
-        containers.remove(c.id(), force);
+        containers.remove(c.id(), force, volumes);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("Id", c.id());
         r.put("RawInput", id);

@@ -58,7 +58,8 @@ final class LibpodJson {
         m.put("ImageID", c.config().rootfsImageId());
         m.put("IsInfra", c.config().infra());
         m.put("Labels", c.config().labels());
-        m.put("Mounts", List.of());
+        m.put("Mounts", c.config().run() == null ? List.of()
+                : c.config().run().mounts().stream().map(x -> x.destination()).toList());
         m.put("Names", List.of(c.name()));
         m.put("Namespaces", Map.of());
         m.put("Networks", List.of());
@@ -74,7 +75,8 @@ final class LibpodJson {
     }
 
     /** {@code GET /libpod/containers/{id}/json}. */
-    static Map<String, Object> inspect(StoredContainer c, String logPath, String staticDir, String ociRuntime) {
+    static Map<String, Object> inspect(StoredContainer c, String logPath, String staticDir, String ociRuntime,
+            List<Map<String, Object>> mounts) {
         RunConfig run = c.config().run();
         ContainerState st = c.state();
         List<String> args = args(c);
@@ -117,7 +119,7 @@ final class LibpodJson {
         m.put("ProcessLabel", "");
         m.put("AppArmorProfile", "");
         m.put("ExecIDs", List.of());
-        m.put("Mounts", List.of());
+        m.put("Mounts", mounts);
         m.put("Dependencies", List.of());
         m.put("NetworkSettings", Map.of("Ports", Map.of(), "Networks", Map.of()));
         m.put("Namespace", c.config().namespace());

@@ -245,4 +245,52 @@ class DockerCliIT {
         assertThat(bad.exitCode()).isNotZero();
         ok("rm", "-f", "flaky", "steady");
     }
+
+    @Test
+    @Order(13)
+    void namedVolumesBindsAndTmpfs() throws Exception {
+        ok("volume", "create", "--label", "tier=db", "data");
+        assertThat(ok("volume", "ls", "--filter", "label=tier=db", "--format", "{{.Name}}")).isEqualTo("data");
+        // a file written through a named volume outlives the container and is seen by the next one
+        ok("run", "--rm", "-v", "data:/data", "busybox", "sh", "-c", "echo kept > /data/f");
+        assertThat(ok("run", "--rm", "-v", "data:/data:ro", "busybox", "cat", "/data/f")).isEqualTo("kept");
+        ProcessRunner.Result readOnly = docker("run", "--rm", "-v", "data:/data:ro", "busybox", "touch", "/data/g");
+        assertThat(readOnly.exitCode()).isNotZero();
+        assertThat(readOnly.stderr()).contains("Read-only file system");
+        // a volume mounted first over image content gets a copy of it
+        assertThat(ok("run", "--rm", "-v", "etc:/etc", "busybox", "cat", "/etc/passwd")).contains("root:");
+        // binds and tmpfs
+        Path host = Files.createDirectories(root.resolve("bind"));
+        Files.writeString(host.resolve("h.txt"), "from the host");
+        assertThat(ok("run", "--rm", "-v", host + ":/h:ro", "busybox", "cat", "/h/h.txt")).isEqualTo("from the host");
+        assertThat(ok("run", "--rm", "--mount", "type=bind,source=" + host + ",target=/m", "busybox", "sh", "-c",
+                "echo back > /m/out.txt; cat /m/h.txt")).isEqualTo("from the host");
+        assertThat(Files.readString(host.resolve("out.txt")).strip()).isEqualTo("back");
+        assertThat(ok("run", "--rm", "--tmpfs", "/scratch:size=1m", "busybox", "sh", "-c", "mount | grep /scratch"))
+                .contains("tmpfs on /scratch type tmpfs").contains("size=1024k");
+        // in use: refused; then removed; bad names and missing bind sources are clear errors
+        ok("run", "-d", "--name", "holder", "-v", "data:/data", "busybox", "sleep", "300");
+        assertThat(docker("volume", "rm", "data").stderr()).contains("being used");
+        ok("rm", "-f", "holder");
+        assertThat(ok("volume", "rm", "data")).isEqualTo("data");
+        assertThat(docker("volume", "inspect", "data").exitCode()).isNotZero();
+        assertThat(docker("volume", "create", "../escape").stderr()).contains("invalid volume name");
+        assertThat(docker("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true").stderr())
+                .contains("does not exist");
+        ok("volume", "rm", "etc");
+    }
+
+    @Test
+    @Order(14)
+    void anonymousVolumesGoWithRmV() throws Exception {
+        int before = ok("volume", "ls", "-q").lines().toList().size();
+        ok("run", "--name", "anon", "-v", "/scratch", "busybox", "sh", "-c", "echo x > /scratch/x");
+        String name = ok("inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", "anon");
+        assertThat(name).matches("[0-9a-f]{64}");
+        assertThat(ok("volume", "ls", "-q")).contains(name);
+        ok("rm", "-v", "anon");
+        assertThat(ok("volume", "ls", "-q").lines().toList()).hasSize(before).doesNotContain(name);
+        ok("volume", "create", "unused");
+        assertThat(ok("volume", "prune", "-f")).contains("unused");
+    }
 }

@@ -194,6 +194,31 @@ class PodmanRemoteIT {
 
     @Test
     @Order(9)
+    void volumes() throws Exception {
+        assertThat(ok("volume", "create", "--label", "a=b", "pv")).isEqualTo("pv");
+        assertThat(ok("volume", "inspect", "--format", "{{.Labels}} {{.Driver}}", "pv")).isEqualTo("map[a:b] local");
+        assertThat(podman("volume", "exists", "pv").exitCode()).isZero();
+        ok("run", "--rm", "-v", "pv:/data", "localhost/busybox", "sh", "-c", "echo kept > /data/f");
+        assertThat(ok("run", "--rm", "-v", "pv:/data:ro", "localhost/busybox", "cat", "/data/f")).isEqualTo("kept");
+        Path host = Files.createDirectories(root.resolve("bind"));
+        Files.writeString(host.resolve("h.txt"), "host file");
+        assertThat(ok("run", "--rm", "-v", host + ":/h:ro", "localhost/busybox", "cat", "/h/h.txt"))
+                .isEqualTo("host file");
+        assertThat(ok("run", "--rm", "--tmpfs", "/t", "localhost/busybox", "sh", "-c", "mount | grep ' /t '"))
+                .contains("tmpfs");
+        ok("run", "--name", "withanon", "-v", "/anon", "localhost/busybox", "true");
+        assertThat(ok("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}{{end}}", "withanon"))
+                .isEqualTo("volume:/anon");
+        ok("rm", "-v", "withanon");
+        assertThat(ok("volume", "ls", "--format", "{{.Name}}")).isEqualTo("pv");
+        ok("volume", "rm", "pv");
+        ok("volume", "create", "spare");
+        assertThat(ok("volume", "prune", "-f")).contains("spare");
+        assertThat(ok("volume", "ls", "-q")).isEmpty();
+    }
+
+    @Test
+    @Order(10)
     void unsupportedFeaturesFailClearly() throws Exception {
         assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
                 .contains("portmappings").contains("not supported yet");

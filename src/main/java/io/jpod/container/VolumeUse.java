@@ -1,0 +1,61 @@
+package io.jpod.container;
+
+import io.jpod.error.EngineException;
+import io.jpod.state.StoredContainer;
+import io.jpod.state.VolumeConfig;
+import io.jpod.volume.VolumeService;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Volume operations that must know which containers use a volume: removal (refused while used;
+ * forced, the users are removed first, as podman does) and pruning.
+ */
+public final class VolumeUse {
+
+    private final VolumeService volumes;
+    private final ContainerService containers;
+
+    public VolumeUse(VolumeService volumes, ContainerService containers) {
+        this.volumes = volumes;
+        this.containers = containers;
+    }
+
+    /** The containers that mount the volume. */
+    public List<StoredContainer> users(String volume) {
+        return containers.list().stream().filter(c -> c.config().run() != null && c.config().run().mounts().stream()
+                .anyMatch(m -> m.type().equals("volume") && m.source().equals(volume))).toList();
+    }
+
+    public void remove(String name, boolean force) {
+        VolumeConfig v = volumes.inspect(name);
+        List<StoredContainer> users = users(v.name());
+        if (!users.isEmpty()) {
+            if (!force) {
+                throw EngineException.alreadyExists("volume " + v.name() + " is being used by the following "
+                        + "container(s): " + String.join(", ", users.stream().map(StoredContainer::id).toList())
+                        + ": volume is being used");
+            }
+            for (StoredContainer c : users) {
+                containers.remove(c.id(), true, false);
+            }
+        }
+        volumes.delete(v.name());
+    }
+
+    /** Removes every volume no container uses; returns their names. */
+    public List<String> prune() {
+        List<String> removed = new ArrayList<>();
+        for (VolumeConfig v : volumes.list()) {
+            if (users(v.name()).isEmpty()) {
+                try {
+                    volumes.delete(v.name());
+                    removed.add(v.name());
+                } catch (EngineException raced) {
+                    // removed meanwhile
+                }
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,5 @@
+package io.jpod.state;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface VolumeRepository extends JpaRepository<VolumeEntity, String> {}

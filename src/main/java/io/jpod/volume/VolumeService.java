@@ -1,0 +1,171 @@
+package io.jpod.volume;
+
+import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
+import io.jpod.state.State;
+import io.jpod.state.VolumeConfig;
+import io.jpod.storage.PosixFiles;
+import io.jpod.storage.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Named volumes with the {@code local} driver: a directory {@code <volume_path>/<name>/_data}
+ * and a record in the state. Knows nothing of containers; who uses a volume is the caller's
+ * question ({@link io.jpod.container.VolumeUse}).
+ */
+public final class VolumeService {
+
+    /** Docker's and podman's rule: no separators, no leading dot, so no path can escape. */
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Supplier<State> state;
+    private final Path root;
+    private final Object lock = new Object();
+
+    public VolumeService(Supplier<State> state, Path volumePath) {
+        this.state = state;
+        this.root = volumePath;
+    }
+
+    public static void validateName(String name) {
+        if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
+            throw EngineException.invalidArgument("invalid volume name \"" + name + "\": names must match "
+                    + NAME.pattern() + " (no slashes, no leading dot or dash)");
+        }
+    }
+
+    /**
+     * Creates a volume; an empty name gets a random 64-hex one. Options of the local driver:
+     * {@code uid} and {@code gid} (owner of the mount point).
+     */
+    public VolumeConfig create(String name, String driver, Map<String, String> labels, Map<String, String> options,
+            boolean anonymous) {
+        String n = name == null || name.isEmpty() ? randomName() : name;
+        validateName(n);
+        if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
+            throw EngineException.invalidArgument("volume driver \"" + driver + "\" is not supported: only local");
+        }
+        int uid = -1;
+        int gid = -1;
+        Map<String, String> opts = new LinkedHashMap<>(options == null ? Map.of() : options);
+        for (var e : opts.entrySet()) {
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "uid" -> uid = number(e.getKey(), e.getValue());
+                case "gid" -> gid = number(e.getKey(), e.getValue());
+                default -> throw EngineException.invalidArgument("volume option \"" + e.getKey()
+                        + "\" is not supported yet: the local driver takes uid and gid");
+            }
+        }
+        Path dir = root.resolve(n);
+        Path data = dir.resolve("_data");
+        VolumeConfig v = new VolumeConfig(n, "local", data.toString(), labels, opts, Instant.now(), anonymous, uid,
+                gid);
+        synchronized (lock) {
+            try {
+                state.get().volume(n);
+                throw EngineException.alreadyExists("volume with name " + n + " already exists: volume already "
+                        + "exists");
+            } catch (NoSuchObjectException free) {
+                // the name is free
+            }
+            try {
+                Files.createDirectories(root);
+                Files.createDirectory(dir);
+                PosixFiles.setMode(dir, 0700);
+                Files.createDirectory(data);
+                PosixFiles.setMode(data, 0755);
+                if (uid >= 0 || gid >= 0) {
+                    PosixFiles.setOwner(data, Math.max(uid, 0), Math.max(gid, 0));
+                }
+            } catch (IOException e) {
+                Trees.delete(dir);
+                throw EngineException.internal("creating the directory of volume " + n + ": " + e.getMessage(), e);
+            }
+            try {
+                state.get().addVolume(v);
+            } catch (RuntimeException e) {
+                Trees.delete(dir);
+                throw e;
+            }
+        }
+        return v;
+    }
+
+    /** The named volume, created with defaults when it does not exist ({@code -v name:/path}). */
+    public VolumeConfig getOrCreate(String name) {
+        validateName(name);
+        synchronized (lock) {
+            try {
+                return state.get().volume(name);
+            } catch (NoSuchObjectException absent) {
+                return create(name, "local", Map.of(), Map.of(), false);
+            }
+        }
+    }
+
+    public VolumeConfig inspect(String name) {
+        return state.get().volume(name);
+    }
+
+    public boolean exists(String name) {
+        try {
+            state.get().volume(name);
+            return true;
+        } catch (NoSuchObjectException e) {
+            return false;
+        }
+    }
+
+    public List<VolumeConfig> list() {
+        return state.get().allVolumes();
+    }
+
+    /** Forgets the volume and deletes its data. Whether a container still uses it is checked before. */
+    public void delete(String name) {
+        synchronized (lock) {
+            state.get().removeVolume(name);
+            Trees.delete(root.resolve(name));
+        }
+    }
+
+    /** Where the volume's content lives on the host. */
+    public Path dataDir(VolumeConfig v) {
+        return Path.of(v.mountPoint());
+    }
+
+    /** A marker beside the data: the image's content was copied in once, never again. */
+    public Path copyUpMarker(VolumeConfig v) {
+        return root.resolve(v.name()).resolve("copied-up");
+    }
+
+    private static int number(String key, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw EngineException.invalidArgument("volume option " + key + " must be a non-negative number, got \""
+                    + value + "\"");
+        }
+    }
+
+    private static String randomName() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
