@@ -464,9 +464,7 @@ public final class ContainerService implements AutoCloseable {
                     seccompSpec, specMounts(run.mounts(), l.merged()));
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
-            ConmonLauncher launcher = new ConmonLauncher(runtime.conmonDiscovery().path(),
-                    runtime.ociRuntimeDiscovery().path(), runtime.ociRuntimeRoot(), Path.of(config.tmpDir(), "exits"),
-                    runtime.childEnvironment(), Duration.ofSeconds(240));
+            ConmonLauncher launcher = launcher();
             ConmonLauncher.Created created = launcher.create(new ConmonLauncher.Request(c.id(), c.name(), l.userdata(),
                     Path.of(config.tmpDir(), "persist", c.id()), l.userdata().resolve("ctr.log"), config.maxLogSize(),
                     config.noPivotRoot(), run.tty(), run.stdin()));
@@ -481,6 +479,18 @@ public final class ContainerService implements AutoCloseable {
             }
             throw EngineException.internal("preparing " + c.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** conmon as this runtime drives it. */
+    ConmonLauncher launcher() {
+        return new ConmonLauncher(runtime.conmonDiscovery().path(), runtime.ociRuntimeDiscovery().path(),
+                runtime.ociRuntimeRoot(), Path.of(runtime.config().tmpDir(), "exits"), runtime.childEnvironment(),
+                Duration.ofSeconds(240));
+    }
+
+    /** The seccomp filter containers get (exec processes run under the container's). */
+    LibpodRuntime runtime() {
+        return runtime;
     }
 
     private String cgroupsPath(String id) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,7 +133,7 @@ public final class ConmonLauncher {
                     throw failure(r, "conmon failed with exit code " + launched.exitValue(), launcherLog);
                 }
                 int conmonPid = readPid(r.bundle().resolve("conmon.pid"));
-                JsonNode msg = readSync(syncCh, conmonPid, r, launcherLog);
+                JsonNode msg = readLine(syncCh, conmonPid, r, launcherLog, createTimeout);
                 int pid = msg.path("data").asInt(-1);
                 if (pid < 0) {
                     String why = msg.path("message").asString("");
@@ -157,51 +158,6 @@ public final class ConmonLauncher {
         }
     }
 
-    /** Reads conmon's one-line JSON report, giving up when conmon dies or the timeout passes. */
-    private JsonNode readSync(FileChannel syncCh, int conmonPid, Request r, Path launcherLog)
-            throws InterruptedException {
-        Future<String> line = READERS.submit(() -> {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                one.clear();
-                if (syncCh.read(one) < 0) {
-                    return sb.toString();
-                }
-                char c = (char) one.get(0);
-                if (c == '\n') {
-                    return sb.toString();
-                }
-                sb.append(c);
-            }
-        });
-        long deadline = System.nanoTime() + createTimeout.toNanos();
-        try {
-            while (true) {
-                try {
-                    return JSON.readTree(line.get(100, TimeUnit.MILLISECONDS).getBytes(StandardCharsets.UTF_8));
-                } catch (TimeoutException stillWaiting) {
-                    if (!ProcessHandle.of(conmonPid).map(ProcessHandle::isAlive).orElse(false)) {
-                        // conmon may have written just before exiting
-                        try {
-                            return JSON.readTree(line.get(200, TimeUnit.MILLISECONDS));
-                        } catch (TimeoutException gone) {
-                            throw failure(r, "conmon exited without reporting the container's PID", launcherLog);
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw failure(r, "container creation timeout after " + createTimeout.toSeconds() + "s",
-                                launcherLog);
-                    }
-                }
-            }
-        } catch (ExecutionException e) {
-            throw failure(r, "reading conmon's report: " + e.getCause().getMessage(), launcherLog);
-        } finally {
-            line.cancel(true);
-        }
-    }
-
     private static int readPid(Path file) {
         try {
             return Integer.parseInt(Files.readString(file).trim());
@@ -219,5 +175,196 @@ public final class ConmonLauncher {
         }
         return new EngineException(EngineException.Category.RUNTIME_FAILURE,
                 "creating container " + r.id() + ": " + what + (out.isEmpty() ? "" : ": " + out));
+    }
+
+    // ---- exec ------------------------------------------------------------------------------
+
+    /**
+     * One process to run in a running container.
+     *
+     * @param sessionDir conmon's bundle for the session: its attach socket, pid file, log and exit dir go there
+     * @param processSpec the OCI process JSON for {@code runc exec --process}
+     */
+    public record ExecRequest(String containerId, String containerName, String sessionId, Path sessionDir,
+            Path processSpec, boolean tty, boolean stdin) {}
+
+    /** A started exec process: its PID and a future completed with its exit code. */
+    public record ExecStarted(int pid, int conmonPid, CompletableFuture<Integer> exit) {}
+
+    List<String> execArgv(ExecRequest r) {
+        List<String> a = new ArrayList<>(List.of(conmon.toString(), "--api-version", "1", "-c", r.containerId(), "-u",
+                r.sessionId(), "-r", runtime.toString(), "-b", r.sessionDir().toString(), "-p",
+                r.sessionDir().resolve("exec_pid").toString(), "-n", r.containerName(), "--exit-dir",
+                r.sessionDir().resolve("exit").toString(), "--persist-dir", r.sessionDir().resolve("persist").toString(),
+                "--full-attach", "--runtime-arg", "--root", "--runtime-arg", runtimeRoot.toString(),
+                "-l", "k8s-file:" + r.sessionDir().resolve("exec_log"), "--log-level", "error", "--syslog",
+                "--conmon-pidfile", r.sessionDir().resolve("conmon.pid").toString()));
+        if (r.tty()) {
+            a.add("-t");
+        } else if (r.stdin()) {
+            a.add("-i");
+        }
+        a.addAll(List.of("-e", "--exec-attach", "--exec-process-spec", r.processSpec().toString()));
+        return a;
+    }
+
+    /**
+     * Starts an exec session through conmon (facts §5.11): conmon reports its attach socket on the
+     * attach pipe and waits for a second start byte, so {@code beforeRun} can connect a client
+     * before the process runs and no output is lost.
+     */
+    public ExecStarted exec(ExecRequest r, java.util.function.Consumer<Path> beforeRun) {
+        Path sync = r.sessionDir().resolve("sync.fifo");
+        Path start = r.sessionDir().resolve("start.fifo");
+        Path attach = r.sessionDir().resolve("attach.fifo");
+        Path launcherLog = r.sessionDir().resolve("conmon.out");
+        Request asCreate = new Request(r.sessionId(), r.containerName(), r.sessionDir(), r.sessionDir(), launcherLog,
+                -1, false);
+        FileChannel syncCh = null;
+        boolean started = false;
+        try {
+            Files.createDirectories(r.sessionDir().resolve("exit"));
+            Files.createDirectories(r.sessionDir().resolve("persist"));
+            for (Path f : List.of(sync, start, attach)) {
+                Files.deleteIfExists(f);
+                PosixFiles.makeFifo(f, 0600);
+            }
+            syncCh = FileChannel.open(sync, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try (FileChannel startCh = FileChannel.open(start, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    FileChannel attachCh = FileChannel.open(attach, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE)) {
+                List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
+                        "s=$1; t=$2; a=$3; shift 3; exec \"$@\" 3<>\"$s\" 4<>\"$t\" 5<>\"$a\"", "conmon-exec",
+                        sync.toString(), start.toString(), attach.toString()));
+                cmd.addAll(execArgv(r));
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(r.sessionDir().toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                        .redirectOutput(launcherLog.toFile()).redirectErrorStream(true);
+                pb.environment().clear();
+                pb.environment().putAll(env);
+                pb.environment().put("_OCI_SYNCPIPE", "3");
+                pb.environment().put("_OCI_STARTPIPE", "4");
+                pb.environment().put("_OCI_ATTACHPIPE", "5");
+                Process launched = pb.start();
+                startCh.write(ByteBuffer.wrap(new byte[] {0}));
+                if (!launched.waitFor(createTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    launched.destroyForcibly();
+                    throw failure(asCreate, "conmon did not detach within " + createTimeout.toSeconds() + "s",
+                            launcherLog);
+                }
+                if (launched.exitValue() != 0) {
+                    throw failure(asCreate, "conmon failed with exit code " + launched.exitValue(), launcherLog);
+                }
+                int conmonPid = readPid(r.sessionDir().resolve("conmon.pid"));
+                JsonNode ready = readLine(attachCh, conmonPid, asCreate, launcherLog, createTimeout);
+                if (ready.path("data").asInt(-1) < 0) {
+                    throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "exec failed: "
+                            + ready.path("message").asString("conmon could not set up the attach socket"));
+                }
+                beforeRun.accept(r.sessionDir().resolve("attach"));
+                startCh.write(ByteBuffer.wrap(new byte[] {0}));
+                JsonNode msg = readLine(syncCh, conmonPid, asCreate, launcherLog, createTimeout);
+                int pid = msg.path("data").asInt(-1);
+                if (pid < 0) {
+                    String why = msg.path("message").asString("");
+                    throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "exec failed: "
+                            + (why.isBlank() ? "the OCI runtime gave no reason" : why.strip()));
+                }
+                CompletableFuture<Integer> exit = new CompletableFuture<>();
+                FileChannel ch = syncCh;
+                READERS.submit(() -> {
+                    int code;
+                    try {
+                        code = readLine(ch, conmonPid, asCreate, launcherLog, null).path("data").asInt(-1);
+                    } catch (RuntimeException | InterruptedException e) {
+                        code = exitFileCode(r.sessionDir().resolve("exit").resolve(r.sessionId()));
+                    } finally {
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                            // closing our end of a FIFO
+                        }
+                    }
+                    exit.complete(code);
+                });
+                started = true;
+                return new ExecStarted(pid, conmonPid, exit);
+            }
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Category.RUNTIME_FAILURE,
+                    "starting conmon for exec " + r.sessionId() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.internal("interrupted while starting exec " + r.sessionId(), e);
+        } finally {
+            if (!started && syncCh != null) {
+                try {
+                    syncCh.close();
+                } catch (IOException ignored) {
+                    // nothing to release
+                }
+            }
+            for (Path f : List.of(sync, start, attach)) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // the open ends keep working without the names
+                }
+            }
+        }
+    }
+
+    private static int exitFileCode(Path file) {
+        try {
+            return Integer.parseInt(Files.readString(file).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * One JSON line from a conmon pipe; gives up when conmon dies (after a last look) or, with a
+     * timeout, when it passes.
+     */
+    private JsonNode readLine(FileChannel ch, int conmonPid, Request r, Path launcherLog, Duration timeout)
+            throws InterruptedException {
+        Future<String> line = READERS.submit(() -> {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                one.clear();
+                if (ch.read(one) < 0) {
+                    return sb.toString();
+                }
+                char c = (char) one.get(0);
+                if (c == '\n') {
+                    return sb.toString();
+                }
+                sb.append(c);
+            }
+        });
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                try {
+                    return JSON.readTree(line.get(100, TimeUnit.MILLISECONDS).getBytes(StandardCharsets.UTF_8));
+                } catch (TimeoutException stillWaiting) {
+                    if (!ProcessHandle.of(conmonPid).map(ProcessHandle::isAlive).orElse(false)) {
+                        try {
+                            return JSON.readTree(line.get(200, TimeUnit.MILLISECONDS));
+                        } catch (TimeoutException gone) {
+                            throw failure(r, "conmon exited without reporting", launcherLog);
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw failure(r, "no report from conmon within " + timeout.toSeconds() + "s", launcherLog);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw failure(r, "reading conmon's report: " + e.getCause().getMessage(), launcherLog);
+        } finally {
+            line.cancel(true);
+        }
     }
 }

@@ -41,6 +41,13 @@ public final class SpecGenerator {
         return spec;
     }
 
+    /** The OCI process object alone, as {@code runc exec --process} takes it. */
+    public ObjectNode process(SpecOptions o) {
+        ObjectNode p = json.createObjectNode();
+        process(p, o);
+        return p;
+    }
+
     private static void process(ObjectNode p, SpecOptions o) {
         p.put("terminal", o.terminal());
         ObjectNode user = p.putObject("user").put("uid", o.uid()).put("gid", o.gid()).put("umask", 0022);

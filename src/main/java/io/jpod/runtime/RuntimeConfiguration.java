@@ -2,6 +2,7 @@ package io.jpod.runtime;
 
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
+import io.jpod.container.ExecService;
 import io.jpod.container.ImageUse;
 import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
@@ -74,6 +75,11 @@ public class RuntimeConfiguration {
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
             JsonMapper json) {
         return new ContainerService(runtime, images, volumes, json);
+    }
+
+    @Bean
+    ExecService execService(ContainerService containers, JsonMapper json) {
+        return new ExecService(containers, json);
     }
 
     @Bean

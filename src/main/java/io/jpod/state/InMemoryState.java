@@ -17,6 +17,7 @@ public final class InMemoryState implements State {
     private final Map<String, StoredContainer> containers = new LinkedHashMap<>();
     private final Map<String, StoredPod> pods = new LinkedHashMap<>();
     private final Map<String, VolumeConfig> volumes = new LinkedHashMap<>();
+    private final Map<String, ExecSession> execs = new LinkedHashMap<>();
     private DbConfig dbConfig = DbConfig.empty();
     private String namespace = "";
     private boolean closed;
@@ -52,6 +53,36 @@ public final class InMemoryState implements State {
         open();
         return containers.values().stream().anyMatch(c -> c.name().equals(name))
                 || pods.values().stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    @Override
+    public synchronized void saveExecSession(ExecSession session) {
+        open();
+        container(session.containerId());
+        execs.put(session.id(), session);
+    }
+
+    @Override
+    public synchronized ExecSession execSession(String id) {
+        open();
+        StateErrors.requireNonEmpty(id);
+        ExecSession s = execs.get(id);
+        if (s == null) {
+            throw StateErrors.noSuchExec(id);
+        }
+        return s;
+    }
+
+    @Override
+    public synchronized List<ExecSession> execSessions(String containerId) {
+        open();
+        return execs.values().stream().filter(s -> s.containerId().equals(containerId)).toList();
+    }
+
+    @Override
+    public synchronized void removeExecSession(String id) {
+        open();
+        execs.remove(id);
     }
 
     @Override
@@ -164,6 +195,7 @@ public final class InMemoryState implements State {
     public synchronized void removeContainer(String id) {
         container(id);
         containers.remove(id);
+        execs.values().removeIf(s -> s.containerId().equals(id));
     }
 
     @Override
@@ -237,6 +269,7 @@ public final class InMemoryState implements State {
         open();
         containers.replaceAll((id, c) -> new StoredContainer(c.config(), containerReset.apply(c.state())));
         pods.replaceAll((id, p) -> new StoredPod(p.config(), podReset.apply(p.state())));
+        execs.clear();
     }
 
     @Override

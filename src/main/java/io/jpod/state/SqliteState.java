@@ -23,18 +23,21 @@ public final class SqliteState implements State {
     private final ContainerRepository containers;
     private final PodRepository pods;
     private final VolumeRepository volumes;
+    private final ExecSessionRepository execs;
     private final JsonMapper json;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String namespace = "";
 
     SqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
-            ContainerRepository containers, PodRepository pods, VolumeRepository volumes, JsonMapper json) {
+            ContainerRepository containers, PodRepository pods, VolumeRepository volumes, ExecSessionRepository execs,
+            JsonMapper json) {
         this.tx = new TransactionTemplate(txManager);
         this.dbConfigs = dbConfigs;
         this.registry = registry;
         this.containers = containers;
         this.pods = pods;
         this.volumes = volumes;
+        this.execs = execs;
         this.json = forStoredRecords(json);
     }
 
@@ -196,6 +199,7 @@ public final class SqliteState implements State {
     public void removeContainer(String id) {
         inTxRun(() -> {
             ContainerEntity e = visibleContainer(id);
+            execs.deleteByContainerId(e.id);
             containers.delete(e);
             registry.deleteById(e.id);
         });
@@ -217,6 +221,36 @@ public final class SqliteState implements State {
             e.stateJson = json.writeValueAsString(state);
             pods.save(e);
         });
+    }
+
+    @Override
+    public void saveExecSession(ExecSession session) {
+        inTxRun(() -> {
+            visibleContainer(session.containerId());
+            ExecSessionEntity e = new ExecSessionEntity();
+            e.id = session.id();
+            e.containerId = session.containerId();
+            e.sessionJson = json.writeValueAsString(session);
+            execs.save(e);
+        });
+    }
+
+    @Override
+    public ExecSession execSession(String id) {
+        StateErrors.requireNonEmpty(id);
+        return inTx(() -> json.readValue(execs.findById(id).orElseThrow(() -> StateErrors.noSuchExec(id))
+                .sessionJson, ExecSession.class));
+    }
+
+    @Override
+    public List<ExecSession> execSessions(String containerId) {
+        return inTx(() -> execs.findByContainerId(containerId).stream()
+                .map(e -> json.readValue(e.sessionJson, ExecSession.class)).toList());
+    }
+
+    @Override
+    public void removeExecSession(String id) {
+        inTxRun(() -> execs.deleteById(id));
     }
 
     @Override
@@ -347,6 +381,7 @@ public final class SqliteState implements State {
             for (PodEntity e : pods.findAll()) {
                 e.stateJson = json.writeValueAsString(podReset.apply(json.readValue(e.stateJson, PodState.class)));
             }
+            execs.deleteAll(); // their processes died with the reboot
         });
     }
 

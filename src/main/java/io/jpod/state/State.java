@@ -77,8 +77,18 @@ public interface State extends AutoCloseable {
     /** Forgets a volume; {@code NOT_FOUND} when there is none. */
     void removeVolume(String name);
 
+    /** Records or updates an exec session; its container must exist. */
+    void saveExecSession(ExecSession session);
+
+    /** {@code NOT_FOUND} when there is none. */
+    ExecSession execSession(String id);
+
+    List<ExecSession> execSessions(String containerId);
+
+    void removeExecSession(String id);
+
     /**
-     * Resets every container and pod of every namespace in one transaction, after a reboot.
+     * Resets every container and pod (and drops every exec session) of every namespace in one transaction, after a reboot.
      */
     void refresh(UnaryOperator<ContainerState> containers, UnaryOperator<PodState> pods);
 

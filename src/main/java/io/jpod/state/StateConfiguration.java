@@ -65,8 +65,9 @@ public class StateConfiguration {
     @Bean
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
     State sqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
-            ContainerRepository containers, PodRepository pods, VolumeRepository volumes, JsonMapper json) {
-        return new SqliteState(txManager, dbConfigs, registry, containers, pods, volumes, json);
+            ContainerRepository containers, PodRepository pods, VolumeRepository volumes,
+            ExecSessionRepository execs, JsonMapper json) {
+        return new SqliteState(txManager, dbConfigs, registry, containers, pods, volumes, execs, json);
     }
 
     @Bean

@@ -28,6 +28,10 @@ final class StateErrors {
         return new NoSuchObjectException("no pod with ID " + id + " found in database: no such pod");
     }
 
+    static NoSuchObjectException noSuchExec(String id) {
+        return new NoSuchObjectException("no exec session with ID " + id + " found: no such exec session");
+    }
+
     static NoSuchObjectException noSuchVolume(String name) {
         return new NoSuchObjectException("no volume with name \"" + name + "\" found: no such volume");
     }

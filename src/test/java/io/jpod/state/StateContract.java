@@ -249,4 +249,28 @@ abstract class StateContract {
         assertThatThrownBy(() -> state.removeVolume(name)).isInstanceOfSatisfying(EngineException.class,
                 e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
     }
+
+    @Test
+    void execSessionsLiveWithTheirContainerAndDieWithARefresh() {
+        String id = newId();
+        state.addContainer(ctr(id, name("exec")), ContainerState.configured());
+        ExecSession s = new ExecSession(newId(), id, List.of("ls"), List.of(), "", "", false, false, Instant.now(),
+                "created", 0, 0);
+        state.saveExecSession(s);
+        state.saveExecSession(s.running(42));
+        assertThat(state.execSession(s.id()).pid()).isEqualTo(42);
+        assertThat(state.execSessions(id)).extracting(ExecSession::id).containsExactly(s.id());
+        assertThatThrownBy(() -> state.saveExecSession(new ExecSession(newId(), newId(), List.of(), List.of(), "", "",
+                false, false, Instant.now(), "created", 0, 0))).isInstanceOf(EngineException.class);
+        String other = newId();
+        state.addContainer(ctr(other, name("exec2")), ContainerState.configured());
+        ExecSession kept = new ExecSession(newId(), other, List.of("true"), List.of(), "", "", false, false,
+                Instant.now(), "created", 0, 0);
+        state.saveExecSession(kept);
+        state.removeContainer(id);
+        assertThatThrownBy(() -> state.execSession(s.id())).isInstanceOfSatisfying(EngineException.class,
+                e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+        state.refresh(c -> c, p -> p);
+        assertThat(state.execSessions(other)).isEmpty();
+    }
 }

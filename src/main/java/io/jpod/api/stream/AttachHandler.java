@@ -33,6 +33,9 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
     private boolean tty;
     private volatile SocketWrapperBase<?> socket;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile java.util.concurrent.CompletableFuture<?> beforeClose;
+    private String failure;
+    private long headerGraceMs;
 
     private boolean stdin;
     private String name = "attach";
@@ -58,6 +61,29 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
         }
     }
 
+    /**
+     * For an exec session: returns what connects to its attach socket (the session calls it before
+     * its process runs). The client is closed only once {@code exited} completes, so the exit code
+     * is recorded when the client asks for it right after the output ends.
+     */
+    void configureExec(String sessionId, AttachSocket connected, boolean in, boolean isTty,
+            java.util.concurrent.CompletableFuture<?> exited, long graceMs) {
+        this.headerGraceMs = graceMs;
+        this.name = "exec-" + sessionId.substring(0, 12);
+        this.stdin = in;
+        this.stdout = true;
+        this.stderr = true;
+        this.tty = isTty;
+        this.beforeClose = exited;
+        adopt(connected);
+    }
+
+    /** Sends one error message on stderr, then closes. */
+    void configureFailure(String message, boolean isTty) {
+        this.failure = message;
+        this.tty = isTty;
+    }
+
     private void connect(Path attachSocket) {
         AttachSocket c;
         try {
@@ -68,6 +94,11 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
             closeClient();
             return;
         }
+        adopt(c);
+    }
+
+    /** Takes a connected socket: early input goes in, and the output pump starts. */
+    private void adopt(AttachSocket c) {
         synchronized (pendingInput) {
             try {
                 if (pendingInput.size() > 0) {
@@ -90,6 +121,9 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
     private void pump(AttachSocket c) {
         try {
             ready.await();
+            if (headerGraceMs > 0) {
+                Thread.sleep(headerGraceMs);
+            }
             OutputStream out = clientStream();
             byte[] packet = new byte[AttachSocket.PACKET];
             int n;
@@ -106,6 +140,14 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
             Thread.currentThread().interrupt();
         } finally {
             c.close();
+            var last = beforeClose;
+            if (last != null) {
+                try {
+                    last.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception notYet) {
+                    LOG.debug("closing before the exit was recorded: " + notYet);
+                }
+            }
             closeClient();
         }
     }
@@ -146,6 +188,21 @@ public class AttachHandler implements InternalHttpUpgradeHandler {
     public void init(WebConnection connection) {
         // the pump starts when conmon's socket is connected, and waits for this
         ready.countDown();
+        if (failure != null) {
+            Thread t = new Thread(() -> {
+                try {
+                    OutputStream out = clientStream();
+                    Frames.write(out, 2, (failure + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), tty);
+                    out.flush();
+                } catch (IOException e) {
+                    LOG.debug("client gone before the error: " + e.getMessage());
+                } finally {
+                    closeClient();
+                }
+            }, name);
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /**

@@ -95,6 +95,59 @@ public final class ContainerStreams {
         handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
     }
 
+    /**
+     * Starts an exec session attached to this connection: answers 101, connects conmon's attach
+     * socket before the process runs, and closes after the exit is recorded.
+     */
+    public static void execAttach(io.jpod.container.ExecService execs, String execId, boolean tty,
+            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        var session = execs.inspect(execId);
+        if (!session.status().equals("created")) {
+            throw EngineException.invalidState("exec session " + execId + " has already been started");
+        }
+        // connected before the process runs; the upgrade only once the start has worked, so a
+        // failure is still an ordinary JSON error
+        io.jpod.oci.AttachSocket[] socket = new io.jpod.oci.AttachSocket[1];
+        String failed = null;
+        try {
+            execs.start(execId, path -> {
+                try {
+                    socket[0] = io.jpod.oci.AttachSocket.connect(path);
+                } catch (IOException e) {
+                    throw EngineException.internal("attaching to exec " + execId + ": " + e.getMessage(), e);
+                }
+            });
+        } catch (EngineException e) {
+            if (e.category() != EngineException.Category.RUNTIME_FAILURE) {
+                throw e;
+            }
+            // the process could not start (a missing program): like Docker, the stream carries the
+            // runtime's message and inspect the exit code
+            failed = "OCI runtime exec failed: " + e.getMessage();
+        }
+        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
+        response.setHeader("Connection", "Upgrade");
+        response.setHeader("Upgrade", "tcp");
+        response.setContentType(RAW_STREAM.toString());
+        AttachHandler handler = request.upgrade(AttachHandler.class);
+        if (failed != null) {
+            handler.configureFailure(failed, tty || session.tty());
+        } else {
+            handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
+                    headerGrace(request));
+        }
+    }
+
+    /**
+     * podman's client reads the 101 answer through a buffer but the stream from the raw socket, so
+     * output sent right behind the headers is lost in that buffer; an exec's first output can be
+     * ready at once. Clients other than docker's get the headers a moment ahead of the output.
+     */
+    private static long headerGrace(HttpServletRequest request) {
+        String agent = request.getHeader("User-Agent");
+        return agent != null && agent.startsWith("Docker-Client/") ? 0 : 100;
+    }
+
     private static void write(OutputStream out, LogReader.Line line, LogOptions opts, boolean tty) throws IOException {
         if ((line.stderr() && !opts.stderr()) || (!line.stderr() && !opts.stdout())) {
             return;

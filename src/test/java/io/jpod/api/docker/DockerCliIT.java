@@ -38,7 +38,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter", "flaky", "steady");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter", "flaky", "steady", "holder", "execd");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -292,5 +292,34 @@ class DockerCliIT {
         assertThat(ok("volume", "ls", "-q").lines().toList()).hasSize(before).doesNotContain(name);
         ok("volume", "create", "unused");
         assertThat(ok("volume", "prune", "-f")).contains("unused");
+    }
+
+    @Test
+    @Order(15)
+    void execRunsBesideTheMainProcess() throws Exception {
+        ok("run", "-d", "--name", "execd", "-e", "BASE=1", "busybox", "sleep", "300");
+        assertThat(ok("exec", "execd", "echo", "hi")).isEqualTo("hi");
+        ProcessRunner.Result failing = docker("exec", "execd", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(failing.exitCode()).isEqualTo(3);
+        assertThat(failing.stdout().strip()).isEqualTo("out");
+        assertThat(failing.stderr()).contains("err");
+        assertThat(ok("exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", "execd", "sh", "-c",
+                "echo $BASE $FOO $(pwd) $(id -u)")).isEqualTo("1 bar /tmp 65534");
+        assertThat(ok("exec", "-t", "execd", "tty")).isEqualTo("/dev/pts/0");
+        Path input = root.resolve("exec-input.txt");
+        Files.writeString(input, "a\nb\nc\n");
+        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port(),
+                "exec", "-i", "execd", "wc", "-l"), Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
+                input, Duration.ofSeconds(60));
+        assertThat(piped.stdout().strip()).isEqualTo("3");
+        ok("exec", "-d", "execd", "sh", "-c", "echo later > /tmp/detached");
+        Thread.sleep(500);
+        assertThat(ok("exec", "execd", "cat", "/tmp/detached")).isEqualTo("later");
+        ProcessRunner.Result missing = docker("exec", "execd", "/no/such/program");
+        assertThat(missing.exitCode()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("/no/such/program");
+        ok("stop", "-t", "0", "execd");
+        assertThat(docker("exec", "execd", "true").stderr()).contains("not running");
+        ok("rm", "execd");
     }
 }

@@ -38,7 +38,7 @@ class PodmanRemoteIT {
 
     @AfterAll
     static void stop() throws Exception {
-        podman("rm", "-f", "web", "web2", "c1", "lg");
+        podman("rm", "-f", "web", "web2", "c1", "lg", "ex");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -219,6 +219,18 @@ class PodmanRemoteIT {
 
     @Test
     @Order(10)
+    void exec() throws Exception {
+        ok("run", "-d", "--name", "ex", "localhost/busybox", "sleep", "300");
+        assertThat(ok("exec", "ex", "echo", "hi")).isEqualTo("hi");
+        assertThat(podman("exec", "ex", "sh", "-c", "exit 4").exitCode()).isEqualTo(4);
+        assertThat(ok("exec", "-e", "X=y", "-w", "/tmp", "ex", "sh", "-c", "echo $X $(pwd)")).isEqualTo("y /tmp");
+        assertThat(ok("exec", "-t", "ex", "tty")).isEqualTo("/dev/pts/0");
+        assertThat(podman("exec", "ex", "/no/such/program").exitCode()).isEqualTo(127);
+        ok("rm", "-f", "ex");
+    }
+
+    @Test
+    @Order(11)
     void unsupportedFeaturesFailClearly() throws Exception {
         assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
                 .contains("portmappings").contains("not supported yet");
