@@ -21,6 +21,7 @@ import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
+import io.jpod.state.StoredPod;
 import io.jpod.storage.PosixFiles;
 import io.jpod.storage.Trees;
 import io.jpod.storage.VfsRootfs;
@@ -122,6 +123,20 @@ public final class ContainerService implements AutoCloseable {
     // ---- create ----------------------------------------------------------------------------
 
     public StoredContainer create(CreateRequest req) {
+        return create(req, false);
+    }
+
+    /**
+     * Creates the infra container of a pod: it holds the namespaces the pod shares and runs
+     * {@code command} (catatonit's pause mode by default).
+     */
+    public StoredContainer createInfra(StoredPod pod, String image, List<String> command) {
+        // null keeps the image's entrypoint; a command replaces it
+        return create(new CreateRequest(pod.id().substring(0, 12) + "-infra", image, command, null, List.of(),
+                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id()), true);
+    }
+
+    private StoredContainer create(CreateRequest req, boolean infra) {
         if (req.image() == null || req.image().isEmpty()) {
             throw EngineException.invalidArgument("an image is required");
         }
@@ -147,7 +162,13 @@ public final class ContainerService implements AutoCloseable {
                 env.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        String hostname = req.hostname() != null && !req.hostname().isEmpty() ? req.hostname() : id.substring(0, 12);
+        StoredPod pod = req.pod() == null || req.pod().isEmpty() ? null : runtime.lookupPod(req.pod());
+        boolean podUts = pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("uts");
+        if (!infra && podUts && req.hostname() != null && !req.hostname().isEmpty()) {
+            throw EngineException.invalidArgument("a container sharing its pod's UTS namespace cannot set a hostname");
+        }
+        String hostname = podUts ? pod.name() : req.hostname() != null && !req.hostname().isEmpty() ? req.hostname()
+                : id.substring(0, 12);
         env.put("HOSTNAME", hostname);
         if (req.tty()) {
             env.putIfAbsent("TERM", "xterm");
@@ -169,8 +190,8 @@ public final class ContainerService implements AutoCloseable {
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c;
         try {
-            c = runtime.createContainer(new ContainerConfig(id, req.name(), "", null, -1, Instant.now(),
-                    image.id(), imageName, args, req.labels(), false, run));
+            c = runtime.createContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
+                    Instant.now(), image.id(), imageName, args, req.labels(), infra, run));
         } catch (RuntimeException e) {
             removeAnonymousVolumes(mounts);
             throw e;
@@ -267,6 +288,40 @@ public final class ContainerService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The namespaces a pod member joins: its infra container's, for each namespace the pod shares
+     * (podman's names: net, ipc, uts, pid, cgroup).
+     */
+    private Map<String, String> podNamespaces(StoredContainer c) {
+        if (c.config().podId() == null || c.config().infra()) {
+            return Map.of();
+        }
+        StoredPod pod = runtime.state().pod(c.config().podId());
+        String infraId = pod.state().infraContainerId();
+        if (infraId == null || infraId.isEmpty()) {
+            return Map.of();
+        }
+        StoredContainer infra = runtime.state().container(infraId);
+        if (infra.state().status() != ContainerStatus.RUNNING || infra.state().pid() <= 0) {
+            throw EngineException.invalidState("the infra container of pod " + pod.name() + " is not running");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String ns : pod.config().sharedNamespaces()) {
+            String type = ns.equals("net") ? "network" : ns;
+            out.put(type, "/proc/" + infra.state().pid() + "/ns/" + ns);
+        }
+        return out;
+    }
+
+    /** The infra container of the container's pod, when it has one and is not it. */
+    private String infraOf(StoredContainer c) {
+        if (c.config().podId() == null || c.config().infra()) {
+            return null;
+        }
+        String infraId = runtime.state().pod(c.config().podId()).state().infraContainerId();
+        return infraId == null || infraId.isEmpty() ? null : infraId;
     }
 
     /** Where a mount's content lives on the host: the bind source, or the volume's data directory. */
@@ -366,6 +421,17 @@ public final class ContainerService implements AutoCloseable {
     public StoredContainer start(String nameOrId) {
         OciRuntime oci = runtime.requireOciRuntime();
         StoredContainer c = runtime.lookupContainer(nameOrId);
+        String infra = infraOf(c);
+        if (infra != null) {
+            // a pod member joins its infra container's namespaces: that one runs first
+            try {
+                start(infra);
+            } catch (EngineException e) {
+                if (e.category() != EngineException.Category.NOT_MODIFIED) {
+                    throw e;
+                }
+            }
+        }
         try {
             return locked(c, () -> startLocked(oci, c.id()));
         } catch (EngineException e) {
@@ -461,7 +527,7 @@ public final class ContainerService implements AutoCloseable {
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccompSpec, specMounts(run.mounts(), l.merged()));
+                    seccompSpec, specMounts(run.mounts(), l.merged()), podNamespaces(c));
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
             ConmonLauncher launcher = launcher();
@@ -836,6 +902,19 @@ public final class ContainerService implements AutoCloseable {
      */
     public void remove(String nameOrId, boolean force, boolean anonymousVolumes) {
         StoredContainer c = runtime.lookupContainer(nameOrId);
+        if (c.config().infra() && c.config().podId() != null) {
+            throw EngineException.invalidState("container " + c.id() + " is the infra container of pod "
+                    + c.config().podId() + " and cannot be removed without removing the pod");
+        }
+        removeAny(c, force, anonymousVolumes);
+    }
+
+    /** Removes a pod's infra container; only the pod's removal does this. */
+    public void removeInfra(String id) {
+        removeAny(runtime.lookupContainer(id), true, true);
+    }
+
+    private void removeAny(StoredContainer c, boolean force, boolean anonymousVolumes) {
         beforeStart.remove(c.id());
         ContainerStatus s = locked(c, () -> sync(c.id()).state().status());
         if (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED || s == ContainerStatus.STOPPING) {

@@ -13,11 +13,12 @@ import java.util.Map;
  * @param stopTimeout seconds, null for 10
  * @param stdin keep the container's stdin open for attached clients ({@code -i})
  * @param mounts binds (host path), volumes (volume name; an empty name makes an anonymous volume) and tmpfs
+ * @param pod the pod to join (name or ID), null for none
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts) {
+        List<Mount> mounts, String pod) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -28,6 +29,6 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     /** The simplest request: an image and a command. */
     public static CreateRequest of(String name, String image, List<String> command) {
         return new CreateRequest(name, image, null, command, List.of(), null, null, Map.of(), false, null, null, null,
-                false, null, false, List.of());
+                false, null, false, List.of(), null);
     }
 }

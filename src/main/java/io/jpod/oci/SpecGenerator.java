@@ -35,7 +35,9 @@ public final class SpecGenerator {
         spec.put("ociVersion", OCI_VERSION);
         process(spec.putObject("process"), o);
         spec.putObject("root").put("path", o.rootfs().toString()).put("readonly", false);
-        spec.put("hostname", o.hostname());
+        if (!o.joinNamespaces().containsKey("uts")) {
+            spec.put("hostname", o.hostname()); // runc refuses a hostname in a UTS namespace it joins
+        }
         mounts(spec.putArray("mounts"), o);
         linux(spec.putObject("linux"), o);
         return spec;
@@ -118,7 +120,11 @@ public final class SpecGenerator {
         ArrayNode ns = l.putArray("namespaces");
         for (String type : o.cgroupV2() ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
                 : List.of("pid", "network", "ipc", "uts", "mount")) {
-            ns.addObject().put("type", type);
+            ObjectNode n = ns.addObject().put("type", type);
+            String path = o.joinNamespaces().get(type);
+            if (path != null) {
+                n.put("path", path);
+            }
         }
         l.put("cgroupsPath", o.cgroupsPath());
         if (o.seccomp() != null) {

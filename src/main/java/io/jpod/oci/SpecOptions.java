@@ -15,11 +15,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param seccomp the OCI {@code linux.seccomp} object, null for none
  * @param mounts the user's mounts (binds, volumes as binds, tmpfs), after the defaults; one at a
  *     default's destination replaces it
+ * @param joinNamespaces OCI namespace type ({@code network}, {@code ipc}, {@code uts}...) to the path of
+ *     one to join (a pod's infra container's); the others are new
  */
 public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
         int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
         long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp,
-        List<Mount> mounts) {
+        List<Mount> mounts, java.util.Map<String, String> joinNamespaces) {
 
     public SpecOptions {
         args = List.copyOf(args);
@@ -27,6 +29,7 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
         additionalGids = List.copyOf(additionalGids);
         etcFiles = List.copyOf(etcFiles);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        joinNamespaces = joinNamespaces == null ? java.util.Map.of() : java.util.Map.copyOf(joinNamespaces);
     }
 
     /** Without a seccomp filter. */
@@ -34,7 +37,7 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
             List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
             long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
         this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
-                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of());
+                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of(), java.util.Map.of());
     }
 
     /** One OCI mount entry. */

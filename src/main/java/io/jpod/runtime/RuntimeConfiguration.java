@@ -3,6 +3,7 @@ package io.jpod.runtime;
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
 import io.jpod.container.ExecService;
+import io.jpod.pod.PodService;
 import io.jpod.container.ImageUse;
 import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
@@ -75,6 +76,11 @@ public class RuntimeConfiguration {
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
             JsonMapper json) {
         return new ContainerService(runtime, images, volumes, json);
+    }
+
+    @Bean
+    PodService podService(LibpodRuntime runtime, ContainerService containers, ImageStore images) {
+        return new PodService(runtime, containers, images);
     }
 
     @Bean

@@ -66,7 +66,7 @@ class DockerContainersController {
                 body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
                 body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
                 host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""),
-                body.path("OpenStdin").asBoolean(false), mounts(body, host));
+                body.path("OpenStdin").asBoolean(false), mounts(body, host), null);
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
     }

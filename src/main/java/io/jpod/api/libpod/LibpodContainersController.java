@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class LibpodContainersController {
 
     /** SpecGenerator fields whose features are not built yet: refused instead of silently dropped. */
-    private static final List<String> NOT_YET = List.of("portmappings", "image_volumes", "overlay_volumes", "pod",
+    private static final List<String> NOT_YET = List.of("portmappings", "image_volumes", "overlay_volumes",
             "devices", "secrets", "volumes_from");
 
     private final ContainerService containers;
@@ -91,7 +91,8 @@ class LibpodContainersController {
                 spec.path("terminal").asBoolean(false),
                 signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
                 timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
-                text(spec, "hostname"), spec.path("stdin").asBoolean(false), mounts(spec));
+                text(spec, "hostname"), spec.path("stdin").asBoolean(false), mounts(spec),
+                spec.path("pod").asString("").isEmpty() ? null : spec.path("pod").asString());
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
     }
@@ -140,11 +141,13 @@ class LibpodContainersController {
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         int max = limit != null && limit > 0 ? limit : last != null && last > 0 ? last : Integer.MAX_VALUE;
         List<Map<String, Object>> out = new ArrayList<>();
+        Map<String, String> podNames = new java.util.HashMap<>();
+        runtime.state().allPods().forEach(p -> podNames.put(p.id(), p.name()));
         for (StoredContainer c : list) {
             String state = c.state().status().display();
             boolean shown = all || f.containsKey("status") || state.equals("running") || state.equals("paused");
             if (shown && Filters.matches(c, state, f) && out.size() < max) {
-                out.add(LibpodJson.summary(c));
+                out.add(LibpodJson.summary(c, podNames.get(c.config().podId())));
             }
         }
         return out;

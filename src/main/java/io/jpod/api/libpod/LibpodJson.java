@@ -42,7 +42,7 @@ final class LibpodJson {
     }
 
     /** One row of {@code GET /libpod/containers/json}. */
-    static Map<String, Object> summary(StoredContainer c) {
+    static Map<String, Object> summary(StoredContainer c, String podName) {
         RunConfig run = c.config().run();
         ContainerState st = c.state();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ final class LibpodJson {
         m.put("Networks", List.of());
         m.put("Pid", running(st.status()) || st.status() == ContainerStatus.PAUSED ? st.pid() : 0);
         m.put("Pod", c.config().podId() == null ? "" : c.config().podId());
-        m.put("PodName", "");
+        m.put("PodName", podName == null ? "" : podName);
         m.put("Ports", null);
         m.put("Size", null);
         m.put("StartedAt", unix(st.startedAt()));

@@ -38,6 +38,7 @@ class PodmanRemoteIT {
 
     @AfterAll
     static void stop() throws Exception {
+        podman("pod", "rm", "-f", "web-pod");
         podman("rm", "-f", "web", "web2", "c1", "lg", "ex");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
@@ -231,6 +232,53 @@ class PodmanRemoteIT {
 
     @Test
     @Order(11)
+    void aPodSharesLocalhostAndTheHostname() throws Exception {
+        String id = ok("pod", "create", "--name", "web-pod", "--label", "app=web");
+        assertThat(id).matches("[0-9a-f]{64}");
+        assertThat(ok("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"))
+                .isEqualTo("web-pod Created 1");
+        // one container serves on the pod's localhost, another fetches from it
+        ok("run", "-d", "--pod", "web-pod", "--name", "server", "localhost/busybox", "sh", "-c",
+                "echo served > /tmp/index.html; exec httpd -f -p 8080 -h /tmp");
+        Thread.sleep(300);
+        assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "wget", "-q", "-O", "-",
+                "http://127.0.0.1:8080/index.html")).isEqualTo("served");
+        assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "hostname")).isEqualTo("web-pod");
+        assertThat(ok("pod", "inspect", "--format", "{{.State}} {{.NumContainers}}", "web-pod")).isEqualTo("Running 2");
+        assertThat(ok("ps", "--pod", "--filter", "name=server", "--format", "{{.PodName}}")).isEqualTo("web-pod");
+        assertThat(ok("pod", "top", "web-pod")).contains("catatonit").contains("httpd");
+        String infra = ok("pod", "inspect", "--format", "{{.InfraContainerID}}", "web-pod");
+        assertThat(fails("rm", "-f", infra).stderr()).contains("infra container");
+        assertThat(fails("pod", "rm", "web-pod").stderr()).contains("running");
+    }
+
+    @Test
+    @Order(12)
+    void podLifecycleAcrossADaemonRestart() throws Exception {
+        ok("pod", "stop", "-t", "1", "web-pod");
+        assertThat(ok("pod", "ps", "--format", "{{.Status}}")).isEqualTo("Exited");
+        ok("pod", "start", "web-pod");
+        assertThat(ok("pod", "ps", "--format", "{{.Status}}")).isEqualTo("Running");
+        ok("pod", "pause", "web-pod");
+        assertThat(ok("pod", "ps", "--format", "{{.Status}}")).isEqualTo("Paused");
+        ok("pod", "unpause", "web-pod");
+        // the pod keeps running while the daemon restarts, and is still managed after
+        daemon.close();
+        daemon = TestDaemon.start(root);
+        assertThat(ok("pod", "ps", "--format", "{{.Name}} {{.Status}}")).isEqualTo("web-pod Running");
+        Thread.sleep(300);
+        assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "wget", "-q", "-O", "-",
+                "http://127.0.0.1:8080/index.html")).isEqualTo("served");
+        ok("pod", "rm", "-f", "web-pod");
+        assertThat(ok("pod", "ps", "-q")).isEmpty();
+        assertThat(ok("ps", "-a", "--format", "{{.Names}}")).doesNotContain("server").doesNotContain("infra");
+        ok("pod", "create", "--name", "idle");
+        assertThat(ok("pod", "prune", "-f")).isNotEmpty();
+        assertThat(ok("pod", "ps", "-q")).isEmpty();
+    }
+
+    @Test
+    @Order(13)
     void unsupportedFeaturesFailClearly() throws Exception {
         assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
                 .contains("portmappings").contains("not supported yet");
