@@ -8,6 +8,8 @@ import io.jpod.host.ProcessRunner;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Lock;
+import io.jpod.network.NetworkService;
+import io.jpod.network.PortMapping;
 import io.jpod.oci.ConmonLauncher;
 import io.jpod.oci.OciRuntime;
 import io.jpod.oci.SeccompProfile;
@@ -67,6 +69,7 @@ public final class ContainerService implements AutoCloseable {
     private final LibpodRuntime runtime;
     private final ImageStore images;
     private final VolumeService volumes;
+    private final NetworkService networks;
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
@@ -90,8 +93,10 @@ public final class ContainerService implements AutoCloseable {
                 }
             });
 
-    public ContainerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes, JsonMapper json) {
+    public ContainerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
+            NetworkService networks, JsonMapper json) {
         this.runtime = runtime;
+        this.networks = networks;
         this.images = images;
         this.volumes = volumes;
         this.specs = new SpecGenerator(json);
@@ -133,7 +138,7 @@ public final class ContainerService implements AutoCloseable {
     public StoredContainer createInfra(StoredPod pod, String image, List<String> command) {
         // null keeps the image's entrypoint; a command replaces it
         return create(new CreateRequest(pod.id().substring(0, 12) + "-infra", image, command, null, List.of(),
-                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id()), true);
+                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id(), null), true);
     }
 
     private StoredContainer create(CreateRequest req, boolean infra) {
@@ -180,13 +185,14 @@ public final class ContainerService implements AutoCloseable {
         if (stopTimeout < 0) {
             throw EngineException.invalidArgument("stop timeout must not be negative");
         }
+        ResolvedNetwork net = resolveNetwork(req.network(), pod);
         List<Mount> mounts = prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
-                mounts);
+                mounts, net.mode(), net.networks(), net.ports());
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c;
         try {
@@ -203,6 +209,118 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
         }
         return c;
+    }
+
+    private record ResolvedNetwork(String mode, List<String> networks, List<PortMapping> ports) {}
+
+    /**
+     * The network mode, networks and ports of a new container, checked. A pod member that shares
+     * its pod's network takes the pod's: it can neither choose nor publish.
+     */
+    private ResolvedNetwork resolveNetwork(CreateRequest.NetworkRequest req, StoredPod pod) {
+        CreateRequest.NetworkRequest r = req == null ? new CreateRequest.NetworkRequest("", List.of(), List.of()) : req;
+        if (pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("net")) {
+            if (!r.ports().isEmpty()) {
+                throw EngineException.invalidArgument("a container sharing its pod's network cannot publish ports: "
+                        + "publish them on the pod");
+            }
+            if (!r.mode().isEmpty() && !r.mode().equals("bridge") && !r.mode().equals("default")
+                    && !r.mode().equals("private")) {
+                throw EngineException.invalidArgument("a container sharing its pod's network cannot choose network "
+                        + "mode " + r.mode());
+            }
+            return new ResolvedNetwork("pod", List.of(), List.of());
+        }
+        String mode = r.mode();
+        List<String> nets = new ArrayList<>(r.networks());
+        switch (mode) {
+            case "", "bridge", "default", "private" -> mode = "bridge";
+            case "none", "host" -> {
+                if (!nets.isEmpty() || !r.ports().isEmpty()) {
+                    throw EngineException.invalidArgument("network mode " + mode + " takes no networks and no "
+                            + "published ports");
+                }
+            }
+            default -> {
+                if (mode.startsWith("container:")) {
+                    if (!r.ports().isEmpty()) {
+                        throw EngineException.invalidArgument("a container sharing another's network cannot publish "
+                                + "ports");
+                    }
+                    mode = "container:" + runtime.lookupContainer(mode.substring("container:".length())).id();
+                } else {
+                    nets.add(0, mode); // a network's name as the mode (docker --network NAME)
+                    mode = "bridge";
+                }
+            }
+        }
+        if (mode.equals("bridge")) {
+            if (nets.isEmpty()) {
+                nets.add(networks.defaultNetwork());
+            }
+            List<String> names = new ArrayList<>();
+            for (String n : nets) {
+                String name = networks.inspect(n).name();
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+            nets = names;
+        }
+        List<PortMapping> ports = new ArrayList<>();
+        for (PortMapping p : r.ports()) {
+            ports.add(p.hostPort() == 0 ? new PortMapping(p.hostIp(), freePort(p.hostIp()), p.containerPort(),
+                    p.protocol()) : p);
+        }
+        return new ResolvedNetwork(mode, nets, ports);
+    }
+
+    /** A host port nobody listens on now, for {@code -p 80} without a host port. */
+    private static int freePort(String hostIp) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(
+                hostIp.isEmpty() ? "0.0.0.0" : hostIp))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("cannot find a free port on " + hostIp + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sets up the container's network before its process exists: a namespace of its own wired by
+     * CNI (bridge, none), the host's (host), or another container's.
+     */
+    private Map<String, String> networkNamespaces(StoredContainer c) {
+        RunConfig run = c.config().run();
+        String mode = run.networkMode();
+        if (mode.equals("pod")) {
+            return Map.of(); // joined with the pod's other namespaces
+        }
+        if (mode.equals("host")) {
+            return Map.of("network", "host");
+        }
+        if (mode.startsWith("container:")) {
+            StoredContainer other = runtime.state().container(mode.substring("container:".length()));
+            if (other.state().status() != ContainerStatus.RUNNING) {
+                throw EngineException.invalidState("container " + other.id() + ", whose network " + c.id()
+                        + " shares, is not running");
+            }
+            return Map.of("network", "/proc/" + other.state().pid() + "/ns/net");
+        }
+        NetworkService.Attachment a = networks.attach(c.id(), mode.equals("bridge") ? run.networks() : List.of(),
+                run.ports());
+        runtime.state().saveContainerState(c.id(), runtime.state().container(c.id()).state()
+                .withNetwork(a.netns().toString(), a.results()));
+        return Map.of("network", a.netns().toString());
+    }
+
+    /** Tears down what {@link #networkNamespaces} set up; the state is the caller's to save. */
+    private ContainerState releaseNetwork(StoredContainer c, ContainerState st) {
+        if (st.netNs().isEmpty()) {
+            return st;
+        }
+        networks.detach(c.id(), new NetworkService.Attachment(Path.of(st.netNs()), st.networkStatus()),
+                c.config().run() == null ? List.of() : c.config().run().ports());
+        return st.withNetwork("", Map.of());
     }
 
     /**
@@ -521,13 +639,15 @@ public final class ContainerService implements AutoCloseable {
             }
             writeEtcFiles(l, run.hostname());
             var rl = HostLimits.read();
+            Map<String, String> joined = joined(c);
+            c = runtime.state().container(c.id()); // the network set-up saved its namespace
             SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
                     user.gid(), user.additionalGids(), run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccompSpec, specMounts(run.mounts(), l.merged()), podNamespaces(c));
+                    seccompSpec, specMounts(run.mounts(), l.merged()), joined);
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             var config = runtime.config();
             ConmonLauncher launcher = launcher();
@@ -540,11 +660,26 @@ public final class ContainerService implements AutoCloseable {
             return new StoredContainer(c.config(), st);
         } catch (IOException | RuntimeException e) {
             PosixFiles.unmount(l.merged());
+            try {
+                StoredContainer now = runtime.state().container(c.id());
+                runtime.state().saveContainerState(c.id(), releaseNetwork(now, now.state()));
+            } catch (RuntimeException cleanup) {
+                LOG.warn("tearing down the network of " + c.id() + ": " + cleanup.getMessage());
+            }
             if (e instanceof RuntimeException re) {
                 throw re;
             }
             throw EngineException.internal("preparing " + c.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every namespace the container joins instead of making its own. */
+    private Map<String, String> joined(StoredContainer c) {
+        Map<String, String> out = new LinkedHashMap<>(podNamespaces(c));
+        if (!out.containsKey("network")) {
+            out.putAll(networkNamespaces(c));
+        }
+        return out;
     }
 
     /** conmon as this runtime drives it. */
@@ -1039,8 +1174,14 @@ public final class ContainerService implements AutoCloseable {
             LOG.warn("deleting " + c.id() + " from the OCI runtime: " + e.getMessage());
         }
         PosixFiles.unmount(layout(c.id()).merged());
+        ContainerState st = c.state();
+        try {
+            st = releaseNetwork(c, st);
+        } catch (RuntimeException e) {
+            LOG.warn("tearing down the network of " + c.id() + ": " + e.getMessage());
+        }
         ContainerStatus next = s == ContainerStatus.CREATED ? ContainerStatus.CONFIGURED : ContainerStatus.EXITED;
-        runtime.state().saveContainerState(c.id(), c.state().cleanedUp(next));
+        runtime.state().saveContainerState(c.id(), st.cleanedUp(next));
     }
 
     /**

@@ -14,11 +14,12 @@ import java.util.Map;
  * @param stdin keep the container's stdin open for attached clients ({@code -i})
  * @param mounts binds (host path), volumes (volume name; an empty name makes an anonymous volume) and tmpfs
  * @param pod the pod to join (name or ID), null for none
+ * @param network null for the default network
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts, String pod) {
+        List<Mount> mounts, String pod, NetworkRequest network) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -26,9 +27,24 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
+    /**
+     * How the container is networked.
+     *
+     * @param mode {@code bridge} (or empty), {@code none}, {@code host}, {@code container:<name or id>}, or a
+     *     network's name (then that network)
+     * @param networks the networks to join in bridge mode; empty for the default one
+     */
+    public record NetworkRequest(String mode, List<String> networks, List<io.jpod.network.PortMapping> ports) {
+        public NetworkRequest {
+            mode = mode == null ? "" : mode;
+            networks = networks == null ? List.of() : List.copyOf(networks);
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+    }
+
     /** The simplest request: an image and a command. */
     public static CreateRequest of(String name, String image, List<String> command) {
         return new CreateRequest(name, image, null, command, List.of(), null, null, Map.of(), false, null, null, null,
-                false, null, false, List.of(), null);
+                false, null, false, List.of(), null, null);
     }
 }

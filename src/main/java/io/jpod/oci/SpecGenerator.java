@@ -120,8 +120,11 @@ public final class SpecGenerator {
         ArrayNode ns = l.putArray("namespaces");
         for (String type : o.cgroupV2() ? List.of("pid", "network", "ipc", "uts", "mount", "cgroup")
                 : List.of("pid", "network", "ipc", "uts", "mount")) {
-            ObjectNode n = ns.addObject().put("type", type);
             String path = o.joinNamespaces().get(type);
+            if ("host".equals(path)) {
+                continue; // no namespace of its own: the host's
+            }
+            ObjectNode n = ns.addObject().put("type", type);
             if (path != null) {
                 n.put("path", path);
             }

@@ -3,8 +3,10 @@ package io.jpod.runtime;
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
 import io.jpod.container.ExecService;
+import io.jpod.network.NetworkService;
 import io.jpod.pod.PodService;
 import io.jpod.container.ImageUse;
+import io.jpod.container.NetworkUse;
 import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
@@ -74,8 +76,29 @@ public class RuntimeConfiguration {
 
     @Bean(destroyMethod = "close")
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            JsonMapper json) {
-        return new ContainerService(runtime, images, volumes, json);
+            NetworkService networks, JsonMapper json) {
+        return new ContainerService(runtime, images, volumes, networks, json);
+    }
+
+    /** CNI networks; the default one is made on first start (root only). */
+    @Bean
+    NetworkService networkService(LibpodRuntime runtime, JsonMapper json) {
+        var c = runtime.config();
+        NetworkService n = new NetworkService(Path.of(c.cniConfigDir()),
+                c.cniPluginDir().stream().map(Path::of).toList(), Path.of(c.tmpDir(), "cni", "networks"),
+                c.cniDefaultNetwork(), runtime.environment().identity().rootless(), json);
+        try {
+            n.ensureDefault();
+        } catch (RuntimeException e) {
+            org.apache.commons.logging.LogFactory.getLog(NetworkService.class)
+                    .error("creating the default network failed: " + e.getMessage());
+        }
+        return n;
+    }
+
+    @Bean
+    NetworkUse networkUse(NetworkService networks, ContainerService containers) {
+        return new NetworkUse(networks, containers);
     }
 
     @Bean

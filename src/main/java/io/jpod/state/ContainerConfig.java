@@ -53,7 +53,8 @@ public record ContainerConfig(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
-            boolean stdin, List<Mount> mounts) {
+            boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+            List<io.jpod.network.PortMapping> ports) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -62,6 +63,10 @@ public record ContainerConfig(
             hostname = hostname == null ? "" : hostname;
             restartPolicy = restartPolicy == null ? "" : restartPolicy;
             mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            // records from before networking ran without a network namespace of their own wiring
+            networkMode = networkMode == null || networkMode.isEmpty() ? "none" : networkMode;
+            networks = networks == null ? List.of() : List.copyOf(networks);
+            ports = ports == null ? List.of() : List.copyOf(ports);
         }
     }
 

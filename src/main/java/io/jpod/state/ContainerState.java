@@ -51,6 +51,13 @@ public record ContainerState(
                 oomKilled, error, runDir);
     }
 
+    /** The network namespace and each network's CNI result (JSON), or empty ones once torn down. */
+    public ContainerState withNetwork(String newNetNs, Map<String, String> newNetworkStatus) {
+        return new ContainerState(status, pid, conmonPid, exitCode, exited, startedAt, finishedAt, mounted, mountPoint,
+                newNetNs, newNetworkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch, restartCount,
+                oomKilled, error, runDir);
+    }
+
     public ContainerState withProcess(int newPid, int newConmonPid, Instant started) {
         return new ContainerState(status, newPid, newConmonPid, exitCode, exited, started, finishedAt, mounted,
                 mountPoint, netNs, networkStatus, bindMounts, execSessions, stoppedByUser, restartPolicyMatch,

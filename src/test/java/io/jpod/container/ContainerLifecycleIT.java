@@ -84,7 +84,7 @@ class ContainerLifecycleIT {
     void imageDefaultsAndRequestSettingsApply() throws Exception {
         containers.create(new CreateRequest("env", "busybox", null,
                 List.of("sh", "-c", "echo $FOO; pwd; id -u; cat /etc/hostname"), List.of("FOO=bar"), "/tmp",
-                "nobody", Map.of(), false, null, null, null, false, "box", false, List.of(), null));
+                "nobody", Map.of(), false, null, null, null, false, "box", false, List.of(), null, null));
         containers.start("env");
         assertThat(containers.waitForExit("env", Duration.ofSeconds(20))).isZero();
         assertThat(Files.readAllLines(containers.logPath("env"))).extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
@@ -145,7 +145,8 @@ class ContainerLifecycleIT {
                 .isInstanceOfSatisfying(EngineException.class,
                         e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
         assertThatThrownBy(() -> containers.create(new CreateRequest("y", "busybox", null, List.of("sh"),
-                List.of("NOVALUE"), null, null, Map.of(), false, null, null, null, false, null, false, List.of(), null)))
+                List.of("NOVALUE"), null, null, Map.of(), false, null, null, null, false, null, false, List.of(), null,
+                null)))
                 .isInstanceOfSatisfying(EngineException.class,
                         e -> assertThat(e.category()).isEqualTo(Category.INVALID_ARGUMENT));
         create("dup", "sh");

@@ -5,6 +5,7 @@ import io.jpod.api.stream.ContainerStreams;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
+import io.jpod.network.PortMapping;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;
@@ -47,7 +48,11 @@ class DockerContainersController {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
         JsonNode host = body.path("HostConfig");
-        for (String field : List.of("PortBindings", "VolumesFrom", "Devices")) {
+        if (host.path("PublishAllPorts").asBoolean(false)) {
+            throw EngineException.invalidArgument("HostConfig.PublishAllPorts (-P) is not supported yet: publish "
+                    + "ports one by one with -p");
+        }
+        for (String field : List.of("VolumesFrom", "Devices")) {
             JsonNode v = host.path(field);
             if (!v.isMissingNode() && !v.isNull() && !v.isEmpty()) {
                 throw EngineException.invalidArgument("HostConfig." + field + " is not supported yet");
@@ -66,9 +71,48 @@ class DockerContainersController {
                 body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
                 body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
                 host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""),
-                body.path("OpenStdin").asBoolean(false), mounts(body, host), null);
+                body.path("OpenStdin").asBoolean(false), mounts(body, host), null, network(body, host));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
+    }
+
+    /**
+     * {@code HostConfig.NetworkMode} ({@code default}/{@code bridge}, {@code none}, {@code host},
+     * {@code container:ID} or a network's name), more networks from {@code NetworkingConfig}, and
+     * {@code PortBindings} ({@code "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}).
+     */
+    static CreateRequest.NetworkRequest network(JsonNode body, JsonNode host) {
+        String mode = host.path("NetworkMode").asString("");
+        List<String> networks = new ArrayList<>();
+        body.path("NetworkingConfig").path("EndpointsConfig").propertyNames().forEach(n -> {
+            if (!n.equals(mode) && !n.equals("bridge")) {
+                networks.add(n);
+            }
+        });
+        List<PortMapping> ports = new ArrayList<>();
+        host.path("PortBindings").properties().forEach(e -> {
+            String[] portProto = e.getKey().split("/");
+            int containerPort = parsePort(portProto[0]);
+            String proto = portProto.length > 1 ? portProto[1] : "tcp";
+            JsonNode bindings = e.getValue();
+            if (bindings.isEmpty()) {
+                ports.add(new PortMapping("", 0, containerPort, proto));
+            }
+            for (JsonNode b : bindings) {
+                String hostPort = b.path("HostPort").asString("");
+                ports.add(new PortMapping(b.path("HostIp").asString(""), hostPort.isEmpty() ? 0 : parsePort(hostPort),
+                        containerPort, proto));
+            }
+        });
+        return new CreateRequest.NetworkRequest(mode, networks, ports);
+    }
+
+    private static int parsePort(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw EngineException.invalidArgument("invalid port \"" + s + "\" (port ranges are not supported yet)");
+        }
     }
 
     /** {@code Binds} ({@code -v}), {@code Mounts} ({@code --mount}), {@code Tmpfs} and the anonymous {@code Volumes}. */

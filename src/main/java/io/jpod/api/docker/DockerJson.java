@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
 import io.jpod.api.MountsJson;
+import io.jpod.api.NetworkJson;
 import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
 import io.jpod.state.ContainerConfig.Mount;
@@ -19,6 +20,8 @@ import java.util.Map;
 final class DockerJson {
 
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     private DockerJson() {}
 
@@ -84,12 +87,12 @@ final class DockerJson {
         m.put("ImageID", "sha256:" + c.config().rootfsImageId());
         m.put("Command", String.join(" ", run != null ? run.args() : c.config().command()));
         m.put("Created", c.config().created() == null ? 0 : c.config().created().getEpochSecond());
-        m.put("Ports", List.of());
+        m.put("Ports", NetworkJson.dockerPorts(c));
         m.put("Labels", c.config().labels());
         m.put("State", state(c.state().status()));
         m.put("Status", status(c.state(), Instant.now()));
-        m.put("HostConfig", Map.of("NetworkMode", "none"));
-        m.put("NetworkSettings", Map.of("Networks", Map.of()));
+        m.put("HostConfig", Map.of("NetworkMode", NetworkJson.mode(c)));
+        m.put("NetworkSettings", Map.of("Networks", NetworkJson.settings(c, JSON).get("Networks")));
         m.put("Mounts", List.of());
         return m;
     }
@@ -135,7 +138,8 @@ final class DockerJson {
         int colon = policy.indexOf(':');
         host.put("RestartPolicy", Map.of("Name", colon < 0 ? policy : policy.substring(0, colon),
                 "MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(policy.substring(colon + 1))));
-        host.put("NetworkMode", "none");
+        host.put("NetworkMode", NetworkJson.mode(c));
+        host.put("PortBindings", NetworkJson.portBindings(c));
         host.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));
         m.put("HostConfig", host);
         Map<String, Object> config = new LinkedHashMap<>();
@@ -155,7 +159,7 @@ final class DockerJson {
         config.put("StopSignal", run != null ? Integer.toString(run.stopSignal()) : "15");
         config.put("StopTimeout", run != null ? run.stopTimeout() : 10);
         m.put("Config", config);
-        m.put("NetworkSettings", Map.of("Networks", Map.of(), "Ports", Map.of()));
+        m.put("NetworkSettings", NetworkJson.settings(c, JSON));
         m.put("Mounts", MountsJson.of(c, hostSource));
         return m;
     }

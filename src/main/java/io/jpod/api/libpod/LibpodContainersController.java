@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class LibpodContainersController {
 
     /** SpecGenerator fields whose features are not built yet: refused instead of silently dropped. */
-    private static final List<String> NOT_YET = List.of("portmappings", "image_volumes", "overlay_volumes",
+    private static final List<String> NOT_YET = List.of("image_volumes", "overlay_volumes",
             "devices", "secrets", "volumes_from");
 
     private final ContainerService containers;
@@ -92,7 +92,7 @@ class LibpodContainersController {
                 signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
                 timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
                 text(spec, "hostname"), spec.path("stdin").asBoolean(false), mounts(spec),
-                spec.path("pod").asString("").isEmpty() ? null : spec.path("pod").asString());
+                spec.path("pod").asString("").isEmpty() ? null : spec.path("pod").asString(), network(spec));
         StoredContainer c = containers.create(req);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
     }
@@ -114,6 +114,41 @@ class LibpodContainersController {
                     v.path("Dest").asString(""), opts));
         }
         return out;
+    }
+
+    /**
+     * {@code netns} ({@code nsmode}: bridge, none, host, container with {@code value}), the
+     * {@code Networks} to join and {@code portmappings} (a {@code range} publishes consecutive ports).
+     */
+    private static CreateRequest.NetworkRequest network(JsonNode spec) {
+        String nsmode = spec.path("netns").path("nsmode").asString("");
+        String mode = switch (nsmode) {
+            case "", "bridge", "private", "default" -> "bridge";
+            case "none", "host" -> nsmode;
+            case "container" -> "container:" + spec.path("netns").path("value").asString("");
+            case "ns", "path" -> throw EngineException.invalidArgument("joining a network namespace by path is not "
+                    + "supported");
+            case "slirp4netns", "pasta" -> throw EngineException.invalidArgument("network mode " + nsmode
+                    + " is not supported: jpod uses CNI bridge networks");
+            default -> throw EngineException.invalidArgument("unknown network mode \"" + nsmode + "\"");
+        };
+        List<String> networks = new ArrayList<>(spec.path("Networks").propertyNames());
+        if (mode.equals("bridge") && networks.size() == 1 && networks.get(0).equals("podman")) {
+            networks.clear(); // the client's name for "the default network"
+        }
+        List<io.jpod.network.PortMapping> ports = new ArrayList<>();
+        for (JsonNode p : spec.path("portmappings")) {
+            int range = Math.max(1, p.path("range").asInt(1));
+            int hostPort = p.path("host_port").asInt(0);
+            int containerPort = p.path("container_port").asInt(0);
+            for (String proto : p.path("protocol").asString("tcp").split(",")) {
+                for (int i = 0; i < range; i++) {
+                    ports.add(new io.jpod.network.PortMapping(p.path("host_ip").asString(""),
+                            hostPort == 0 ? 0 : hostPort + i, containerPort + i, proto));
+                }
+            }
+        }
+        return new CreateRequest.NetworkRequest(mode, networks, ports);
     }
 
     private static String text(JsonNode spec, String field) {

@@ -1,5 +1,6 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.NetworkJson;
 import io.jpod.image.Image;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
@@ -21,6 +22,8 @@ final class LibpodJson {
     /** Go's zero time, which podman sends for "never". */
     static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     private static final long ZERO_UNIX = -62135596800L;
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     private LibpodJson() {}
 
@@ -62,11 +65,11 @@ final class LibpodJson {
                 : c.config().run().mounts().stream().map(x -> x.destination()).toList());
         m.put("Names", List.of(c.name()));
         m.put("Namespaces", Map.of());
-        m.put("Networks", List.of());
+        m.put("Networks", c.config().run() == null ? List.of() : c.config().run().networks());
         m.put("Pid", running(st.status()) || st.status() == ContainerStatus.PAUSED ? st.pid() : 0);
         m.put("Pod", c.config().podId() == null ? "" : c.config().podId());
         m.put("PodName", podName == null ? "" : podName);
-        m.put("Ports", null);
+        m.put("Ports", NetworkJson.libpodPorts(c));
         m.put("Size", null);
         m.put("StartedAt", unix(st.startedAt()));
         m.put("State", st.status().display());
@@ -121,7 +124,7 @@ final class LibpodJson {
         m.put("ExecIDs", List.of());
         m.put("Mounts", mounts);
         m.put("Dependencies", List.of());
-        m.put("NetworkSettings", Map.of("Ports", Map.of(), "Networks", Map.of()));
+        m.put("NetworkSettings", NetworkJson.settings(c, JSON));
         m.put("Namespace", c.config().namespace());
         m.put("IsInfra", c.config().infra());
         Map<String, Object> config = new LinkedHashMap<>();
@@ -150,8 +153,8 @@ final class LibpodJson {
         host.put("Binds", List.of());
         host.put("CgroupManager", "cgroupfs");
         host.put("LogConfig", Map.of("Type", "k8s-file", "Path", logPath));
-        host.put("NetworkMode", "none");
-        host.put("PortBindings", Map.of());
+        host.put("NetworkMode", NetworkJson.mode(c));
+        host.put("PortBindings", NetworkJson.portBindings(c));
         String policy = run == null ? "" : run.restartPolicy();
         int colon = policy.indexOf(':');
         host.put("RestartPolicy", Map.of("Name", colon < 0 ? policy : policy.substring(0, colon),

@@ -1,0 +1,34 @@
+package io.jpod.api;
+
+import io.jpod.error.EngineException;
+import io.jpod.network.NetworkConfig;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code filters} of network lists, the same in both APIs. */
+public final class NetworkFilters {
+
+    private NetworkFilters() {}
+
+    public static boolean matches(NetworkConfig n, Map<String, List<String>> f) {
+        for (var e : f.entrySet()) {
+            boolean ok = switch (e.getKey()) {
+                case "name" -> e.getValue().stream().anyMatch(v -> n.name().contains(v));
+                case "id" -> e.getValue().stream().anyMatch(n.id()::startsWith);
+                case "driver" -> e.getValue().contains("bridge");
+                case "label" -> e.getValue().stream().allMatch(l -> {
+                    int eq = l.indexOf('=');
+                    return eq < 0 ? n.labels().containsKey(l)
+                            : l.substring(eq + 1).equals(n.labels().get(l.substring(0, eq)));
+                });
+                case "type", "scope" -> true;
+                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+}

@@ -1,0 +1,133 @@
+package io.jpod.network;
+
+import io.jpod.error.EngineException;
+import io.jpod.host.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs CNI plugins as the CNI spec says: each plugin of a conflist in turn, the network config on
+ * stdin (with the previous plugin's result and the runtime's capability arguments), the call in
+ * {@code CNI_*} variables, the result or error as JSON on stdout.
+ */
+final class Cni {
+
+    private final List<Path> pluginDirs;
+    private final JsonMapper json;
+
+    Cni(List<Path> pluginDirs, JsonMapper json) {
+        this.pluginDirs = List.copyOf(pluginDirs);
+        this.json = json;
+    }
+
+    /** Where the plugin binary is, or a clear error naming the package. */
+    Path plugin(String type) {
+        for (Path dir : pluginDirs) {
+            Path p = dir.resolve(type);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new EngineException(EngineException.Category.UNAVAILABLE, "CNI plugin \"" + type + "\" not found in "
+                + pluginDirs + ": apt-get install containernetworking-plugins");
+    }
+
+    /** ADD through every plugin of the list; returns the last result. */
+    JsonNode add(JsonNode conflist, String containerId, Path netns, String ifname, List<PortMapping> ports) {
+        JsonNode prev = null;
+        for (JsonNode plugin : conflist.path("plugins")) {
+            prev = invoke("ADD", pluginConfig(conflist, plugin, prev, ports), containerId, netns, ifname);
+        }
+        return prev;
+    }
+
+    /** DEL through the plugins in reverse; errors of one plugin do not stop the others. */
+    void del(JsonNode conflist, String containerId, Path netns, String ifname, JsonNode prevResult,
+            List<PortMapping> ports) {
+        List<JsonNode> plugins = new ArrayList<>();
+        conflist.path("plugins").forEach(plugins::add);
+        EngineException first = null;
+        for (int i = plugins.size() - 1; i >= 0; i--) {
+            try {
+                invoke("DEL", pluginConfig(conflist, plugins.get(i), prevResult, ports), containerId, netns, ifname);
+            } catch (EngineException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private ObjectNode pluginConfig(JsonNode conflist, JsonNode plugin, JsonNode prev, List<PortMapping> ports) {
+        ObjectNode conf = (ObjectNode) plugin.deepCopy();
+        conf.put("cniVersion", conflist.path("cniVersion").asString("1.0.0"));
+        conf.put("name", conflist.path("name").asString());
+        if (prev != null && !prev.isNull()) {
+            conf.set("prevResult", prev);
+        }
+        if (plugin.path("capabilities").path("portMappings").asBoolean(false) && !ports.isEmpty()) {
+            ArrayNode pm = conf.putObject("runtimeConfig").putArray("portMappings");
+            for (PortMapping p : ports) {
+                ObjectNode m = pm.addObject().put("hostPort", p.hostPort()).put("containerPort", p.containerPort())
+                        .put("protocol", p.protocol());
+                if (!p.hostIp().isEmpty()) {
+                    m.put("hostIP", p.hostIp());
+                }
+            }
+        }
+        return conf;
+    }
+
+    private JsonNode invoke(String command, ObjectNode conf, String containerId, Path netns, String ifname) {
+        String type = conf.path("type").asString();
+        Path binary = plugin(type);
+        Map<String, String> env = new HashMap<>();
+        env.put("CNI_COMMAND", command);
+        env.put("CNI_CONTAINERID", containerId);
+        env.put("CNI_NETNS", netns.toString());
+        env.put("CNI_IFNAME", ifname);
+        env.put("CNI_PATH", String.join(":", pluginDirs.stream().map(Path::toString).toList()));
+        Path input = null;
+        try {
+            input = Files.createTempFile("jpod-cni", ".json");
+            Files.write(input, json.writeValueAsBytes(conf));
+            ProcessRunner.Result r = ProcessRunner.run(List.of(binary.toString()), env, input, Duration.ofSeconds(60));
+            String out = r.stdout().strip();
+            if (!r.ok()) {
+                String msg = out;
+                try {
+                    JsonNode err = json.readTree(out);
+                    msg = err.path("msg").asString(out) + (err.path("details").asString("").isEmpty() ? ""
+                            : ": " + err.path("details").asString());
+                } catch (RuntimeException notJson) {
+                    msg = out.isEmpty() ? r.stderr().strip() : out;
+                }
+                throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "CNI plugin " + type + " "
+                        + command + " failed: " + msg);
+            }
+            return out.isEmpty() ? null : json.readTree(out);
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "running CNI plugin " + type + ": "
+                    + e.getMessage(), e);
+        } finally {
+            if (input != null) {
+                try {
+                    Files.deleteIfExists(input);
+                } catch (IOException ignored) {
+                    // a temp file
+                }
+            }
+        }
+    }
+}
