@@ -280,8 +280,8 @@ class PodmanRemoteIT {
     @Test
     @Order(13)
     void unsupportedFeaturesFailClearly() throws Exception {
-        assertThat(fails("run", "-p", "8080:80", "localhost/busybox", "true").stderr())
-                .contains("portmappings").contains("not supported yet");
+        assertThat(fails("run", "--device", "/dev/null", "localhost/busybox", "true").stderr())
+                .contains("devices").contains("not supported yet");
         assertThat(fails("pull", "localhost/nothing:1").stderr()).contains("not supported yet");
         assertThat(fails("start", "nosuch").stderr()).contains("no such container");
     }
