@@ -135,10 +135,12 @@ public final class ContainerService implements AutoCloseable {
      * Creates the infra container of a pod: it holds the namespaces the pod shares and runs
      * {@code command} (catatonit's pause mode by default).
      */
-    public StoredContainer createInfra(StoredPod pod, String image, List<String> command) {
+    public StoredContainer createInfra(StoredPod pod, String image, List<String> command,
+            List<PortMapping> ports) {
         // null keeps the image's entrypoint; a command replaces it
         return create(new CreateRequest(pod.id().substring(0, 12) + "-infra", image, command, null, List.of(),
-                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id(), null), true);
+                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id(),
+                new CreateRequest.NetworkRequest("bridge", List.of(), ports)), true);
     }
 
     private StoredContainer create(CreateRequest req, boolean infra) {
@@ -185,7 +187,7 @@ public final class ContainerService implements AutoCloseable {
         if (stopTimeout < 0) {
             throw EngineException.invalidArgument("stop timeout must not be negative");
         }
-        ResolvedNetwork net = resolveNetwork(req.network(), pod);
+        ResolvedNetwork net = resolveNetwork(req.network(), infra ? null : pod);
         List<Mount> mounts = prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()

@@ -6,6 +6,7 @@ import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Lock;
+import io.jpod.network.PortMapping;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.PodConfig;
@@ -47,7 +48,11 @@ public final class PodService {
 
     /** What a client asks for; null shared namespaces take the default (ipc, net, uts). */
     public record CreateRequest(String name, Map<String, String> labels, List<String> sharedNamespaces,
-            boolean infra, String infraImage, List<String> infraCommand) {}
+            boolean infra, String infraImage, List<String> infraCommand, List<PortMapping> ports) {
+        public CreateRequest {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+    }
 
     /** A pod with its containers (infra first) and the status derived from them. */
     public record View(StoredPod pod, List<StoredContainer> containers, String status) {}
@@ -65,6 +70,10 @@ public final class PodService {
                 throw EngineException.invalidArgument("invalid namespace to share \"" + ns + "\": use "
                         + String.join(", ", new java.util.TreeSet<>(SHAREABLE)));
             }
+        }
+        if (!req.ports().isEmpty() && !(req.infra() && shared.contains("net"))) {
+            throw EngineException.invalidArgument("ports are published on a pod's shared network: the pod needs an "
+                    + "infra container sharing net");
         }
         if (!shared.isEmpty() && !req.infra()) {
             throw EngineException.invalidArgument("Pods must have an infra container to share namespaces");
@@ -89,7 +98,7 @@ public final class PodService {
                 "", false, shared, req.infra()));
         if (req.infra()) {
             try {
-                StoredContainer infra = containers.createInfra(pod, infraImage.id(), infraCommand);
+                StoredContainer infra = containers.createInfra(pod, infraImage.id(), infraCommand, req.ports());
                 runtime.state().savePodState(pod.id(), new PodState("", infra.id()));
             } catch (RuntimeException e) {
                 runtime.removePod(pod.id());

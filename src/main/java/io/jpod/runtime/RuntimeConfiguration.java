@@ -4,6 +4,7 @@ import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
 import io.jpod.container.ExecService;
 import io.jpod.network.NetworkService;
+import io.jpod.kube.KubeService;
 import io.jpod.pod.PodService;
 import io.jpod.container.ImageUse;
 import io.jpod.container.NetworkUse;
@@ -99,6 +100,11 @@ public class RuntimeConfiguration {
     @Bean
     NetworkUse networkUse(NetworkService networks, ContainerService containers) {
         return new NetworkUse(networks, containers);
+    }
+
+    @Bean
+    KubeService kubeService(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images) {
+        return new KubeService(containers, pods, volumes, images);
     }
 
     @Bean

@@ -136,6 +136,11 @@ class LibpodContainersController {
         if (mode.equals("bridge") && networks.size() == 1 && networks.get(0).equals("podman")) {
             networks.clear(); // the client's name for "the default network"
         }
+        return new CreateRequest.NetworkRequest(mode, networks, ports(spec));
+    }
+
+    /** SpecGenerator's {@code portmappings}; a {@code range} publishes consecutive ports. */
+    static List<io.jpod.network.PortMapping> ports(JsonNode spec) {
         List<io.jpod.network.PortMapping> ports = new ArrayList<>();
         for (JsonNode p : spec.path("portmappings")) {
             int range = Math.max(1, p.path("range").asInt(1));
@@ -148,7 +153,7 @@ class LibpodContainersController {
                 }
             }
         }
-        return new CreateRequest.NetworkRequest(mode, networks, ports);
+        return ports;
     }
 
     private static String text(JsonNode spec, String field) {

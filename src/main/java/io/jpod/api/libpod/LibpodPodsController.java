@@ -43,9 +43,6 @@ class LibpodPodsController {
         } catch (RuntimeException e) {
             throw EngineException.invalidArgument("the pod specification is not valid JSON: " + e.getMessage());
         }
-        if (spec.path("portmappings").isArray() && !spec.path("portmappings").isEmpty()) {
-            throw EngineException.invalidArgument("\"portmappings\" is not supported yet");
-        }
         Map<String, String> labels = new LinkedHashMap<>();
         spec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
         List<String> shared = null;
@@ -62,7 +59,7 @@ class LibpodPodsController {
         List<String> infraCommand = new ArrayList<>();
         spec.path("infra_command").forEach(n -> infraCommand.add(n.asString()));
         var view = pods.create(new PodService.CreateRequest(spec.path("name").asString(""), labels, shared, !noInfra,
-                spec.path("infra_image").asString(""), infraCommand));
+                spec.path("infra_image").asString(""), infraCommand, LibpodContainersController.ports(spec)));
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", view.pod().id()));
     }
 

@@ -279,6 +279,49 @@ class PodmanRemoteIT {
 
     @Test
     @Order(13)
+    void kubeYamlRoundTrip() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ok("pod", "create", "--name", "kube-pod", "-p", "127.0.0.1:" + port + ":8080");
+        ok("volume", "create", "kvol");
+        ok("run", "-d", "--pod", "kube-pod", "--name", "srv", "-e", "GREETING=hello", "-w", "/tmp", "-v", "kvol:/data",
+                "localhost/busybox", "sh", "-c", "echo $GREETING > /tmp/index.html; exec httpd -f -p 8080 -h /tmp");
+        String yaml = ok("generate", "kube", "kube-pod");
+        assertThat(yaml).contains("kind: Pod").contains("name: kube-pod").contains("containerPort: 8080")
+                .contains("hostPort: " + port).contains("claimName: kvol").contains("name: GREETING");
+        Path file = root.resolve("kube-pod.yaml");
+        Files.writeString(file, yaml);
+        String before = ok("inspect", "--format", "{{json .Config.Cmd}} {{.Config.WorkingDir}}", "srv");
+        ok("pod", "rm", "-f", "kube-pod");
+        // played back: the same pod, container (named <pod>-<container>, as podman does), command and port
+        ok("play", "kube", file.toString());
+        assertThat(ok("pod", "ps", "--format", "{{.Name}} {{.Status}}")).isEqualTo("kube-pod Running");
+        assertThat(ok("inspect", "--format", "{{json .Config.Cmd}} {{.Config.WorkingDir}}", "kube-pod-srv"))
+                .isEqualTo(before);
+        assertThat(ok("port", "--all")).contains("8080/tcp -> 127.0.0.1:" + port);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "";
+        for (int i = 0; i < 20 && !body.equals("hello"); i++) {
+            Thread.sleep(250);
+            try {
+                body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/index.html")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().strip();
+            } catch (java.io.IOException notYet) {
+                // httpd is starting
+            }
+        }
+        assertThat(body).isEqualTo("hello");
+        ok("play", "kube", "--down", file.toString());
+        assertThat(ok("pod", "ps", "-q")).isEmpty();
+        ok("volume", "rm", "kvol");
+        Files.writeString(root.resolve("bad.yaml"), "kind: Service\nmetadata: {name: x}\n");
+        assertThat(fails("play", "kube", root.resolve("bad.yaml").toString()).stderr()).contains("not supported");
+    }
+
+    @Test
+    @Order(14)
     void unsupportedFeaturesFailClearly() throws Exception {
         assertThat(fails("run", "--device", "/dev/null", "localhost/busybox", "true").stderr())
                 .contains("devices").contains("not supported yet");
