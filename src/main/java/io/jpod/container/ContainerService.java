@@ -1202,6 +1202,77 @@ public final class ContainerService implements AutoCloseable {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    // ---- network connect / disconnect --------------------------------------------------------
+
+    /**
+     * Adds a network to a bridge-mode container; a running one joins it at once on its next free
+     * interface, a stopped one at its next start.
+     */
+    public void connect(String nameOrId, String network) {
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        String name = networks.inspect(network).name();
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            RunConfig run = cur.config().run();
+            if (run == null || !run.networkMode().equals("bridge")) {
+                throw EngineException.invalidArgument("container " + cur.id() + " uses network mode "
+                        + (run == null ? "none" : run.networkMode()) + ": only bridge-mode containers join networks");
+            }
+            if (run.networks().contains(name)) {
+                throw EngineException.alreadyExists("container " + cur.name() + " is already connected to network "
+                        + name);
+            }
+            ContainerState st = cur.state();
+            if (!st.netNs().isEmpty() && (st.status() == ContainerStatus.RUNNING
+                    || st.status() == ContainerStatus.PAUSED || st.status() == ContainerStatus.CREATED)) {
+                String result = networks.join(cur.id(), Path.of(st.netNs()), name, st.networkStatus().values());
+                Map<String, String> status = new LinkedHashMap<>(st.networkStatus());
+                status.put(name, result);
+                runtime.state().saveContainerState(cur.id(), st.withNetwork(st.netNs(), status));
+            }
+            List<String> nets = new ArrayList<>(run.networks());
+            nets.add(name);
+            runtime.state().rewriteContainerConfig(withNetworks(cur.config(), nets));
+            return null;
+        });
+    }
+
+    /** Removes a network from a container, leaving it at once when it runs. */
+    public void disconnect(String nameOrId, String network) {
+        StoredContainer c = runtime.lookupContainer(nameOrId);
+        String name = networks.inspect(network).name();
+        locked(c, () -> {
+            StoredContainer cur = sync(c.id());
+            RunConfig run = cur.config().run();
+            if (run == null || !run.networks().contains(name)) {
+                throw EngineException.invalidArgument("container " + cur.name() + " is not connected to network "
+                        + name);
+            }
+            ContainerState st = cur.state();
+            String result = st.networkStatus().get(name);
+            if (result != null && !st.netNs().isEmpty()) {
+                boolean first = run.networks().get(0).equals(name);
+                networks.leave(cur.id(), Path.of(st.netNs()), name, result, first ? run.ports() : List.of());
+                Map<String, String> status = new LinkedHashMap<>(st.networkStatus());
+                status.remove(name);
+                runtime.state().saveContainerState(cur.id(), st.withNetwork(st.netNs(), status));
+            }
+            List<String> nets = new ArrayList<>(run.networks());
+            nets.remove(name);
+            runtime.state().rewriteContainerConfig(withNetworks(cur.config(), nets));
+            return null;
+        });
+    }
+
+    private static ContainerConfig withNetworks(ContainerConfig c, List<String> nets) {
+        RunConfig r = c.run();
+        RunConfig run = new RunConfig(r.args(), r.env(), r.workingDir(), r.user(), r.tty(), r.stopSignal(),
+                r.stopTimeout(), r.hostname(), r.restartPolicy(), r.autoRemove(), r.stdin(), r.mounts(),
+                r.networkMode(), nets, r.ports());
+        return new ContainerConfig(c.id(), c.name(), c.namespace(), c.podId(), c.lockId(), c.created(),
+                c.rootfsImageId(), c.rootfsImageName(), c.command(), c.labels(), c.infra(), run);
+    }
+
     public StoredContainer inspect(String nameOrId) {
         StoredContainer c = runtime.lookupContainer(nameOrId);
         return locked(c, () -> sync(c.id()));

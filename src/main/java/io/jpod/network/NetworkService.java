@@ -334,14 +334,45 @@ public final class NetworkService {
         }
     }
 
+    /** Joins one more network in an existing namespace, on the next free {@code ethN}; returns the CNI result. */
+    public String join(String containerId, Path netns, String network, java.util.Collection<String> results) {
+        requireRoot();
+        NetworkConfig n = inspect(network);
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (String r : results) {
+            taken.add(interfaceOf(r, ""));
+        }
+        int i = 0;
+        while (taken.contains("eth" + i)) {
+            i++;
+        }
+        return json.writeValueAsString(cni.add(readConflist(n), containerId, netns, "eth" + i, List.of()));
+    }
+
+    /** Leaves one network (CNI DEL on the interface its result names). */
+    public void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports) {
+        NetworkConfig n = inspect(network);
+        cni.del(readConflist(n), containerId, netns, interfaceOf(result, "eth0"), json.readTree(result), ports);
+    }
+
+    /** The container-side interface a CNI result describes. */
+    private String interfaceOf(String result, String orElse) {
+        for (JsonNode iface : json.readTree(result).path("interfaces")) {
+            if (!iface.path("sandbox").asString("").isEmpty()) {
+                return iface.path("name").asString(orElse);
+            }
+        }
+        return orElse;
+    }
+
     /** Leaves every network (CNI DEL, reverse order of plugins) and removes the namespace. */
     public void detach(String containerId, Attachment a, List<PortMapping> ports) {
         int i = 0;
         for (var e : a.results().entrySet()) {
             try {
                 NetworkConfig n = inspect(e.getKey());
-                cni.del(readConflist(n), containerId, a.netns(), "eth" + i, json.readTree(e.getValue()),
-                        i == 0 ? ports : List.of());
+                cni.del(readConflist(n), containerId, a.netns(), interfaceOf(e.getValue(), "eth" + i),
+                        json.readTree(e.getValue()), i == 0 ? ports : List.of());
             } catch (RuntimeException ex) {
                 LOG.warn("leaving network " + e.getKey() + " for " + containerId + ": " + ex.getMessage());
             }

@@ -135,6 +135,15 @@ class NetworkingCliIT {
         assertThat(ok("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "onnet"))
                 .startsWith("10.89.77.");
         assertThat(docker("network", "rm", "testnet").stderr()).contains("being used");
+        // connect and disconnect a running container: an interface comes and goes
+        ok("run", "-d", "--name", "other", "busybox", "sleep", "300");
+        ok("network", "connect", "testnet", "other");
+        assertThat(ok("exec", "other", "ip", "-4", "addr", "show", "eth1")).contains("inet 10.89.77.");
+        assertThat(ok("inspect", "--format", "{{len .NetworkSettings.Networks}}", "other")).isEqualTo("2");
+        assertThat(docker("network", "connect", "testnet", "other").stderr()).contains("already connected");
+        ok("network", "disconnect", "testnet", "other");
+        assertThat(docker("exec", "other", "ip", "addr", "show", "eth1").exitCode()).isNotZero();
+        ok("rm", "-f", "other");
         ok("rm", "-f", "onnet");
         ok("network", "rm", "testnet");
         assertThat(ok("network", "ls", "--format", "{{.Name}}")).isEqualTo("jpod");

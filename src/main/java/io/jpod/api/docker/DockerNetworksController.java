@@ -28,11 +28,14 @@ class DockerNetworksController {
 
     private final NetworkService networks;
     private final NetworkUse use;
+    private final io.jpod.container.ContainerService containers;
     private final JsonMapper json;
 
-    DockerNetworksController(NetworkService networks, NetworkUse use, JsonMapper json) {
+    DockerNetworksController(NetworkService networks, NetworkUse use, io.jpod.container.ContainerService containers,
+            JsonMapper json) {
         this.networks = networks;
         this.use = use;
+        this.containers = containers;
         this.json = json;
     }
 
@@ -104,6 +107,26 @@ class DockerNetworksController {
     ResponseEntity<Void> remove(@PathVariable String id) {
         use.remove(id, false);
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/networks/{id}/connect")
+    ResponseEntity<Void> connect(@PathVariable String id, @RequestBody(required = false) JsonNode body) {
+        containers.connect(container(body), id);
+        return ResponseEntity.ok().build();
+    }
+
+    @PostMapping("/networks/{id}/disconnect")
+    ResponseEntity<Void> disconnect(@PathVariable String id, @RequestBody(required = false) JsonNode body) {
+        containers.disconnect(container(body), id);
+        return ResponseEntity.ok().build();
+    }
+
+    private static String container(JsonNode body) {
+        String c = body == null ? "" : body.path("Container").asString("");
+        if (c.isEmpty()) {
+            throw EngineException.invalidArgument("name the container to connect or disconnect");
+        }
+        return c;
     }
 
     @PostMapping("/networks/prune")

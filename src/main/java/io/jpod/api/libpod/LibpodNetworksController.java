@@ -29,11 +29,14 @@ class LibpodNetworksController {
 
     private final NetworkService networks;
     private final NetworkUse use;
+    private final io.jpod.container.ContainerService containers;
     private final JsonMapper json;
 
-    LibpodNetworksController(NetworkService networks, NetworkUse use, JsonMapper json) {
+    LibpodNetworksController(NetworkService networks, NetworkUse use, io.jpod.container.ContainerService containers,
+            JsonMapper json) {
         this.networks = networks;
         this.use = use;
+        this.containers = containers;
         this.json = json;
     }
 
@@ -107,6 +110,33 @@ class LibpodNetworksController {
         r.put("Name", n);
         r.put("Err", null);
         return List.of(r);
+    }
+
+    @PostMapping("/{name}/connect")
+    ResponseEntity<Void> connect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
+        containers.connect(container(body), name);
+        return ResponseEntity.ok().build();
+    }
+
+    @PostMapping("/{name}/disconnect")
+    ResponseEntity<Void> disconnect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
+        containers.disconnect(container(body), name);
+        return ResponseEntity.ok().build();
+    }
+
+    private String container(byte[] body) {
+        String c = "";
+        try {
+            // connect sends "container" (podman's netavark options), disconnect "Container"
+            JsonNode b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
+            c = b.path("Container").asString(b.path("container").asString(""));
+        } catch (RuntimeException e) {
+            throw EngineException.invalidArgument("the request is not valid JSON: " + e.getMessage());
+        }
+        if (c.isEmpty()) {
+            throw EngineException.invalidArgument("name the container to connect or disconnect");
+        }
+        return c;
     }
 
     @PostMapping("/prune")
