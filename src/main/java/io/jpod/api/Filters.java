@@ -55,15 +55,36 @@ public final class Filters {
                 case "status" -> v.contains(state);
                 case "name" -> v.stream().anyMatch(n -> c.name().contains(n.replaceFirst("^/", "")));
                 case "id" -> v.stream().anyMatch(c.id()::startsWith);
-                case "label" -> v.stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? c.config().labels().containsKey(l)
-                            : l.substring(eq + 1).equals(c.config().labels().get(l.substring(0, eq)));
-                });
+                case "label" -> labels(c.config().labels(), v);
                 case "ancestor" -> v.stream().anyMatch(a -> familiar(String.valueOf(c.config().rootfsImageName()))
                         .equals(familiar(a))
                         || ("sha256:" + c.config().rootfsImageId()).startsWith(a)
                         || String.valueOf(c.config().rootfsImageId()).startsWith(a));
+                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every {@code key} or {@code key=value} of {@code wanted} holds for {@code labels}. */
+    public static boolean labels(Map<String, String> labels, List<String> wanted) {
+        return wanted.stream().allMatch(l -> {
+            int eq = l.indexOf('=');
+            return eq < 0 ? labels.containsKey(l) : l.substring(eq + 1).equals(labels.get(l.substring(0, eq)));
+        });
+    }
+
+    /** {@code filters} for volumes, the same in both APIs: name, driver, label, dangling. */
+    public static boolean volume(io.jpod.state.VolumeConfig v, boolean unused, Map<String, List<String>> f) {
+        for (var e : f.entrySet()) {
+            boolean ok = switch (e.getKey()) {
+                case "name" -> e.getValue().stream().anyMatch(n -> v.name().contains(n));
+                case "driver" -> e.getValue().contains(v.driver());
+                case "label" -> labels(v.labels(), e.getValue());
+                case "dangling" -> e.getValue().stream().allMatch(d -> unused == (d.equals("true") || d.equals("1")));
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };
             if (!ok) {

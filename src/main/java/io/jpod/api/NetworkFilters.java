@@ -16,11 +16,7 @@ public final class NetworkFilters {
                 case "name" -> e.getValue().stream().anyMatch(v -> n.name().contains(v));
                 case "id" -> e.getValue().stream().anyMatch(n.id()::startsWith);
                 case "driver" -> e.getValue().contains("bridge");
-                case "label" -> e.getValue().stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? n.labels().containsKey(l)
-                            : l.substring(eq + 1).equals(n.labels().get(l.substring(0, eq)));
-                });
+                case "label" -> Filters.labels(n.labels(), e.getValue());
                 case "type", "scope" -> true;
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };

@@ -22,6 +22,7 @@ import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
+import io.jpod.state.Ids;
 import io.jpod.state.StoredContainer;
 import io.jpod.state.StoredPod;
 import io.jpod.storage.PosixFiles;
@@ -31,12 +32,10 @@ import io.jpod.volume.VolumeService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +62,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ContainerService implements AutoCloseable {
 
     private static final Log LOG = LogFactory.getLog(ContainerService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final LibpodRuntime runtime;
@@ -156,7 +154,7 @@ public final class ContainerService implements AutoCloseable {
         if (args.isEmpty()) {
             throw EngineException.invalidArgument("no command specified: the image has no CMD or ENTRYPOINT, give one");
         }
-        String id = newId();
+        String id = Ids.random();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("container", "jpod");
@@ -520,18 +518,6 @@ public final class ContainerService implements AutoCloseable {
             Files.createFile(marker);
         } catch (IOException e) {
             throw EngineException.internal("preparing volume " + v.name() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** 64 hex characters whose 12-character short form is never all digits (it would read as a number). */
-    static String newId() {
-        while (true) {
-            byte[] b = new byte[32];
-            RANDOM.nextBytes(b);
-            String id = HexFormat.of().formatHex(b);
-            if (!id.substring(0, 12).matches("\\d+")) {
-                return id;
-            }
         }
     }
 

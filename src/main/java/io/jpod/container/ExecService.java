@@ -1,5 +1,6 @@
 package io.jpod.container;
 
+import io.jpod.state.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.oci.AttachSocket;
 import io.jpod.oci.ConmonLauncher;
@@ -13,10 +14,8 @@ import io.jpod.storage.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ExecService {
 
     private static final Log LOG = LogFactory.getLog(ExecService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ContainerService containers;
     private final SpecGenerator specs;
@@ -64,7 +62,7 @@ public final class ExecService {
                 throw EngineException.invalidArgument("invalid environment variable \"" + kv + "\": use KEY=VALUE");
             }
         }
-        ExecSession s = new ExecSession(newId(), c.id(), req.cmd(), req.env(), req.user(), req.workingDir(), req.tty(),
+        ExecSession s = new ExecSession(Ids.random(), c.id(), req.cmd(), req.env(), req.user(), req.workingDir(), req.tty(),
                 req.stdin(), Instant.now(), "created", 0, 0);
         containers.runtime().state().saveExecSession(s);
         return s;
@@ -169,11 +167,5 @@ public final class ExecService {
         List<String> out = new ArrayList<>();
         containers.runtime().state().execSessions(containerId).forEach(s -> out.add(s.id()));
         return out;
-    }
-
-    private static String newId() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.state.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,7 +34,6 @@ public final class NetworkService {
     private static final Log LOG = LogFactory.getLog(NetworkService.class);
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final List<String> RESERVED = List.of("none", "host", "bridge", "default", "container");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CNI_VERSION = "1.0.0";
 
     private final Path configDir;
@@ -142,7 +141,7 @@ public final class NetworkService {
             String gw = gateway == null || gateway.isEmpty() ? hostAddress(net, 1) : gateway;
             // the default network always has jpod0, so a new daemon on the same host reuses it
             String bridge = name.equals(defaultName) ? "jpod0" : freeBridge(existing);
-            NetworkConfig n = new NetworkConfig(name, newId(), bridge, net, gw, internal, labels, Instant.now());
+            NetworkConfig n = new NetworkConfig(name, Ids.random(), bridge, net, gw, internal, labels, Instant.now());
             try {
                 Files.createDirectories(configDir);
                 Path file = configDir.resolve(name + ".conflist");
@@ -419,10 +418,4 @@ public final class NetworkService {
     }
 
     public record IpInfo(String address, int prefixLength, String gateway, String mac) {}
-
-    private static String newId() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 }

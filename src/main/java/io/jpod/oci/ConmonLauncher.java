@@ -111,28 +111,7 @@ public final class ConmonLauncher {
             // Opened read-write here first: opening a FIFO that way never blocks, whoever comes first.
             try (FileChannel syncCh = FileChannel.open(sync, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     FileChannel startCh = FileChannel.open(start, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
-                        "s=$1; t=$2; shift 2; exec \"$@\" 3<>\"$s\" 4<>\"$t\"", "conmon-launch", sync.toString(),
-                        start.toString()));
-                cmd.addAll(argv(r));
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(r.bundle().toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .redirectOutput(launcherLog.toFile()).redirectErrorStream(true);
-                pb.environment().clear();
-                pb.environment().putAll(env);
-                pb.environment().put("_OCI_SYNCPIPE", "3");
-                pb.environment().put("_OCI_STARTPIPE", "4");
-                Process launched = pb.start();
-                startCh.write(ByteBuffer.wrap(new byte[] {0}));
-                // conmon forks, writes its pidfile and the first process exits
-                if (!launched.waitFor(createTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    launched.destroyForcibly();
-                    throw failure(r, "conmon did not detach within " + createTimeout.toSeconds() + "s", launcherLog);
-                }
-                if (launched.exitValue() != 0) {
-                    throw failure(r, "conmon failed with exit code " + launched.exitValue(), launcherLog);
-                }
-                int conmonPid = readPid(r.bundle().resolve("conmon.pid"));
+                int conmonPid = spawn(argv(r), r.bundle(), List.of(sync, start), startCh, r, launcherLog);
                 JsonNode msg = readLine(syncCh, conmonPid, r, launcherLog, createTimeout);
                 int pid = msg.path("data").asInt(-1);
                 if (pid < 0) {
@@ -233,29 +212,8 @@ public final class ConmonLauncher {
             try (FileChannel startCh = FileChannel.open(start, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     FileChannel attachCh = FileChannel.open(attach, StandardOpenOption.READ,
                             StandardOpenOption.WRITE)) {
-                List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
-                        "s=$1; t=$2; a=$3; shift 3; exec \"$@\" 3<>\"$s\" 4<>\"$t\" 5<>\"$a\"", "conmon-exec",
-                        sync.toString(), start.toString(), attach.toString()));
-                cmd.addAll(execArgv(r));
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(r.sessionDir().toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .redirectOutput(launcherLog.toFile()).redirectErrorStream(true);
-                pb.environment().clear();
-                pb.environment().putAll(env);
-                pb.environment().put("_OCI_SYNCPIPE", "3");
-                pb.environment().put("_OCI_STARTPIPE", "4");
-                pb.environment().put("_OCI_ATTACHPIPE", "5");
-                Process launched = pb.start();
-                startCh.write(ByteBuffer.wrap(new byte[] {0}));
-                if (!launched.waitFor(createTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    launched.destroyForcibly();
-                    throw failure(asCreate, "conmon did not detach within " + createTimeout.toSeconds() + "s",
-                            launcherLog);
-                }
-                if (launched.exitValue() != 0) {
-                    throw failure(asCreate, "conmon failed with exit code " + launched.exitValue(), launcherLog);
-                }
-                int conmonPid = readPid(r.sessionDir().resolve("conmon.pid"));
+                int conmonPid = spawn(execArgv(r), r.sessionDir(), List.of(sync, start, attach), startCh, asCreate,
+                        launcherLog);
                 JsonNode ready = readLine(attachCh, conmonPid, asCreate, launcherLog, createTimeout);
                 if (ready.path("data").asInt(-1) < 0) {
                     throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "exec failed: "
@@ -312,6 +270,46 @@ public final class ConmonLauncher {
                 }
             }
         }
+    }
+
+    /**
+     * Runs conmon with the FIFOs on fds 3, 4 (and 5): sync, start (and attach), as its
+     * {@code _OCI_*PIPE} variables say. Java cannot pass extra fds to a child, so a one-line shell
+     * opens them and execs conmon. Writes the first start byte, waits for conmon's first process
+     * to exit (it double-forks) and returns the PID conmon wrote to {@code conmon.pid}.
+     */
+    private int spawn(List<String> conmonArgv, Path dir, List<Path> fifos, FileChannel startCh, Request forErrors,
+            Path launcherLog) throws IOException, InterruptedException {
+        // "f0=$1; f1=$2; shift 2; exec "$@" 3<>"$f0" 4<>"$f1"": the FIFO paths come first, then conmon's argv
+        StringBuilder script = new StringBuilder();
+        StringBuilder redirects = new StringBuilder();
+        for (int i = 0; i < fifos.size(); i++) {
+            script.append("f").append(i).append("=$").append(i + 1).append("; ");
+            redirects.append(' ').append(3 + i).append("<>\"$f").append(i).append('"');
+        }
+        script.append("shift ").append(fifos.size()).append("; exec \"$@\"").append(redirects);
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "conmon-launch"));
+        fifos.forEach(f -> cmd.add(f.toString()));
+        cmd.addAll(conmonArgv);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(launcherLog.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        List<String> names = List.of("_OCI_SYNCPIPE", "_OCI_STARTPIPE", "_OCI_ATTACHPIPE");
+        for (int i = 0; i < fifos.size(); i++) {
+            pb.environment().put(names.get(i), Integer.toString(3 + i));
+        }
+        Process launched = pb.start();
+        startCh.write(ByteBuffer.wrap(new byte[] {0}));
+        if (!launched.waitFor(createTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            launched.destroyForcibly();
+            throw failure(forErrors, "conmon did not detach within " + createTimeout.toSeconds() + "s", launcherLog);
+        }
+        if (launched.exitValue() != 0) {
+            throw failure(forErrors, "conmon failed with exit code " + launched.exitValue(), launcherLog);
+        }
+        return readPid(dir.resolve("conmon.pid"));
     }
 
     private static int exitFileCode(Path file) {

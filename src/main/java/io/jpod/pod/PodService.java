@@ -1,5 +1,6 @@
 package io.jpod.pod;
 
+import io.jpod.state.Ids;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
@@ -14,11 +15,9 @@ import io.jpod.state.PodState;
 import io.jpod.state.StoredContainer;
 import io.jpod.state.StoredPod;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ public final class PodService {
     /** Namespaces a pod can share; {@code mnt} cannot be (libpod refuses it too). */
     private static final Set<String> SHAREABLE = Set.of("ipc", "net", "uts", "pid", "cgroup");
     public static final List<String> DEFAULT_SHARED = List.of("ipc", "net", "uts");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LibpodRuntime runtime;
     private final ContainerService containers;
@@ -94,7 +92,7 @@ public final class PodService {
                 infraImage = InfraImage.ensure(images, Path.of(runtime.config().initPath()));
             }
         }
-        StoredPod pod = runtime.createPod(new PodConfig(newId(), req.name(), "", -1, Instant.now(), req.labels(),
+        StoredPod pod = runtime.createPod(new PodConfig(Ids.random(), req.name(), "", -1, Instant.now(), req.labels(),
                 "", false, shared, req.infra()));
         if (req.infra()) {
             try {
@@ -326,11 +324,5 @@ public final class PodService {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static String newId() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

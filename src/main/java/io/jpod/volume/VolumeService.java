@@ -1,5 +1,6 @@
 package io.jpod.volume;
 
+import io.jpod.state.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.state.State;
@@ -9,9 +10,7 @@ import io.jpod.storage.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,6 @@ public final class VolumeService {
 
     /** Docker's and podman's rule: no separators, no leading dot, so no path can escape. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Supplier<State> state;
     private final Path root;
@@ -52,7 +50,7 @@ public final class VolumeService {
      */
     public VolumeConfig create(String name, String driver, Map<String, String> labels, Map<String, String> options,
             boolean anonymous) {
-        String n = name == null || name.isEmpty() ? randomName() : name;
+        String n = name == null || name.isEmpty() ? Ids.random() : name;
         validateName(n);
         if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
             throw EngineException.invalidArgument("volume driver \"" + driver + "\" is not supported: only local");
@@ -161,11 +159,5 @@ public final class VolumeService {
             throw EngineException.invalidArgument("volume option " + key + " must be a non-negative number, got \""
                     + value + "\"");
         }
-    }
-
-    private static String randomName() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

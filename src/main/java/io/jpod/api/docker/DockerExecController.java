@@ -41,13 +41,13 @@ class DockerExecController {
     @PostMapping("/exec/{id}/start")
     void start(@PathVariable String id, @RequestBody(required = false) byte[] body, HttpServletRequest request,
             HttpServletResponse response) throws IOException, ServletException {
-        JsonNode b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        if (b.path("Detach").asBoolean(false)) {
-            execs.start(id, null);
-            response.setStatus(HttpStatus.OK.value());
-            return;
+        JsonNode b;
+        try {
+            b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
+        } catch (RuntimeException e) {
+            throw io.jpod.error.EngineException.invalidArgument("the exec start options are not valid JSON");
         }
-        ContainerStreams.execAttach(execs, id, b.path("Tty").asBoolean(false), request, response);
+        ContainerStreams.execStart(execs, id, b, request, response);
     }
 
     @GetMapping("/exec/{id}/json")

@@ -2,7 +2,6 @@ package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
 import io.jpod.container.VolumeUse;
-import io.jpod.error.EngineException;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
 import java.util.LinkedHashMap;
@@ -54,24 +53,7 @@ class DockerVolumesController {
     }
 
     private boolean matches(VolumeConfig v, Map<String, List<String>> f) {
-        for (var e : f.entrySet()) {
-            boolean ok = switch (e.getKey()) {
-                case "name" -> e.getValue().stream().anyMatch(n -> v.name().contains(n));
-                case "driver" -> e.getValue().contains(v.driver());
-                case "label" -> e.getValue().stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? v.labels().containsKey(l)
-                            : l.substring(eq + 1).equals(v.labels().get(l.substring(0, eq)));
-                });
-                case "dangling" -> e.getValue().stream()
-                        .allMatch(d -> use.users(v.name()).isEmpty() == (d.equals("true") || d.equals("1")));
-                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return Filters.volume(v, f.containsKey("dangling") && use.users(v.name()).isEmpty(), f);
     }
 
     @PostMapping("/volumes/create")

@@ -59,13 +59,8 @@ class LibpodContainersController {
     /** podman's client sends the spec without a JSON content type, so the body is read as bytes. */
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode spec;
-        try {
-            spec = body == null ? null : json.readTree(body);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the container specification is not valid JSON: " + e.getMessage());
-        }
-        if (spec == null || !spec.isObject()) {
+        JsonNode spec = Bodies.json(json, body, "the container specification");
+        if (!spec.isObject() || spec.isEmpty()) {
             throw EngineException.invalidArgument("a JSON container specification is required");
         }
         for (String field : NOT_YET) {

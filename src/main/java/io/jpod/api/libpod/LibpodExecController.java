@@ -3,7 +3,6 @@ package io.jpod.api.libpod;
 import io.jpod.api.ExecJson;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.container.ExecService;
-import io.jpod.error.EngineException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** libpod's exec API ({@code /libpod/containers/{id}/exec}, {@code /libpod/exec/...}). */
@@ -32,30 +30,16 @@ class LibpodExecController {
         this.json = json;
     }
 
-    private JsonNode parse(byte[] body) {
-        try {
-            return body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the exec configuration is not valid JSON: " + e.getMessage());
-        }
-    }
-
     @PostMapping("/libpod/containers/{id}/exec")
     ResponseEntity<Map<String, Object>> create(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", execs.create(id,
-                ExecJson.request(parse(body))).id()));
+                ExecJson.request(Bodies.json(json, body, "the exec configuration"))).id()));
     }
 
     @PostMapping("/libpod/exec/{id}/start")
     void start(@PathVariable String id, @RequestBody(required = false) byte[] body, HttpServletRequest request,
             HttpServletResponse response) throws IOException, ServletException {
-        JsonNode b = parse(body);
-        if (b.path("Detach").asBoolean(false)) {
-            execs.start(id, null);
-            response.setStatus(HttpStatus.OK.value());
-            return;
-        }
-        ContainerStreams.execAttach(execs, id, b.path("Tty").asBoolean(false), request, response);
+        ContainerStreams.execStart(execs, id, Bodies.json(json, body, "the exec start options"), request, response);
     }
 
     @GetMapping("/libpod/exec/{id}/json")

@@ -66,11 +66,7 @@ class LibpodImagesController {
                 case "dangling" -> e.getValue().stream().allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
                 case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
                         .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
-                case "label" -> e.getValue().stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? img.config().labels().containsKey(l)
-                            : l.substring(eq + 1).equals(img.config().labels().get(l.substring(0, eq)));
-                });
+                case "label" -> Filters.labels(img.config().labels(), e.getValue());
                 case "id" -> e.getValue().stream().anyMatch(img.id()::startsWith);
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -70,12 +69,7 @@ class LibpodNetworksController {
 
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode b;
-        try {
-            b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the network configuration is not valid JSON: " + e.getMessage());
-        }
+        JsonNode b = Bodies.json(json, body, "the network configuration");
         String driver = b.path("driver").asString("bridge");
         if (!driver.isEmpty() && !driver.equals("bridge")) {
             throw EngineException.invalidArgument("network driver \"" + driver + "\" is not supported: only bridge");
@@ -125,14 +119,9 @@ class LibpodNetworksController {
     }
 
     private String container(byte[] body) {
-        String c = "";
-        try {
-            // connect sends "container" (podman's netavark options), disconnect "Container"
-            JsonNode b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-            c = b.path("Container").asString(b.path("container").asString(""));
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the request is not valid JSON: " + e.getMessage());
-        }
+        // connect sends "container" (podman's netavark options), disconnect "Container"
+        JsonNode b = Bodies.json(json, body, "the request");
+        String c = b.path("Container").asString(b.path("container").asString(""));
         if (c.isEmpty()) {
             throw EngineException.invalidArgument("name the container to connect or disconnect");
         }

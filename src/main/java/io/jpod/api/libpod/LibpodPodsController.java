@@ -37,12 +37,7 @@ class LibpodPodsController {
     /** The body is podman's PodSpecGenerator JSON, sent without a JSON content type. */
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode spec;
-        try {
-            spec = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the pod specification is not valid JSON: " + e.getMessage());
-        }
+        JsonNode spec = Bodies.json(json, body, "the pod specification");
         Map<String, String> labels = new LinkedHashMap<>();
         spec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
         List<String> shared = null;
@@ -81,11 +76,7 @@ class LibpodPodsController {
                 case "name" -> e.getValue().stream().anyMatch(n -> v.pod().name().contains(n));
                 case "id" -> e.getValue().stream().anyMatch(v.pod().id()::startsWith);
                 case "status" -> e.getValue().stream().anyMatch(s -> s.equalsIgnoreCase(v.status()));
-                case "label" -> e.getValue().stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    var labels = v.pod().config().labels();
-                    return eq < 0 ? labels.containsKey(l) : l.substring(eq + 1).equals(labels.get(l.substring(0, eq)));
-                });
+                case "label" -> Filters.labels(v.pod().config().labels(), e.getValue());
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };
             if (!ok) {

@@ -2,7 +2,6 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.Filters;
 import io.jpod.container.VolumeUse;
-import io.jpod.error.EngineException;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
 import java.util.ArrayList;
@@ -58,12 +57,7 @@ class LibpodVolumesController {
     /** podman's client sends the body without a JSON content type, so it is read as bytes. */
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode b;
-        try {
-            b = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("the volume options are not valid JSON: " + e.getMessage());
-        }
+        JsonNode b = Bodies.json(json, body, "the volume options");
         Map<String, String> labels = new LinkedHashMap<>();
         b.path("Label").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
         b.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
@@ -87,24 +81,7 @@ class LibpodVolumesController {
     }
 
     private boolean matches(VolumeConfig v, Map<String, List<String>> f) {
-        for (var e : f.entrySet()) {
-            boolean ok = switch (e.getKey()) {
-                case "name" -> e.getValue().stream().anyMatch(n -> v.name().contains(n));
-                case "driver" -> e.getValue().contains(v.driver());
-                case "label" -> e.getValue().stream().allMatch(l -> {
-                    int eq = l.indexOf('=');
-                    return eq < 0 ? v.labels().containsKey(l)
-                            : l.substring(eq + 1).equals(v.labels().get(l.substring(0, eq)));
-                });
-                case "dangling" -> e.getValue().stream()
-                        .allMatch(d -> use.users(v.name()).isEmpty() == (d.equals("true") || d.equals("1")));
-                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return Filters.volume(v, f.containsKey("dangling") && use.users(v.name()).isEmpty(), f);
     }
 
     @GetMapping("/{name}/json")

@@ -95,6 +95,17 @@ public final class ContainerStreams {
         handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
     }
 
+    /** {@code Detach}: starts and answers at once; else the hijacked stream until the process ends. */
+    public static void execStart(io.jpod.container.ExecService execs, String execId, tools.jackson.databind.JsonNode body,
+            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        if (body.path("Detach").asBoolean(false)) {
+            execs.start(execId, null);
+            response.setStatus(HttpStatus.OK.value());
+            return;
+        }
+        execAttach(execs, execId, body.path("Tty").asBoolean(false), request, response);
+    }
+
     /**
      * Starts an exec session attached to this connection: answers 101, connects conmon's attach
      * socket before the process runs, and closes after the exit is recorded.
