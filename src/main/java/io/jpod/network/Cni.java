@@ -23,10 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class Cni {
 
     private final List<Path> pluginDirs;
+    private final Path ipamDir;
     private final JsonMapper json;
 
-    Cni(List<Path> pluginDirs, JsonMapper json) {
+    /** {@code ipamDir}: where host-local keeps its leases, given at each call so config files stay portable. */
+    Cni(List<Path> pluginDirs, Path ipamDir, JsonMapper json) {
         this.pluginDirs = List.copyOf(pluginDirs);
+        this.ipamDir = ipamDir;
         this.json = json;
     }
 
@@ -75,6 +78,10 @@ final class Cni {
         conf.put("name", conflist.path("name").asString());
         if (prev != null && !prev.isNull()) {
             conf.set("prevResult", prev);
+        }
+        if (conf.path("ipam").path("type").asString("").equals("host-local")
+                && !conf.path("ipam").has("dataDir")) {
+            ((ObjectNode) conf.get("ipam")).put("dataDir", ipamDir.toString());
         }
         if (plugin.path("capabilities").path("portMappings").asBoolean(false) && !ports.isEmpty()) {
             ArrayNode pm = conf.putObject("runtimeConfig").putArray("portMappings");

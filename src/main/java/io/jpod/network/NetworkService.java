@@ -50,7 +50,7 @@ public final class NetworkService {
         this.ipamDir = ipamDir;
         this.defaultName = defaultName == null || defaultName.isEmpty() ? "jpod" : defaultName;
         this.rootless = rootless;
-        this.cni = new Cni(pluginDirs, json);
+        this.cni = new Cni(pluginDirs, ipamDir, json);
         this.json = json;
     }
 
@@ -185,7 +185,7 @@ public final class NetworkService {
         ArrayNode plugins = c.putArray("plugins");
         ObjectNode bridge = plugins.addObject().put("type", "bridge").put("bridge", n.bridge())
                 .put("isGateway", true).put("ipMasq", !n.internal()).put("hairpinMode", true);
-        ObjectNode ipam = bridge.putObject("ipam").put("type", "host-local").put("dataDir", ipamDir.toString());
+        ObjectNode ipam = bridge.putObject("ipam").put("type", "host-local");
         if (!n.internal()) {
             ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
         }
