@@ -48,8 +48,8 @@ class LibpodPodsController {
             }
         }
         boolean noInfra = spec.path("no_infra").asBoolean(false);
-        if (noInfra && shared != null && shared.equals(PodService.DEFAULT_SHARED)) {
-            shared = List.of(); // the client sends the default list even with --infra=false
+        if (noInfra) {
+            shared = List.of(); // the client sends its default list even with --infra=false; nothing can be shared
         }
         List<String> infraCommand = new ArrayList<>();
         spec.path("infra_command").forEach(n -> infraCommand.add(n.asString()));

@@ -272,7 +272,9 @@ class PodmanRemoteIT {
         ok("pod", "rm", "-f", "web-pod");
         assertThat(ok("pod", "ps", "-q")).isEmpty();
         assertThat(ok("ps", "-a", "--format", "{{.Names}}")).doesNotContain("server").doesNotContain("infra");
-        ok("pod", "create", "--name", "idle");
+        ok("pod", "create", "--name", "idle", "--infra=false");
+        assertThat(ok("pod", "inspect", "--format", "{{.InfraContainerID}}|{{.SharedNamespaces}}", "idle"))
+                .isEqualTo("|[]");
         assertThat(ok("pod", "prune", "-f")).isNotEmpty();
         assertThat(ok("pod", "ps", "-q")).isEmpty();
     }
