@@ -19,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * lets the controllers map only the unversioned paths.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class ApiVersionFilter extends OncePerRequestFilter {
 
     public static final String VERSION_ATTRIBUTE = "jpod.apiVersion";

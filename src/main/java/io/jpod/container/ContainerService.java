@@ -68,6 +68,7 @@ public final class ContainerService implements AutoCloseable {
     private final ImageStore images;
     private final VolumeService volumes;
     private final NetworkService networks;
+    private final OperationObserver observer;
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
@@ -92,8 +93,9 @@ public final class ContainerService implements AutoCloseable {
             });
 
     public ContainerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            NetworkService networks, JsonMapper json) {
+            NetworkService networks, OperationObserver observer, JsonMapper json) {
         this.runtime = runtime;
+        this.observer = observer;
         this.networks = networks;
         this.images = images;
         this.volumes = volumes;
@@ -126,7 +128,22 @@ public final class ContainerService implements AutoCloseable {
     // ---- create ----------------------------------------------------------------------------
 
     public StoredContainer create(CreateRequest req) {
-        return create(req, false);
+        return observed("create", () -> create(req, false));
+    }
+
+    /** Runs an operation and tells the observer how long it took and whether it failed. */
+    private <T> T observed(String operation, Supplier<T> op) {
+        long t0 = System.nanoTime();
+        try {
+            T result = op.get();
+            observer.completed(operation, System.nanoTime() - t0, null);
+            return result;
+        } catch (RuntimeException e) {
+            // an already running/stopped container is not a failure of the engine
+            boolean noop = e instanceof EngineException ee && ee.category() == EngineException.Category.NOT_MODIFIED;
+            observer.completed(operation, System.nanoTime() - t0, noop ? null : e);
+            throw e;
+        }
     }
 
     /**
@@ -525,6 +542,10 @@ public final class ContainerService implements AutoCloseable {
 
     /** Starts a container; {@code NOT_MODIFIED} when it is already running. */
     public StoredContainer start(String nameOrId) {
+        return observed("start", () -> startNow(nameOrId));
+    }
+
+    private StoredContainer startNow(String nameOrId) {
         OciRuntime oci = runtime.requireOciRuntime();
         StoredContainer c = runtime.lookupContainer(nameOrId);
         String infra = infraOf(c);
@@ -723,6 +744,10 @@ public final class ContainerService implements AutoCloseable {
 
     /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}; {@code NOT_MODIFIED} if not running. */
     public StoredContainer stop(String nameOrId, Integer timeoutSeconds) {
+        return observed("stop", () -> stopNow(nameOrId, timeoutSeconds));
+    }
+
+    private StoredContainer stopNow(String nameOrId, Integer timeoutSeconds) {
         OciRuntime oci = runtime.requireOciRuntime();
         StoredContainer c = runtime.lookupContainer(nameOrId);
         int timeout = timeoutSeconds != null ? timeoutSeconds : c.config().run() != null
@@ -1029,7 +1054,10 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.invalidState("container " + c.id() + " is the infra container of pod "
                     + c.config().podId() + " and cannot be removed without removing the pod");
         }
-        removeAny(c, force, anonymousVolumes);
+        observed("remove", () -> {
+            removeAny(c, force, anonymousVolumes);
+            return null;
+        });
     }
 
     /** Removes a pod's infra container; only the pod's removal does this. */

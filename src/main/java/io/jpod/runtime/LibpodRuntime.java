@@ -534,6 +534,24 @@ public final class LibpodRuntime {
         }
     }
 
+    /**
+     * Whether the runtime serves now: valid, and not refreshing or renumbering (which hold the
+     * lifecycle lock exclusively). Never blocks, so a health probe can ask at any time.
+     */
+    public boolean ready() {
+        if (lifecycle.isWriteLocked()) {
+            return false;
+        }
+        if (!lifecycle.readLock().tryLock()) {
+            return false;
+        }
+        try {
+            return valid;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     public boolean isValid() {
         lifecycle.readLock().lock();
         try {

@@ -8,6 +8,7 @@ import io.jpod.kube.KubeService;
 import io.jpod.pod.PodService;
 import io.jpod.container.ImageUse;
 import io.jpod.container.NetworkUse;
+import io.jpod.container.OperationObserver;
 import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
@@ -77,8 +78,10 @@ public class RuntimeConfiguration {
 
     @Bean(destroyMethod = "close")
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            NetworkService networks, JsonMapper json) {
-        return new ContainerService(runtime, images, volumes, networks, json);
+            NetworkService networks, org.springframework.beans.factory.ObjectProvider<OperationObserver> observer,
+            JsonMapper json) {
+        return new ContainerService(runtime, images, volumes, networks, observer.getIfAvailable(() ->
+                OperationObserver.NONE), json);
     }
 
     /** CNI networks; the default one is made on first start (root only). */

@@ -37,6 +37,12 @@ class MissingBinariesIT {
             assertThat(conmon.get("details").get("candidates").values()).hasSize(2);
             assertThat(conmon.get("details").get("fix").asString()).contains("apt-get install conmon");
 
+            // the probes: alive, but not ready to run containers
+            assertThat(d.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = d.get("/actuator/health/readiness");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"ociRuntime\":{").contains("\"conmon\":{");
+
             JsonNode info = JsonMapper.builder().build().readTree(d.get("/libpod/info").body());
             assertThat(info.get("host").get("ociRuntime").get("error").asString()).contains("does not exist");
 

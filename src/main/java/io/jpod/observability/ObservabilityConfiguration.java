@@ -1,0 +1,73 @@
+package io.jpod.observability;
+
+import io.jpod.image.ImageStore;
+import io.jpod.network.NetworkService;
+import io.jpod.runtime.LibpodRuntime;
+import io.jpod.volume.VolumeService;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Metrics and the health of the runtime, its state and its storage (the binaries' health sits with the runtime). */
+@Configuration(proxyBeanMethods = false)
+class ObservabilityConfiguration {
+
+    @Bean
+    EngineMetrics engineMetrics(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
+            NetworkService networks) {
+        return new EngineMetrics(runtime, () -> images.list().size(), () -> volumes.list().size(),
+                () -> networks.list().size());
+    }
+
+    /** {@code runtime}: DOWN while the runtime is not valid, refreshing or renumbering; part of readiness. */
+    @Bean
+    HealthIndicator runtimeHealthIndicator(LibpodRuntime runtime) {
+        return () -> runtime.ready() ? Health.up().withDetail("valid", true).build()
+                : Health.down()
+                        .withDetail("reason", "the runtime is starting, refreshing, renumbering or stopped").build();
+    }
+
+    /** {@code state}: the state database answers a read. */
+    @Bean
+    HealthIndicator stateHealthIndicator(LibpodRuntime runtime) {
+        return () -> {
+            try {
+                var db = runtime.state().dbConfig();
+                return Health.up().withDetail("type", runtime.config().stateType())
+                        .withDetail("staticDir", db.staticDir()).build();
+            } catch (RuntimeException e) {
+                return Health.down().withDetail("type", runtime.config().stateType())
+                        .withDetail("error", String.valueOf(e.getMessage())).build();
+            }
+        };
+    }
+
+    /** {@code storage}: the graph driver and the space left under the graph root. */
+    @Bean
+    HealthIndicator storageHealthIndicator(LibpodRuntime runtime) {
+        return () -> {
+            Path root = Path.of(runtime.config().storage().graphRoot());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("driver", runtime.config().storage().driver());
+            d.put("graphRoot", root.toString());
+            try {
+                FileStore fs = Files.getFileStore(Files.exists(root) ? root : root.getRoot());
+                d.put("free", fs.getUsableSpace());
+                d.put("total", fs.getTotalSpace());
+                // under 1 GiB or 2 % free, containers and image imports start failing
+                boolean low = fs.getUsableSpace() < Math.min(1L << 30, fs.getTotalSpace() / 50);
+                return (low ? Health.down().withDetail("reason", "little space left") : Health.up()).withDetails(d)
+                        .build();
+            } catch (IOException e) {
+                return Health.down().withDetails(d).withDetail("error", e.getMessage()).build();
+            }
+        };
+    }
+}
