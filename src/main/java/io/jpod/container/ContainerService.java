@@ -203,7 +203,8 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.invalidArgument("stop timeout must not be negative");
         }
         ResolvedNetwork net = resolveNetwork(req.network(), infra ? null : pod);
-        List<Mount> mounts = prepareMounts(req.mounts(), image.config().volumes());
+        PreparedMounts prepared = prepareMounts(req.mounts(), image.config().volumes());
+        List<Mount> mounts = prepared.mounts();
         RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
@@ -216,13 +217,14 @@ public final class ContainerService implements AutoCloseable {
             c = runtime.createContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                     Instant.now(), image.id(), imageName, args, req.labels(), infra, run));
         } catch (RuntimeException e) {
-            removeAnonymousVolumes(mounts);
+            deleteVolumes(prepared.createdVolumes());
             throw e;
         }
         try {
             Files.createDirectories(layout(id).userdata());
         } catch (IOException e) {
             runtime.removeContainer(id);
+            deleteVolumes(prepared.createdVolumes());
             throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
         }
         return c;
@@ -340,60 +342,95 @@ public final class ContainerService implements AutoCloseable {
         return st.withNetwork("", Map.of());
     }
 
+    /** Mounts with their volumes resolved, and the volumes made for them (undone if the create fails). */
+    private record PreparedMounts(List<Mount> mounts, List<String> createdVolumes) {}
+
     /**
-     * Checks the requested mounts and resolves their volumes: named ones are created when missing,
-     * an empty name and every image {@code VOLUME} not covered by a mount get an anonymous volume.
+     * Checks every requested mount first, then resolves the volumes: named ones are created when
+     * missing, an empty name and every image {@code VOLUME} not covered by a mount get an anonymous
+     * one. Nothing is left behind when a check or a creation fails.
      */
-    private List<Mount> prepareMounts(List<Mount> requested, List<String> imageVolumes) {
-        List<Mount> out = new ArrayList<>();
+    private PreparedMounts prepareMounts(List<Mount> requested, List<String> imageVolumes) {
+        List<Mount> checked = new ArrayList<>();
         java.util.Set<String> destinations = new java.util.HashSet<>();
-        try {
-            for (Mount m : requested) {
-                String dest = normalizeDestination(m.destination());
-                if (!destinations.add(dest)) {
-                    throw EngineException.invalidArgument("duplicate mount destination " + dest);
-                }
-                for (String o : m.options()) {
-                    if (!MOUNT_OPTION.matcher(o).matches()) {
-                        throw EngineException.invalidArgument("invalid mount option \"" + o + "\" for " + dest);
-                    }
-                }
-                switch (m.type()) {
-                    case "bind" -> {
-                        Path src = Path.of(m.source());
-                        if (!src.isAbsolute()) {
-                            throw EngineException.invalidArgument("bind mount source must be an absolute path: \""
-                                    + m.source() + "\"");
-                        }
-                        if (!Files.exists(src)) {
-                            throw EngineException.invalidArgument("bind mount source path does not exist: "
-                                    + m.source());
-                        }
-                        out.add(new Mount("bind", src.normalize().toString(), dest, m.options()));
-                    }
-                    case "volume" -> {
-                        String name = m.source().isEmpty()
-                                ? volumes.create(null, "local", Map.of(), Map.of(), true).name()
-                                : volumes.getOrCreate(m.source()).name();
-                        out.add(new Mount("volume", name, dest, m.options()));
-                    }
-                    case "tmpfs" -> out.add(new Mount("tmpfs", "tmpfs", dest, m.options()));
-                    default -> throw EngineException.invalidArgument("mount type \"" + m.type()
-                            + "\" is not supported: use bind, volume or tmpfs");
+        for (Mount m : requested) {
+            String dest = normalizeDestination(m.destination());
+            if (!destinations.add(dest)) {
+                throw EngineException.invalidArgument("duplicate mount destination " + dest);
+            }
+            for (String o : m.options()) {
+                if (!MOUNT_OPTION.matcher(o).matches()) {
+                    throw EngineException.invalidArgument("invalid mount option \"" + o + "\" for " + dest);
                 }
             }
-            for (String path : imageVolumes) {
-                String dest = normalizeDestination(path);
-                if (destinations.add(dest)) {
-                    out.add(new Mount("volume", volumes.create(null, "local", Map.of(), Map.of(), true).name(), dest,
-                            List.of()));
+            switch (m.type()) {
+                case "bind" -> {
+                    Path src = Path.of(m.source());
+                    if (!src.isAbsolute()) {
+                        throw EngineException.invalidArgument("bind mount source must be an absolute path: \""
+                                + m.source() + "\"");
+                    }
+                    if (!Files.exists(src)) {
+                        throw EngineException.invalidArgument("bind mount source path does not exist: " + m.source());
+                    }
+                    checked.add(new Mount("bind", src.normalize().toString(), dest, m.options()));
                 }
+                case "volume" -> {
+                    if (!m.source().isEmpty()) {
+                        VolumeService.validateName(m.source());
+                    }
+                    checked.add(new Mount("volume", m.source(), dest, m.options()));
+                }
+                case "tmpfs" -> checked.add(new Mount("tmpfs", "tmpfs", dest, m.options()));
+                default -> throw EngineException.invalidArgument("mount type \"" + m.type()
+                        + "\" is not supported: use bind, volume or tmpfs");
+            }
+        }
+        for (String path : imageVolumes) {
+            String dest = normalizeDestination(path);
+            if (destinations.add(dest)) {
+                checked.add(new Mount("volume", "", dest, List.of()));
+            }
+        }
+        List<Mount> out = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        try {
+            for (Mount m : checked) {
+                if (!m.type().equals("volume")) {
+                    out.add(m);
+                    continue;
+                }
+                String name = m.source();
+                if (name.isEmpty()) {
+                    name = volumes.create(null, "local", Map.of(), Map.of(), true).name();
+                    created.add(name);
+                } else if (!volumes.exists(name)) {
+                    try {
+                        volumes.create(name, "local", Map.of(), Map.of(), false);
+                        created.add(name);
+                    } catch (EngineException e) {
+                        if (e.category() != EngineException.Category.ALREADY_EXISTS) {
+                            throw e; // else made meanwhile by another create: used as it is
+                        }
+                    }
+                }
+                out.add(new Mount("volume", name, m.destination(), m.options()));
             }
         } catch (RuntimeException e) {
-            removeAnonymousVolumes(out);
+            deleteVolumes(created);
             throw e;
         }
-        return out;
+        return new PreparedMounts(out, created);
+    }
+
+    private void deleteVolumes(List<String> names) {
+        for (String n : names) {
+            try {
+                volumes.delete(n);
+            } catch (RuntimeException e) {
+                LOG.debug("volume " + n + ": " + e.getMessage());
+            }
+        }
     }
 
     private static final java.util.regex.Pattern MOUNT_OPTION = java.util.regex.Pattern.compile(
@@ -698,7 +735,7 @@ public final class ContainerService implements AutoCloseable {
                 Duration.ofSeconds(240));
     }
 
-    /** The seccomp filter containers get (exec processes run under the container's). */
+    /** The runtime this service drives (exec sessions use its state). */
     LibpodRuntime runtime() {
         return runtime;
     }
@@ -1246,7 +1283,7 @@ public final class ContainerService implements AutoCloseable {
             }
             List<String> nets = new ArrayList<>(run.networks());
             nets.add(name);
-            runtime.state().rewriteContainerConfig(withNetworks(cur.config(), nets));
+            runtime.state().rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
             return null;
         });
     }
@@ -1273,18 +1310,9 @@ public final class ContainerService implements AutoCloseable {
             }
             List<String> nets = new ArrayList<>(run.networks());
             nets.remove(name);
-            runtime.state().rewriteContainerConfig(withNetworks(cur.config(), nets));
+            runtime.state().rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
             return null;
         });
-    }
-
-    private static ContainerConfig withNetworks(ContainerConfig c, List<String> nets) {
-        RunConfig r = c.run();
-        RunConfig run = new RunConfig(r.args(), r.env(), r.workingDir(), r.user(), r.tty(), r.stopSignal(),
-                r.stopTimeout(), r.hostname(), r.restartPolicy(), r.autoRemove(), r.stdin(), r.mounts(),
-                r.networkMode(), nets, r.ports());
-        return new ContainerConfig(c.id(), c.name(), c.namespace(), c.podId(), c.lockId(), c.created(),
-                c.rootfsImageId(), c.rootfsImageName(), c.command(), c.labels(), c.infra(), run);
     }
 
     public StoredContainer inspect(String nameOrId) {

@@ -27,6 +27,12 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
+    /** The same request for a container of the pod {@code podId}. */
+    public CreateRequest inPod(String podId) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network);
+    }
+
     /**
      * How the container is networked.
      *

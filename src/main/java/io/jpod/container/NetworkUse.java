@@ -44,8 +44,12 @@ public final class NetworkUse {
     /** Removes every network no container uses, except the default one; returns their names. */
     public List<String> prune() {
         List<String> out = new ArrayList<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
+        containers.list().stream().filter(c -> c.config().run() != null
+                && c.config().run().networkMode().equals("bridge"))
+                .forEach(c -> used.addAll(c.config().run().networks()));
         for (NetworkConfig n : networks.list()) {
-            if (!n.name().equals(networks.defaultNetwork()) && users(n.name()).isEmpty()) {
+            if (!n.name().equals(networks.defaultNetwork()) && !used.contains(n.name())) {
                 try {
                     networks.remove(n.name());
                     out.add(n.name());

@@ -8,9 +8,9 @@ import io.jpod.state.ContainerStatus;
  * Docker's restart policies: {@code no}, {@code always}, {@code unless-stopped},
  * {@code on-failure[:max-retries]}. A container a user stopped is never restarted.
  */
-record RestartPolicy(String name, int maxRetries) {
+public record RestartPolicy(String name, int maxRetries) {
 
-    static RestartPolicy parse(String text) {
+    public static RestartPolicy parse(String text) {
         String t = text == null || text.isEmpty() ? "no" : text;
         int colon = t.indexOf(':');
         String name = colon < 0 ? t : t.substring(0, colon);

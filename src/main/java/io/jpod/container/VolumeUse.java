@@ -27,6 +27,18 @@ public final class VolumeUse {
                 .anyMatch(m -> m.type().equals("volume") && m.source().equals(volume))).toList();
     }
 
+    /** The names of every volume some container mounts, from one read of the containers. */
+    public java.util.Set<String> used() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (StoredContainer c : containers.list()) {
+            if (c.config().run() != null) {
+                c.config().run().mounts().stream().filter(m -> m.type().equals("volume"))
+                        .forEach(m -> out.add(m.source()));
+            }
+        }
+        return out;
+    }
+
     public void remove(String name, boolean force) {
         VolumeConfig v = volumes.inspect(name);
         List<StoredContainer> users = users(v.name());
@@ -46,8 +58,9 @@ public final class VolumeUse {
     /** Removes every volume no container uses; returns their names. */
     public List<String> prune() {
         List<String> removed = new ArrayList<>();
+        java.util.Set<String> used = used();
         for (VolumeConfig v : volumes.list()) {
-            if (users(v.name()).isEmpty()) {
+            if (!used.contains(v.name())) {
                 try {
                     volumes.delete(v.name());
                     removed.add(v.name());

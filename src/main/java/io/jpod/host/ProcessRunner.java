@@ -37,15 +37,36 @@ public final class ProcessRunner {
     /** With {@code stdin} as the process's standard input. */
     public static Result run(List<String> argv, Map<String, String> env, Path stdin, Duration timeout)
             throws IOException {
+        return run(argv, env, ProcessBuilder.Redirect.from(stdin.toFile()), null, timeout);
+    }
+
+    /**
+     * With {@code input} written to the process's standard input: small inputs only (a few KiB,
+     * within a pipe's buffer), which the process reads whole, as CNI plugins do.
+     */
+    public static Result run(List<String> argv, Map<String, String> env, byte[] input, Duration timeout)
+            throws IOException {
+        return run(argv, env, ProcessBuilder.Redirect.PIPE, input, timeout);
+    }
+
+    private static Result run(List<String> argv, Map<String, String> env, ProcessBuilder.Redirect in, byte[] input,
+            Duration timeout) throws IOException {
         File out = File.createTempFile("jpod-out", ".txt");
         File err = File.createTempFile("jpod-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
+                    .redirectInput(in)
                     .redirectOutput(out)
                     .redirectError(err);
             pb.environment().putAll(env);
             Process process = pb.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input);
+                } catch (IOException closedEarly) {
+                    // the process did not read its input: its exit status tells why
+                }
+            }
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();

@@ -4,7 +4,6 @@ import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
-import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.network.PortMapping;
 import io.jpod.pod.PodService;
@@ -269,6 +268,7 @@ public final class KubeService {
         }
         List<PortMapping> ports = new ArrayList<>();
         List<CreateRequest> requests = new ArrayList<>();
+        List<String> podVolumes = new ArrayList<>();
         for (Object o : ctrSpecs) {
             Map<String, Object> c = map(o);
             String name = str(c.get("name"), "");
@@ -291,7 +291,8 @@ public final class KubeService {
             for (Object e : list(c.get("env"))) {
                 Map<String, Object> kv = map(e);
                 if (kv.containsKey("valueFrom")) {
-                    throw EngineException.invalidArgument("env valueFrom (" + kv.get("name") + ") is not supported yet");
+                    throw EngineException.invalidArgument("env valueFrom (" + kv.get("name")
+                            + ") is not supported yet");
                 }
                 env.add(kv.get("name") + "=" + str(kv.get("value"), ""));
             }
@@ -307,8 +308,8 @@ public final class KubeService {
                 String dest = str(m.get("mountPath"), "");
                 if (src.containsKey("persistentVolumeClaim")) {
                     String claim = str(map(src.get("persistentVolumeClaim")).get("claimName"), "");
-                    if (!volumes.exists(claim)) {
-                        madeVolumes.add(claim);
+                    if (!volumes.exists(claim) && !podVolumes.contains(claim)) {
+                        podVolumes.add(claim); // made by the container's create
                     }
                     mounts.add(new Mount("volume", claim, dest, opts));
                 } else if (src.containsKey("hostPath")) {
@@ -332,15 +333,18 @@ public final class KubeService {
         List<String> ids = new ArrayList<>();
         try {
             for (CreateRequest r : requests) {
-                ids.add(containers.create(new CreateRequest(r.name(), r.image(), r.entrypoint(), r.command(), r.env(),
-                        r.workingDir(), r.user(), r.labels(), r.tty(), r.stopSignal(), r.stopTimeout(),
-                        r.restartPolicy(), r.autoRemove(), r.hostname(), r.stdin(), r.mounts(), pod.pod().id(), null))
-                        .id());
+                ids.add(containers.create(r.inPod(pod.pod().id())).id());
             }
         } catch (RuntimeException e) {
             pods.remove(pod.pod().id(), true);
+            for (String v : podVolumes) { // the claims this pod's containers made: gone with it
+                if (volumes.exists(v)) {
+                    volumes.delete(v);
+                }
+            }
             throw e;
         }
+        madeVolumes.addAll(podVolumes);
         List<String> errors = new ArrayList<>();
         if (start) {
             pods.start(pod.pod().id()).errors().forEach((id, why) -> errors.add("starting container " + id + ": "

@@ -105,11 +105,9 @@ final class Cni {
         env.put("CNI_NETNS", netns.toString());
         env.put("CNI_IFNAME", ifname);
         env.put("CNI_PATH", String.join(":", pluginDirs.stream().map(Path::toString).toList()));
-        Path input = null;
         try {
-            input = Files.createTempFile("jpod-cni", ".json");
-            Files.write(input, json.writeValueAsBytes(conf));
-            ProcessRunner.Result r = ProcessRunner.run(List.of(binary.toString()), env, input, Duration.ofSeconds(60));
+            ProcessRunner.Result r = ProcessRunner.run(List.of(binary.toString()), env, json.writeValueAsBytes(conf),
+                    Duration.ofSeconds(60));
             String out = r.stdout().strip();
             if (!r.ok()) {
                 String msg = out;
@@ -127,14 +125,6 @@ final class Cni {
         } catch (IOException e) {
             throw new EngineException(EngineException.Category.RUNTIME_FAILURE, "running CNI plugin " + type + ": "
                     + e.getMessage(), e);
-        } finally {
-            if (input != null) {
-                try {
-                    Files.deleteIfExists(input);
-                } catch (IOException ignored) {
-                    // a temp file
-                }
-            }
         }
     }
 }

@@ -66,7 +66,8 @@ public final class NetworkService {
         synchronized (lock) {
             if (find(defaultName) == null) {
                 create(defaultName, "10.89.0.0/24", null, false, Map.of());
-                LOG.info("created the default network " + defaultName + " (bridge jpod0, 10.89.0.0/24) in " + configDir);
+                LOG.info("created the default network " + defaultName + " (bridge jpod0, 10.89.0.0/24) in "
+                        + configDir);
             }
         }
     }
@@ -123,7 +124,8 @@ public final class NetworkService {
         return byPrefix.isEmpty() ? null : byPrefix.get(0);
     }
 
-    public NetworkConfig create(String name, String subnet, String gateway, boolean internal, Map<String, String> labels) {
+    public NetworkConfig create(String name, String subnet, String gateway, boolean internal,
+            Map<String, String> labels) {
         requireRoot();
         if (name == null || !NAME.matcher(name).matches() || name.length() > 200) {
             throw EngineException.invalidArgument("invalid network name \"" + name + "\": names must match "
@@ -219,7 +221,8 @@ public final class NetworkService {
             // a config written by someone else: an ID derived from its name stays stable
             id = HexFormat.of().formatHex(sha256(c.path("name").asString()));
         }
-        Instant created = meta.path("created").isString() ? Instant.parse(meta.path("created").asString()) : Instant.EPOCH;
+        Instant created = meta.path("created").isString() ? Instant.parse(meta.path("created").asString())
+                : Instant.EPOCH;
         return new NetworkConfig(c.path("name").asString(), id, bridge.path("bridge").asString("cni0"),
                 range.path("subnet").asString(""), range.path("gateway").asString(""),
                 meta.path("internal").asBoolean(false), labels, created);
@@ -316,15 +319,15 @@ public final class NetworkService {
         if (!networks.isEmpty()) {
             requireRoot();
         }
-        List<NetworkConfig> configs = networks.stream().map(this::inspect).toList();
+        // read before the namespace exists: an unknown network fails with nothing to undo
+        List<JsonNode> configs = networks.stream().map(this::readConflist).toList();
         Path netns = Netns.create("jpod-" + containerId.substring(0, 12) + "-" + Long.toHexString(System.nanoTime()));
         Map<String, String> results = new LinkedHashMap<>();
         try {
             cni.add(loopback(), containerId, netns, "lo", List.of());
             for (int i = 0; i < configs.size(); i++) {
-                NetworkConfig n = configs.get(i);
-                JsonNode result = cni.add(readConflist(n), containerId, netns, "eth" + i, i == 0 ? ports : List.of());
-                results.put(n.name(), json.writeValueAsString(result));
+                JsonNode result = cni.add(configs.get(i), containerId, netns, "eth" + i, i == 0 ? ports : List.of());
+                results.put(networks.get(i), json.writeValueAsString(result));
             }
             return new Attachment(netns, results);
         } catch (RuntimeException e) {
@@ -336,7 +339,7 @@ public final class NetworkService {
     /** Joins one more network in an existing namespace, on the next free {@code ethN}; returns the CNI result. */
     public String join(String containerId, Path netns, String network, java.util.Collection<String> results) {
         requireRoot();
-        NetworkConfig n = inspect(network);
+        JsonNode conflist = readConflist(network);
         java.util.Set<String> taken = new java.util.HashSet<>();
         for (String r : results) {
             taken.add(interfaceOf(r, ""));
@@ -345,13 +348,12 @@ public final class NetworkService {
         while (taken.contains("eth" + i)) {
             i++;
         }
-        return json.writeValueAsString(cni.add(readConflist(n), containerId, netns, "eth" + i, List.of()));
+        return json.writeValueAsString(cni.add(conflist, containerId, netns, "eth" + i, List.of()));
     }
 
     /** Leaves one network (CNI DEL on the interface its result names). */
     public void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports) {
-        NetworkConfig n = inspect(network);
-        cni.del(readConflist(n), containerId, netns, interfaceOf(result, "eth0"), json.readTree(result), ports);
+        cni.del(readConflist(network), containerId, netns, interfaceOf(result, "eth0"), json.readTree(result), ports);
     }
 
     /** The container-side interface a CNI result describes. */
@@ -369,8 +371,7 @@ public final class NetworkService {
         int i = 0;
         for (var e : a.results().entrySet()) {
             try {
-                NetworkConfig n = inspect(e.getKey());
-                cni.del(readConflist(n), containerId, a.netns(), interfaceOf(e.getValue(), "eth" + i),
+                cni.del(readConflist(e.getKey()), containerId, a.netns(), interfaceOf(e.getValue(), "eth" + i),
                         json.readTree(e.getValue()), i == 0 ? ports : List.of());
             } catch (RuntimeException ex) {
                 LOG.warn("leaving network " + e.getKey() + " for " + containerId + ": " + ex.getMessage());
@@ -387,11 +388,20 @@ public final class NetworkService {
         Netns.delete(a.netns());
     }
 
-    private JsonNode readConflist(NetworkConfig n) {
+    /**
+     * A network's conflist, read straight from its file: containers record networks by name, so
+     * the start path needs no scan of every network.
+     */
+    private JsonNode readConflist(String name) {
+        Path file = configDir.resolve(name + ".conflist");
+        if (!NAME.matcher(name).matches() || !Files.isRegularFile(file)) {
+            // an ID or prefix: resolved to its name (an unknown network fails here)
+            file = configDir.resolve(inspect(name).name() + ".conflist");
+        }
         try {
-            return json.readTree(Files.readAllBytes(configDir.resolve(n.name() + ".conflist")));
+            return json.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw EngineException.internal("reading network " + n.name() + ": " + e.getMessage(), e);
+            throw EngineException.internal("reading network " + name + ": " + e.getMessage(), e);
         }
     }
 

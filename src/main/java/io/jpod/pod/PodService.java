@@ -122,9 +122,16 @@ public final class PodService {
     }
 
     public List<View> list() {
+        // every pod's members from one read of the state
+        Map<String, List<StoredContainer>> byPod = new java.util.HashMap<>();
+        for (StoredContainer c : containers.list()) {
+            if (c.config().podId() != null) {
+                byPod.computeIfAbsent(c.config().podId(), k -> new ArrayList<>()).add(c);
+            }
+        }
         List<View> out = new ArrayList<>();
         for (StoredPod p : runtime.state().allPods()) {
-            List<StoredContainer> members = members(p);
+            List<StoredContainer> members = ordered(byPod.getOrDefault(p.id(), List.of()));
             out.add(new View(p, members, status(members)));
         }
         out.sort(Comparator.comparing((View v) -> v.pod().config().created()).reversed());
@@ -133,8 +140,11 @@ public final class PodService {
 
     /** The pod's containers, infra first, then in creation order. */
     private List<StoredContainer> members(StoredPod pod) {
-        List<StoredContainer> out = new ArrayList<>(containers.list().stream()
-                .filter(c -> pod.id().equals(c.config().podId())).toList());
+        return ordered(containers.list().stream().filter(c -> pod.id().equals(c.config().podId())).toList());
+    }
+
+    private static List<StoredContainer> ordered(List<StoredContainer> members) {
+        List<StoredContainer> out = new ArrayList<>(members);
         out.sort(Comparator.comparing((StoredContainer c) -> !c.config().infra())
                 .thenComparing(c -> c.config().created()));
         return out;

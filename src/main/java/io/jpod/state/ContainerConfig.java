@@ -38,6 +38,11 @@ public record ContainerConfig(
                 null);
     }
 
+    public ContainerConfig withRun(RunConfig newRun) {
+        return new ContainerConfig(id, name, namespace, podId, lockId, created, rootfsImageId, rootfsImageName,
+                command, labels, infra, newRun);
+    }
+
     public ContainerConfig withLockId(int newLockId) {
         return new ContainerConfig(id, name, namespace, podId, newLockId, created, rootfsImageId, rootfsImageName,
                 command, labels, infra, run);
@@ -67,6 +72,11 @@ public record ContainerConfig(
             networkMode = networkMode == null || networkMode.isEmpty() ? "none" : networkMode;
             networks = networks == null ? List.of() : List.copyOf(networks);
             ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+
+        public RunConfig withNetworks(List<String> newNetworks) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports);
         }
     }
 

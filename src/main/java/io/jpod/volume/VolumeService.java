@@ -101,18 +101,6 @@ public final class VolumeService {
         return v;
     }
 
-    /** The named volume, created with defaults when it does not exist ({@code -v name:/path}). */
-    public VolumeConfig getOrCreate(String name) {
-        validateName(name);
-        synchronized (lock) {
-            try {
-                return state.get().volume(name);
-            } catch (NoSuchObjectException absent) {
-                return create(name, "local", Map.of(), Map.of(), false);
-            }
-        }
-    }
-
     public VolumeConfig inspect(String name) {
         return state.get().volume(name);
     }

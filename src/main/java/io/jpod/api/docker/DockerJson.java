@@ -134,10 +134,8 @@ final class DockerJson {
         m.put("AppArmorProfile", "");
         Map<String, Object> host = new LinkedHashMap<>();
         host.put("AutoRemove", run != null && run.autoRemove());
-        String policy = run == null || run.restartPolicy().isEmpty() ? "no" : run.restartPolicy();
-        int colon = policy.indexOf(':');
-        host.put("RestartPolicy", Map.of("Name", colon < 0 ? policy : policy.substring(0, colon),
-                "MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(policy.substring(colon + 1))));
+        var policy = io.jpod.container.RestartPolicy.parse(run == null ? "" : run.restartPolicy());
+        host.put("RestartPolicy", Map.of("Name", policy.name(), "MaximumRetryCount", policy.maxRetries()));
         host.put("NetworkMode", NetworkJson.mode(c));
         host.put("PortBindings", NetworkJson.portBindings(c));
         host.put("LogConfig", Map.of("Type", "k8s-file", "Config", Map.of()));

@@ -48,12 +48,15 @@ class DockerVolumesController {
     @GetMapping("/volumes")
     Map<String, Object> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
-        return Map.of("Volumes", volumes.list().stream().filter(v -> matches(v, f)).map(DockerVolumesController::volume)
+        // who uses what, read once and only when the filter asks
+        java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
+        return Map.of("Volumes", volumes.list().stream().filter(v -> matches(v, used, f))
+                .map(DockerVolumesController::volume)
                 .toList(), "Warnings", List.of());
     }
 
-    private boolean matches(VolumeConfig v, Map<String, List<String>> f) {
-        return Filters.volume(v, f.containsKey("dangling") && use.users(v.name()).isEmpty(), f);
+    private static boolean matches(VolumeConfig v, java.util.Set<String> used, Map<String, List<String>> f) {
+        return Filters.volume(v, !used.contains(v.name()), f);
     }
 
     @PostMapping("/volumes/create")

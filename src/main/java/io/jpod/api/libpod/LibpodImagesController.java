@@ -49,12 +49,13 @@ class LibpodImagesController {
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
+        // containers per image, from one read of the state
+        Map<String, Integer> used = new java.util.HashMap<>();
+        containers.list().forEach(c -> used.merge(String.valueOf(c.config().rootfsImageId()), 1, Integer::sum));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Image img : images.list()) {
             if (matches(img, f)) {
-                int used = (int) containers.list().stream()
-                        .filter(c -> img.id().equals(c.config().rootfsImageId())).count();
-                out.add(LibpodJson.imageSummary(img, used));
+                out.add(LibpodJson.imageSummary(img, used.getOrDefault(img.id(), 0)));
             }
         }
         return out;
@@ -63,7 +64,8 @@ class LibpodImagesController {
     private boolean matches(Image img, Map<String, List<String>> f) {
         for (var e : f.entrySet()) {
             boolean ok = switch (e.getKey()) {
-                case "dangling" -> e.getValue().stream().allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
+                case "dangling" -> e.getValue().stream()
+                        .allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
                 case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
                         .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
                 case "label" -> Filters.labels(img.config().labels(), e.getValue());

@@ -155,10 +155,10 @@ final class LibpodJson {
         host.put("LogConfig", Map.of("Type", "k8s-file", "Path", logPath));
         host.put("NetworkMode", NetworkJson.mode(c));
         host.put("PortBindings", NetworkJson.portBindings(c));
-        String policy = run == null ? "" : run.restartPolicy();
-        int colon = policy.indexOf(':');
-        host.put("RestartPolicy", Map.of("Name", colon < 0 ? policy : policy.substring(0, colon),
-                "MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(policy.substring(colon + 1))));
+        var policy = io.jpod.container.RestartPolicy.parse(run == null ? "" : run.restartPolicy());
+        // podman shows no policy as an empty name
+        host.put("RestartPolicy", Map.of("Name", run == null || run.restartPolicy().isEmpty() ? "" : policy.name(),
+                "MaximumRetryCount", policy.maxRetries()));
         host.put("AutoRemove", run != null && run.autoRemove());
         m.put("HostConfig", host);
         return m;

@@ -71,17 +71,19 @@ class LibpodVolumesController {
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
+        // who uses what, read once and only when the filter asks
+        java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
         List<Map<String, Object>> out = new ArrayList<>();
         for (VolumeConfig v : volumes.list()) {
-            if (matches(v, f)) {
+            if (matches(v, used, f)) {
                 out.add(volume(v));
             }
         }
         return out;
     }
 
-    private boolean matches(VolumeConfig v, Map<String, List<String>> f) {
-        return Filters.volume(v, f.containsKey("dangling") && use.users(v.name()).isEmpty(), f);
+    private static boolean matches(VolumeConfig v, java.util.Set<String> used, Map<String, List<String>> f) {
+        return Filters.volume(v, !used.contains(v.name()), f);
     }
 
     @GetMapping("/{name}/json")

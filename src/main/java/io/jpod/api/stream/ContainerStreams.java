@@ -96,8 +96,8 @@ public final class ContainerStreams {
     }
 
     /** {@code Detach}: starts and answers at once; else the hijacked stream until the process ends. */
-    public static void execStart(io.jpod.container.ExecService execs, String execId, tools.jackson.databind.JsonNode body,
-            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    public static void execStart(io.jpod.container.ExecService execs, String execId,
+            tools.jackson.databind.JsonNode body, HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         if (body.path("Detach").asBoolean(false)) {
             execs.start(execId, null);
             response.setStatus(HttpStatus.OK.value());
