@@ -2,6 +2,7 @@ package io.jpod.container;
 
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
+import io.jpod.events.EventBus;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
 import io.jpod.host.ProcessRunner;
@@ -69,6 +70,7 @@ public final class ContainerService implements AutoCloseable {
     private final VolumeService volumes;
     private final NetworkService networks;
     private final OperationObserver observer;
+    private final EventBus events;
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final ExitWatcher exits;
@@ -93,9 +95,10 @@ public final class ContainerService implements AutoCloseable {
             });
 
     public ContainerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            NetworkService networks, OperationObserver observer, JsonMapper json) {
+            NetworkService networks, OperationObserver observer, EventBus events, JsonMapper json) {
         this.runtime = runtime;
         this.observer = observer;
+        this.events = events;
         this.networks = networks;
         this.images = images;
         this.volumes = volumes;
@@ -227,7 +230,19 @@ public final class ContainerService implements AutoCloseable {
             deleteVolumes(prepared.createdVolumes());
             throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
         }
+        event("create", c);
         return c;
+    }
+
+    /** Publishes a container event with Docker's standard attributes (image, name). */
+    private void event(String action, StoredContainer c, String... extra) {
+        String[] kv = new String[4 + extra.length];
+        kv[0] = "image";
+        kv[1] = c.config().rootfsImageName();
+        kv[2] = "pod";
+        kv[3] = c.config().podId();
+        System.arraycopy(extra, 0, kv, 4, extra.length);
+        events.publish("container", action, c.id(), c.name(), EventBus.attributes(kv));
     }
 
     private record ResolvedNetwork(String mode, List<String> networks, List<PortMapping> ports) {}
@@ -597,7 +612,9 @@ public final class ContainerService implements AutoCloseable {
             }
         }
         try {
-            return locked(c, () -> startLocked(oci, c.id()));
+            StoredContainer started = locked(c, () -> startLocked(oci, c.id()));
+            event("start", started);
+            return started;
         } catch (EngineException e) {
             if (e.category() == EngineException.Category.NOT_MODIFIED
                     || e.category() == EngineException.Category.INVALID_STATE) {
@@ -825,11 +842,13 @@ public final class ContainerService implements AutoCloseable {
             }
             await(exited, KILL_WAIT);
         }
-        return locked(c, () -> {
+        StoredContainer stopped = locked(c, () -> {
             StoredContainer cur = sync(c.id());
             cleanupLocked(cur);
             return runtime.state().container(c.id());
         });
+        event("stop", stopped);
+        return stopped;
     }
 
     /** Sends a signal to a running container. */
@@ -847,6 +866,7 @@ public final class ContainerService implements AutoCloseable {
             oci.kill(cur.id(), Integer.toString(sig));
             return null;
         });
+        event("kill", c, "signal", Integer.toString(sig));
     }
 
     /** Blocks until the container is not running, then returns its exit code. */
@@ -1008,6 +1028,7 @@ public final class ContainerService implements AutoCloseable {
             runtime.state().saveContainerState(cur.id(), cur.state().withStatus(ContainerStatus.PAUSED));
             return null;
         });
+        event("pause", c);
     }
 
     /** Thaws a paused container. */
@@ -1023,6 +1044,7 @@ public final class ContainerService implements AutoCloseable {
             runtime.state().saveContainerState(cur.id(), cur.state().withStatus(ContainerStatus.RUNNING));
             return null;
         });
+        event("unpause", c);
     }
 
     /** Renames a container; the new name is validated and must be free. */
@@ -1033,6 +1055,7 @@ public final class ContainerService implements AutoCloseable {
             runtime.state().renameContainer(c.id(), newName);
             return null;
         });
+        event("rename", runtime.state().container(c.id()), "oldName", c.name());
     }
 
     /** Removes every container that is not running; returns their IDs. */
@@ -1133,6 +1156,7 @@ public final class ContainerService implements AutoCloseable {
         if (anonymousVolumes && c.config().run() != null) {
             removeAnonymousVolumes(c.config().run().mounts());
         }
+        event("remove", c);
     }
 
     // ---- exit handling and sync ------------------------------------------------------------
@@ -1196,6 +1220,7 @@ public final class ContainerService implements AutoCloseable {
                                 + "exit code could not be retrieved");
                 runtime.state().saveContainerState(id, stopped);
                 recentExits.put(id, stopped.exitCode());
+                event("die", c, "exitCode", Integer.toString(stopped.exitCode()));
                 // whoever notices the exit first also cleans up, so a caller never sees a half-finished stop
                 cleanupLocked(new StoredContainer(c.config(), stopped));
                 return runtime.state().container(id);

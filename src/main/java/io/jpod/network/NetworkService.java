@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.events.EventBus;
 import io.jpod.state.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
@@ -43,9 +44,11 @@ public final class NetworkService {
     private final Cni cni;
     private final JsonMapper json;
     private final Object lock = new Object();
+    private final EventBus events;
 
     public NetworkService(Path configDir, List<Path> pluginDirs, Path ipamDir, String defaultName, boolean rootless,
-            JsonMapper json) {
+            EventBus events, JsonMapper json) {
+        this.events = events;
         this.configDir = configDir;
         this.ipamDir = ipamDir;
         this.defaultName = defaultName == null || defaultName.isEmpty() ? "jpod" : defaultName;
@@ -153,6 +156,7 @@ public final class NetworkService {
             } catch (IOException e) {
                 throw EngineException.internal("writing the config of network " + name + ": " + e.getMessage(), e);
             }
+            events.publish("network", "create", n.id(), n.name(), EventBus.attributes("type", "bridge"));
             return n;
         }
     }
@@ -178,6 +182,7 @@ public final class NetworkService {
                 LOG.warn("removing bridge " + n.bridge() + ": " + e.getMessage());
             }
         }
+        events.publish("network", "remove", n.id(), n.name(), EventBus.attributes("type", "bridge"));
     }
 
     private ObjectNode conflist(NetworkConfig n) {

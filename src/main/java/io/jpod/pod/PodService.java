@@ -1,5 +1,6 @@
 package io.jpod.pod;
 
+import io.jpod.events.EventBus;
 import io.jpod.state.Ids;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
@@ -37,8 +38,10 @@ public final class PodService {
     private final LibpodRuntime runtime;
     private final ContainerService containers;
     private final ImageStore images;
+    private final EventBus events;
 
-    public PodService(LibpodRuntime runtime, ContainerService containers, ImageStore images) {
+    public PodService(LibpodRuntime runtime, ContainerService containers, ImageStore images, EventBus events) {
+        this.events = events;
         this.runtime = runtime;
         this.containers = containers;
         this.images = images;
@@ -103,6 +106,7 @@ public final class PodService {
                 throw e;
             }
         }
+        events.publish("pod", "create", pod.id(), pod.name(), Map.of());
         return inspect(pod.id());
     }
 
@@ -271,6 +275,7 @@ public final class PodService {
             return null;
         });
         runtime.removePod(pod.id());
+        events.publish("pod", "remove", pod.id(), pod.name(), Map.of());
         return removed;
     }
 

@@ -2,6 +2,7 @@ package io.jpod.runtime;
 
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
+import io.jpod.events.EventBus;
 import io.jpod.container.ExecService;
 import io.jpod.network.NetworkService;
 import io.jpod.kube.KubeService;
@@ -13,6 +14,7 @@ import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
 import io.jpod.image.ImageStore;
+import io.jpod.image.PublishingImageStore;
 import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
 import io.jpod.config.LibpodProperties;
 import io.jpod.config.RuntimeConfig;
@@ -72,25 +74,32 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    ImageStore imageStore(LibpodRuntime runtime, JsonMapper json) {
-        return new FileImageStore(Path.of(runtime.config().storage().graphRoot()), json);
+    ImageStore imageStore(LibpodRuntime runtime, EventBus events, JsonMapper json) {
+        return new PublishingImageStore(new FileImageStore(Path.of(runtime.config().storage().graphRoot()), json),
+                events);
     }
 
     @Bean(destroyMethod = "close")
     ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
             NetworkService networks, org.springframework.beans.factory.ObjectProvider<OperationObserver> observer,
-            JsonMapper json) {
+            EventBus events, JsonMapper json) {
         return new ContainerService(runtime, images, volumes, networks, observer.getIfAvailable(() ->
-                OperationObserver.NONE), json);
+                OperationObserver.NONE), events, json);
+    }
+
+    /** The engine's event stream (Docker's and libpod's events, the dashboard's live view). */
+    @Bean
+    EventBus eventBus() {
+        return new EventBus(1000);
     }
 
     /** CNI networks; the default one is made on first start (root only). */
     @Bean
-    NetworkService networkService(LibpodRuntime runtime, JsonMapper json) {
+    NetworkService networkService(LibpodRuntime runtime, EventBus events, JsonMapper json) {
         var c = runtime.config();
         NetworkService n = new NetworkService(Path.of(c.cniConfigDir()),
                 c.cniPluginDir().stream().map(Path::of).toList(), Path.of(c.tmpDir(), "cni", "networks"),
-                c.cniDefaultNetwork(), runtime.environment().identity().rootless(), json);
+                c.cniDefaultNetwork(), runtime.environment().identity().rootless(), events, json);
         try {
             n.ensureDefault();
         } catch (RuntimeException e) {
@@ -111,8 +120,9 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    PodService podService(LibpodRuntime runtime, ContainerService containers, ImageStore images) {
-        return new PodService(runtime, containers, images);
+    PodService podService(LibpodRuntime runtime, ContainerService containers, ImageStore images,
+            EventBus events) {
+        return new PodService(runtime, containers, images, events);
     }
 
     @Bean
@@ -121,8 +131,8 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    VolumeService volumeService(LibpodRuntime runtime) {
-        return new VolumeService(runtime::state, Path.of(runtime.config().volumePath()));
+    VolumeService volumeService(LibpodRuntime runtime, EventBus events) {
+        return new VolumeService(runtime::state, Path.of(runtime.config().volumePath()), events);
     }
 
     @Bean

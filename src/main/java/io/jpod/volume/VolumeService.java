@@ -1,5 +1,6 @@
 package io.jpod.volume;
 
+import io.jpod.events.EventBus;
 import io.jpod.state.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
@@ -31,10 +32,12 @@ public final class VolumeService {
     private final Supplier<State> state;
     private final Path root;
     private final Object lock = new Object();
+    private final EventBus events;
 
-    public VolumeService(Supplier<State> state, Path volumePath) {
+    public VolumeService(Supplier<State> state, Path volumePath, EventBus events) {
         this.state = state;
         this.root = volumePath;
+        this.events = events;
     }
 
     public static void validateName(String name) {
@@ -98,6 +101,7 @@ public final class VolumeService {
                 throw e;
             }
         }
+        events.publish("volume", "create", n, n, EventBus.attributes("driver", "local"));
         return v;
     }
 
@@ -124,6 +128,7 @@ public final class VolumeService {
             state.get().removeVolume(name);
             Trees.delete(root.resolve(name));
         }
+        events.publish("volume", "remove", name, name, EventBus.attributes("driver", "local"));
     }
 
     /** Where the volume's content lives on the host. */

@@ -1,0 +1,75 @@
+package io.jpod.image;
+
+import io.jpod.events.EventBus;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** An image store that tells the event stream what changed (Docker's image events: import, load, tag, untag, delete). */
+public final class PublishingImageStore implements ImageStore {
+
+    private final ImageStore store;
+    private final EventBus events;
+
+    public PublishingImageStore(ImageStore store, EventBus events) {
+        this.store = store;
+        this.events = events;
+    }
+
+    private void publish(String action, Image image, String name) {
+        events.publish("image", action, image.id(), name != null ? name
+                : image.names().isEmpty() ? "" : image.names().get(0), java.util.Map.of());
+    }
+
+    @Override
+    public Image importRootfs(InputStream tar, List<String> names, List<String> changes, String message) {
+        Image img = store.importRootfs(tar, names, changes, message);
+        publish("import", img, null);
+        return img;
+    }
+
+    @Override
+    public List<Image> load(InputStream archive) {
+        List<Image> loaded = store.load(archive);
+        loaded.forEach(img -> publish("load", img, null));
+        return loaded;
+    }
+
+    @Override
+    public List<Image> list() {
+        return store.list();
+    }
+
+    @Override
+    public Image lookup(String nameOrId) {
+        return store.lookup(nameOrId);
+    }
+
+    @Override
+    public Image tag(String nameOrId, String newName) {
+        Image img = store.tag(nameOrId, newName);
+        publish("tag", img, newName);
+        return img;
+    }
+
+    @Override
+    public Image untag(String nameOrId, String name) {
+        Image img = store.untag(nameOrId, name);
+        publish("untag", img, name);
+        return img;
+    }
+
+    @Override
+    public RemoveReport remove(String nameOrId, boolean force, Predicate<String> inUse) {
+        RemoveReport r = store.remove(nameOrId, force, inUse);
+        r.untagged().forEach(n -> events.publish("image", "untag", "", n, java.util.Map.of()));
+        r.deleted().forEach(id -> events.publish("image", "delete", id, "", java.util.Map.of()));
+        return r;
+    }
+
+    @Override
+    public List<Path> layerDirs(Image image) {
+        return store.layerDirs(image);
+    }
+}
