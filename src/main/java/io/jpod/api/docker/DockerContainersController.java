@@ -2,6 +2,7 @@ package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
 import io.jpod.api.stream.ContainerStreams;
+import io.jpod.api.stream.Flushing;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
@@ -119,12 +120,7 @@ class DockerContainersController {
     static List<Mount> mounts(JsonNode body, JsonNode host) {
         List<Mount> out = new ArrayList<>();
         for (JsonNode b : host.path("Binds")) {
-            String[] parts = b.asString("").split(":");
-            if (parts.length < 2 || parts.length > 3) {
-                throw EngineException.invalidArgument("invalid bind \"" + b.asString() + "\": use SOURCE:DEST[:OPTIONS]");
-            }
-            List<String> opts = parts.length == 3 ? List.of(parts[2].split(",")) : List.of();
-            out.add(new Mount(parts[0].startsWith("/") ? "bind" : "volume", parts[0], parts[1], opts));
+            out.add(io.jpod.container.ShortForms.mount(b.asString("")));
         }
         for (JsonNode m : host.path("Mounts")) {
             String type = m.path("Type").asString("volume");
@@ -319,11 +315,12 @@ class DockerContainersController {
             @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(defaultValue = "false") boolean timestamps,
             @RequestParam(defaultValue = "all") String tail, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until) {
+            @RequestParam(required = false) String until,
+            jakarta.servlet.http.HttpServletResponse response) {
         var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
                 ContainerStreams.parseTime(until));
-        return ResponseEntity.ok().contentType(ContainerStreams.RAW_STREAM).body(ContainerStreams.logs(containers, id,
-                opts, ContainerStreams.parseTail(tail), follow));
+        return ResponseEntity.ok().contentType(ContainerStreams.RAW_STREAM).body(Flushing.body(response,
+                ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow)));
     }
 
     /**

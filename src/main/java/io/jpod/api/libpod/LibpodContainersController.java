@@ -2,6 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.Filters;
 import io.jpod.api.stream.ContainerStreams;
+import io.jpod.api.stream.Flushing;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
@@ -324,11 +325,13 @@ class LibpodContainersController {
             @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(defaultValue = "false") boolean timestamps,
             @RequestParam(defaultValue = "-1") String tail, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until) {
+            @RequestParam(required = false) String until,
+            jakarta.servlet.http.HttpServletResponse response) {
         var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
                 ContainerStreams.parseTime(until));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .body(ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow));
+                .body(Flushing.body(response, ContainerStreams.logs(containers, id, opts,
+                        ContainerStreams.parseTail(tail), follow)));
     }
 
     @PostMapping("/{id}/attach")

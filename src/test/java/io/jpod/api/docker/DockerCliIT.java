@@ -38,7 +38,7 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "quitter", "flaky", "steady", "holder", "execd");
+        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "streamer", "quitter", "flaky", "steady", "holder", "execd");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
@@ -202,6 +202,32 @@ class DockerCliIT {
         ok("rm", "quitter");
         assertThat(ok("stop", "-t", "1", "survivor")).isEqualTo("survivor");
         assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", "survivor")).isEqualTo("137");
+    }
+
+    @Test
+    @Order(11)
+    void followedLogsArriveWhileTheContainerRuns() throws Exception {
+        ok("run", "-d", "--name", "streamer", "busybox", "sh", "-c",
+                "trap 'exit 0' TERM; echo first; while true; do sleep 0.2; done");
+        Process follow = new ProcessBuilder("docker", "-H", "tcp://127.0.0.1:" + daemon.port(), "logs", "-f",
+                "streamer").redirectErrorStream(true).start();
+        follow.getOutputStream().close();
+        try {
+            // the line comes while the container still runs: the stream is flushed as it is written
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream()))
+                            .readLine();
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            assertThat(first.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+            assertThat(follow.isAlive()).isTrue();
+        } finally {
+            follow.destroy();
+            ok("rm", "-f", "streamer");
+        }
     }
 
     @Test
