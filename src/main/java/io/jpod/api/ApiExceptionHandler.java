@@ -23,7 +23,7 @@ public class ApiExceptionHandler {
 
     private static final Log LOG = LogFactory.getLog(ApiExceptionHandler.class);
 
-    static HttpStatus statusOf(EngineException.Category category) {
+    public static HttpStatus statusOf(EngineException.Category category) {
         return switch (category) {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case ALREADY_EXISTS, INVALID_STATE, RESOURCE_EXHAUSTED -> HttpStatus.CONFLICT;

@@ -115,6 +115,17 @@ public record RuntimeConfig(
         return m;
     }
 
+    /** Every effective setting by its key: the libpod.conf keys plus storage, state and lock settings. */
+    public Map<String, Object> effectiveValues() {
+        Map<String, Object> values = new LinkedHashMap<>(tomlValues());
+        values.put("storage.driver", storage.driver());
+        values.put("storage.graphroot", storage.graphRoot());
+        values.put("storage.runroot", storage.runRoot());
+        values.put("state_type", stateType.name().toLowerCase(java.util.Locale.ROOT));
+        values.put("shm_lock_path", shmLockPath);
+        return values;
+    }
+
     /** This config with the database's values for the given settings (libpod's reset-if-not-explicit). */
     public RuntimeConfig withPaths(String newStaticDir, String newTmpDir, String newVolumePath, Storage newStorage,
             Map<String, String> newOrigins) {

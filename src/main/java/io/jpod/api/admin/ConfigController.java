@@ -23,12 +23,7 @@ class ConfigController {
     @GetMapping("/jpod/v1/config")
     Map<String, Object> config() {
         RuntimeConfig c = runtime.config();
-        Map<String, Object> values = new LinkedHashMap<>(c.tomlValues());
-        values.put("storage.driver", c.storage().driver());
-        values.put("storage.graphroot", c.storage().graphRoot());
-        values.put("storage.runroot", c.storage().runRoot());
-        values.put("state_type", c.stateType().name().toLowerCase());
-        values.put("shm_lock_path", c.shmLockPath());
+        Map<String, Object> values = c.effectiveValues();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("config", values);
         out.put("origins", c.origins());

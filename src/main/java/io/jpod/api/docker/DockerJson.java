@@ -8,6 +8,7 @@ import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
+import io.jpod.container.StatusText;
 import io.jpod.state.StoredContainer;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,45 +26,12 @@ final class DockerJson {
 
     private DockerJson() {}
 
-    /** Docker's state words: created, running, paused, restarting, removing, exited, dead. */
     static String state(ContainerStatus s) {
-        return switch (s) {
-            case CONFIGURED, CREATED -> "created";
-            case RUNNING, STOPPING -> "running";
-            case PAUSED -> "paused";
-            case STOPPED, EXITED -> "exited";
-            case REMOVING -> "removing";
-            case UNKNOWN -> "dead";
-        };
+        return StatusText.word(s);
     }
 
-    /** The human status column of {@code docker ps}. */
     static String status(ContainerState st, Instant now) {
-        return switch (state(st.status())) {
-            case "running" -> "Up " + human(Duration.between(st.startedAt() == null ? now : st.startedAt(), now));
-            case "paused" -> "Up " + human(Duration.between(st.startedAt() == null ? now : st.startedAt(), now))
-                    + " (Paused)";
-            case "exited" -> "Exited (" + st.exitCode() + ") "
-                    + human(Duration.between(st.finishedAt() == null ? now : st.finishedAt(), now)) + " ago";
-            case "created" -> "Created";
-            default -> state(st.status());
-        };
-    }
-
-    static String human(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 1) {
-            return "Less than a second";
-        }
-        if (s < 60) {
-            return s + (s == 1 ? " second" : " seconds");
-        }
-        long m = s / 60;
-        if (m < 60) {
-            return m == 1 ? "About a minute" : m + " minutes";
-        }
-        long h = m / 60;
-        return h < 48 ? (h == 1 ? "About an hour" : h + " hours") : (h / 24) + " days";
+        return StatusText.of(st, now);
     }
 
     static String time(Instant t) {
