@@ -8,6 +8,8 @@ packages=(runc conmon catatonit containernetworking-plugins golang-github-contai
 # Clients the test suite drives against jpod: podman's remote client (jpod keeps its own config,
 # storage and lock paths, so podman's package defaults do not touch it).
 packages+=(podman)
+# The dashboard's browser test: headless Chromium driven through chromedriver (Selenium).
+packages+=(chromium chromium-driver)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "host-setup: run as root (apt-get install needs it)" >&2

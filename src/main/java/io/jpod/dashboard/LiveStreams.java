@@ -1,0 +1,151 @@
+package io.jpod.dashboard;
+
+import io.jpod.api.stream.Flushing;
+import io.jpod.container.ContainerService;
+import io.jpod.container.LogReader;
+import io.jpod.events.EngineEvent;
+import io.jpod.events.EventBus;
+import io.jpod.state.StoredContainer;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Server-sent event streams for the pages' script: the engine's events (pages refresh what
+ * changed) and a container's log lines (followed while it runs, if asked).
+ */
+@Controller
+class LiveStreams {
+
+    /** A comment line this often keeps proxies from closing an idle stream and finds departed clients. */
+    private static final long HEARTBEAT_SECONDS = 15;
+
+    private final EventBus events;
+    private final ContainerService containers;
+    private final JsonMapper json;
+
+    LiveStreams(EventBus events, ContainerService containers, JsonMapper json) {
+        this.events = events;
+        this.containers = containers;
+        this.json = json;
+    }
+
+    @GetMapping("/ui/events")
+    ResponseEntity<StreamingResponseBody> events(HttpServletResponse response) {
+        return sse(response, out -> {
+            BlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
+            try (AutoCloseable ignored = events.follow(null, queue::offer)) {
+                send(out, "ready", "{}");
+                while (true) {
+                    EngineEvent e = queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                    if (e == null) {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } else {
+                        send(out, "engine", json.writeValueAsString(e));
+                    }
+                }
+            } catch (IOException | UncheckedIOException gone) {
+                // the page was closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        });
+    }
+
+    /** The last {@code tail} lines, then (with {@code follow}) new ones until the container stops; {@code end} last. */
+    @GetMapping("/ui/containers/{id}/logs")
+    ResponseEntity<StreamingResponseBody> logs(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean follow, @RequestParam(defaultValue = "500") int tail,
+            HttpServletResponse response) {
+        StoredContainer c = containers.inspect(id);
+        Path log = containers.logPath(c.id());
+        return sse(response, out -> {
+            List<LogReader.Line> lines = LogReader.read(log);
+            long offset = LogReader.size(log);
+            for (int i = Math.max(0, lines.size() - Math.max(tail, 0)); i < lines.size(); i++) {
+                line(out, lines.get(i));
+            }
+            out.flush();
+            if (follow) {
+                long[] lastBeat = {System.nanoTime()};
+                try {
+                    LogReader.follow(log, offset, l -> {
+                        try {
+                            line(out, l);
+                            out.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }, () -> gone(out, lastBeat) || !active(c.id()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (UncheckedIOException gone) {
+                    return;
+                }
+            }
+            send(out, "end", "{}");
+        });
+    }
+
+    /**
+     * A quiet container writes nothing, so a closed page would only be noticed at its next line:
+     * a comment line now and then finds out sooner. {@code lastBeat} holds the last one's time.
+     */
+    private static boolean gone(OutputStream out, long[] lastBeat) {
+        long now = System.nanoTime();
+        if (now - lastBeat[0] < TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
+            return false;
+        }
+        lastBeat[0] = now;
+        try {
+            out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private boolean active(String id) {
+        try {
+            return containers.isActive(id);
+        } catch (RuntimeException removed) {
+            return false;
+        }
+    }
+
+    private void line(OutputStream out, LogReader.Line l) throws IOException {
+        send(out, "line", json.writeValueAsString(java.util.Map.of("time", l.time().toString(), "stream",
+                l.stderr() ? "stderr" : "stdout", "text", l.text())));
+    }
+
+    private static void send(OutputStream out, String event, String data) throws IOException {
+        // data is one line of JSON: no newline can split the event
+        out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static ResponseEntity<StreamingResponseBody> sse(HttpServletResponse response, StreamingResponseBody body) {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).header("Cache-Control", "no-store")
+                .header("X-Accel-Buffering", "no").body(Flushing.body(response, body));
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The web dashboard: server-rendered pages (Thymeleaf) over the engine's services, with a small
+ * script for live updates, log streaming and upload progress. Every page works without the script.
+ * An adapter like the HTTP APIs: it holds no engine logic.
+ */
+package io.jpod.dashboard;

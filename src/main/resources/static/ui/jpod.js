@@ -1,0 +1,187 @@
+// jpod dashboard: small enhancements over server-rendered pages. Every page works without this
+// script; with it, pages follow the engine's events, confirm destructive buttons, stream logs
+// and show upload progress.
+(function () {
+  'use strict';
+
+  // ---- confirmations: forms marked data-confirm ask first, in a native, keyboard-friendly dialog
+  function confirmFirst(form, event) {
+    var dialog = document.getElementById('confirm-dialog');
+    if (!dialog || typeof dialog.showModal !== 'function' || form.dataset.confirmed === 'yes') {
+      return;
+    }
+    event.preventDefault();
+    document.getElementById('confirm-text').textContent = form.dataset.confirm;
+    dialog.returnValue = '';
+    dialog.showModal();
+    dialog.querySelector('#confirm-ok').focus();
+    dialog.addEventListener('close', function onClose() {
+      dialog.removeEventListener('close', onClose);
+      if (dialog.returnValue === 'ok') {
+        form.dataset.confirmed = 'yes';
+        form.submit();
+      }
+    });
+  }
+
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (form.dataset && form.dataset.confirm) {
+      confirmFirst(form, e);
+    }
+  });
+
+  // ---- table filters: an input with data-filter-table hides rows that do not match as you type
+  function applyFilters() {
+    document.querySelectorAll('input[data-filter-table]').forEach(function (input) {
+      var table = document.getElementById(input.dataset.filterTable);
+      if (!table) { return; }
+      var term = input.value.trim().toLowerCase();
+      table.querySelectorAll('tbody tr').forEach(function (row) {
+        row.hidden = term !== '' && row.textContent.toLowerCase().indexOf(term) < 0;
+      });
+    });
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target.matches && e.target.matches('input[data-filter-table]')) { applyFilters(); }
+  });
+
+  // ---- live regions: [data-live] parts of the page are fetched again when the engine changes
+  var liveState = document.getElementById('live-state');
+  function say(text) { if (liveState) { liveState.textContent = text; } }
+
+  var refreshing = false, again = false, timer = null;
+  function refresh() {
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    fetch(window.location.href, { headers: { 'X-Requested-With': 'jpod-live' }, cache: 'no-store' })
+      .then(function (res) {
+        return res.text().then(function (html) { return { status: res.status, html: html }; });
+      })
+      .then(function (r) {
+        if (r.status === 404) {
+          say('This object no longer exists.');
+          return;
+        }
+        var doc = new DOMParser().parseFromString(r.html, 'text/html');
+        document.querySelectorAll('[data-live][id]').forEach(function (region) {
+          var fresh = doc.getElementById(region.id);
+          // a region the user is working in is left alone until the next change
+          if (fresh && !region.contains(document.activeElement)) {
+            region.innerHTML = fresh.innerHTML;
+          }
+        });
+        applyFilters();
+      })
+      .catch(function () { say('Could not reach jpod.'); })
+      .then(function () {
+        refreshing = false;
+        if (again) { again = false; refresh(); }
+      });
+  }
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 200);
+  }
+
+  // A browser allows only a few connections to one host: streams are closed when the page is left
+  // (also into the back/forward cache) and opened again if it comes back.
+  var streams = [];
+  function closeStreams() { streams.forEach(function (s) { s.close(); }); streams = []; }
+  window.addEventListener('pagehide', closeStreams);
+
+  function followEngine() {
+    var events = new EventSource('/ui/events');
+    streams.push(events);
+    events.addEventListener('ready', function () { say('Live'); document.body.dataset.live = 'ready'; });
+    events.addEventListener('engine', soon);
+    events.onerror = function () { say('Reconnecting…'); };
+  }
+  if (document.querySelector('[data-live]') && window.EventSource) {
+    followEngine();
+    window.addEventListener('pageshow', function (e) { if (e.persisted) { followEngine(); refresh(); } });
+    // uptimes ("Up 5 seconds") age without events
+    setInterval(function () { if (!document.hidden) { refresh(); } }, 10000);
+  }
+
+  // ---- logs: streamed as server-sent events; Follow keeps the stream open while the container runs
+  var logs = document.getElementById('logs');
+  if (logs && logs.dataset.src && window.EventSource) {
+    var follow = document.getElementById('follow');
+    var source = null;
+    var open = function () {
+      if (source) { source.close(); }
+      logs.textContent = '';
+      source = new EventSource(logs.dataset.src + '?tail=500&follow=' + (follow && follow.checked));
+      streams.push(source);
+      source.addEventListener('line', function (e) {
+        var line = JSON.parse(e.data);
+        var span = document.createElement('span');
+        if (line.stream === 'stderr') { span.className = 'stderr'; }
+        span.textContent = line.text + '\n';
+        var atEnd = logs.scrollTop + logs.clientHeight >= logs.scrollHeight - 4;
+        logs.appendChild(span);
+        if (atEnd) { logs.scrollTop = logs.scrollHeight; }
+      });
+      source.addEventListener('end', function () {
+        source.close();
+        logs.dataset.ended = 'yes';
+      });
+      source.onerror = function () { source.close(); };
+    };
+    if (follow) {
+      follow.addEventListener('change', function () {
+        if (follow.checked) { open(); } else if (source) { source.close(); }
+      });
+    }
+    open();
+    window.addEventListener('pageshow', function (e) { if (e.persisted && follow && follow.checked) { open(); } });
+  }
+
+  // ---- uploads: sent by XHR to show progress, then the list refreshes
+  document.querySelectorAll('form[data-upload]').forEach(function (form) {
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var bar = form.querySelector('progress');
+      var status = form.querySelector('[role=status]');
+      var button = form.querySelector('button[type=submit]');
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('X-Requested-With', 'jpod-upload');
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable) {
+          bar.hidden = false;
+          bar.value = Math.round(ev.loaded * 100 / ev.total);
+          status.textContent = 'Uploading… ' + bar.value + '%';
+        }
+      };
+      xhr.upload.onload = function () { status.textContent = 'Uploaded; storing the image…'; };
+      xhr.onload = function () {
+        button.disabled = false;
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (ignored) { body = { message: xhr.statusText }; }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          status.textContent = body.notice;
+          status.className = 'notice';
+          form.reset();
+          bar.hidden = true;
+          refresh();
+        } else {
+          status.textContent = body.message || ('upload failed (' + xhr.status + ')');
+          status.className = 'error';
+        }
+      };
+      xhr.onerror = function () {
+        button.disabled = false;
+        status.textContent = 'The upload failed: jpod could not be reached.';
+        status.className = 'error';
+      };
+      button.disabled = true;
+      status.className = '';
+      status.textContent = 'Uploading…';
+      xhr.send(new FormData(form));
+    });
+  });
+
+  applyFilters();
+})();
