@@ -69,6 +69,7 @@ class OverviewPage {
         model.addAttribute("locksUsed", free < 0 ? -1 : total - free);
         model.addAttribute("storageDriver", config.storage().driver());
         model.addAttribute("graphRoot", config.storage().graphRoot());
+        model.addAttribute("disk", disk(java.nio.file.Path.of(config.storage().graphRoot())));
         model.addAttribute("stateType", config.stateType().name().toLowerCase(java.util.Locale.ROOT));
         List<StoredContainer> all = containers.list();
         Map<String, Integer> byState = new LinkedHashMap<>();
@@ -84,6 +85,16 @@ class OverviewPage {
         model.addAttribute("volumeCount", volumes.list().size());
         model.addAttribute("networkCount", networks.list().size());
         return "overview";
+    }
+
+    /** Space left where images and containers are stored: {@code 12 GiB free of 40 GiB}. */
+    private static String disk(java.nio.file.Path root) {
+        try {
+            var fs = java.nio.file.Files.getFileStore(java.nio.file.Files.exists(root) ? root : root.getRoot());
+            return Bytes.human(fs.getUsableSpace()) + " free of " + Bytes.human(fs.getTotalSpace());
+        } catch (java.io.IOException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 
     /** jpod's health indicators, under the actuator's component names (the binaries have cards of their own). */

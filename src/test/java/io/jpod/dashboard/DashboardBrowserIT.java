@@ -118,6 +118,7 @@ class DashboardBrowserIT {
         assertThat(text("#readiness")).startsWith("Ready");
         assertThat(text("#cgroup-manager")).isEqualTo("cgroupfs");
         assertThat(text("#storage-driver")).isEqualTo("overlay");
+        assertThat(text("#disk")).matches("[0-9.]+ [KMGTP]iB free of [0-9.]+ [KMGTP]iB");
         assertThat(text("#check-state")).contains("UP");
         assertThat(text("#check-storage")).contains("free").contains("iB");
         assertThat(text("#counts")).contains("0\ncontainers").contains("1\nimages");
