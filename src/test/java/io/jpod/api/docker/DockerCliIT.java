@@ -232,6 +232,27 @@ class DockerCliIT {
 
     @Test
     @Order(11)
+    void eventsReportTheLifecycle() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        ProcessRunner.Result r = docker("run", "--rm", "--name", "evented", "busybox", "sh", "-c", "exit 2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        // the auto-removal ends a moment after the client has its exit code
+        String events = "";
+        for (int i = 0; i < 50 && !events.contains("remove"); i++, Thread.sleep(100)) {
+            events = ok("events", "--since", Long.toString(since), "--until", "0s", "--filter", "container=evented",
+                    "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}");
+        }
+        assertThat(events.lines().toList()).containsSubsequence("container create evented <no value>",
+                "container start evented <no value>", "container die evented 2", "container remove evented <no value>");
+        ok("volume", "create", "evvol");
+        ok("volume", "rm", "evvol");
+        Thread.sleep(1100); // the CLI sends "--until 0s" as whole seconds: let that second pass
+        assertThat(ok("events", "--since", Long.toString(since), "--until", "0s", "--filter", "type=volume",
+                "--format", "{{.Action}} {{.Actor.ID}}")).isEqualTo("create evvol\nremove evvol");
+    }
+
+    @Test
+    @Order(11)
     void logsFollowTailAndTimestamps() throws Exception {
         ok("run", "-d", "--name", "follower", "busybox", "sh", "-c",
                 "for i in 1 2 3; do echo line$i; sleep 0.3; done");

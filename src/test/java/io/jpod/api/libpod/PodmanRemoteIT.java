@@ -220,6 +220,20 @@ class PodmanRemoteIT {
 
     @Test
     @Order(10)
+    void eventsInPodmansWords() throws Exception {
+        ProcessRunner.Result r = podman("run", "--rm", "--name", "evented", "localhost/busybox", "sh", "-c", "exit 5");
+        assertThat(r.exitCode()).isEqualTo(5);
+        String events = "";
+        for (int i = 0; i < 50 && !events.contains("remove"); i++, Thread.sleep(100)) {
+            events = ok("events", "--stream=false", "--since", "5m", "--filter", "container=evented",
+                    "--format", "{{.Status}} {{.Name}} {{.ContainerExitCode}}");
+        }
+        assertThat(events.lines().toList()).containsSubsequence("create evented 0", "start evented 0",
+                "died evented 5", "remove evented 0");
+    }
+
+    @Test
+    @Order(10)
     void exec() throws Exception {
         ok("run", "-d", "--name", "ex", "localhost/busybox", "sleep", "300");
         assertThat(ok("exec", "ex", "echo", "hi")).isEqualTo("hi");
