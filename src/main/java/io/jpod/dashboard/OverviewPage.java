@@ -59,8 +59,8 @@ class OverviewPage {
         model.addAttribute("cgroupVersion", Cgroups.version(runtime.environment().cgroupRoot()));
         List<Views.Check> checks = checks();
         model.addAttribute("checks", checks);
-        model.addAttribute("ready", runtime.ready() && runtime.ociRuntimeDiscovery().found()
-                && runtime.conmonDiscovery().found() && checks.stream().allMatch(Views.Check::up));
+        model.addAttribute("ready", runtime.ready() && runtime.ociRuntimeDiscovery().available()
+                && runtime.conmonDiscovery().available() && checks.stream().allMatch(Views.Check::up));
         var locks = runtime.locks();
         int total = locks.total();
         int free = locks.available().orElse(-1);

@@ -24,4 +24,17 @@ public record BinaryDiscovery(
     public boolean found() {
         return path != null;
     }
+
+    /** Found at discovery and still there and executable now (a package removal takes it away). */
+    public boolean available() {
+        return path != null && java.nio.file.Files.isExecutable(path);
+    }
+
+    /** Why the binary cannot be used now, or null when it can. */
+    public String unavailableReason() {
+        if (path == null) {
+            return problem;
+        }
+        return available() ? null : path + " was found at start but is no longer there or executable: " + hint;
+    }
 }

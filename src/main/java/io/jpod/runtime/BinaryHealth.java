@@ -9,11 +9,11 @@ final class BinaryHealth {
     private BinaryHealth() {}
 
     static Health of(BinaryDiscovery d) {
-        if (d.found()) {
+        if (d.available()) {
             return Health.up().withDetail("name", d.name()).withDetail("path", d.path().toString())
                     .withDetail("version", d.version()).build();
         }
-        return Health.down().withDetail("name", d.name()).withDetail("error", d.problem())
+        return Health.down().withDetail("name", d.name()).withDetail("error", d.unavailableReason())
                 .withDetail("candidates", d.candidates()).withDetail("fix", d.hint()).build();
     }
 }

@@ -360,9 +360,9 @@ public final class LibpodRuntime {
     public OciRuntime requireOciRuntime() {
         return read(() -> {
             for (BinaryDiscovery d : List.of(ociRuntime, conmon)) {
-                if (!d.found()) {
+                if (!d.available()) {
                     throw new EngineException(EngineException.Category.UNAVAILABLE,
-                            d.problem() + ": " + d.hint());
+                            d.found() ? d.unavailableReason() : d.problem() + ": " + d.hint());
                 }
             }
             return oci;

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jpod.error.EngineException;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,38 @@ class MissingBinariesIT {
                         assertThat(e.category()).isEqualTo(EngineException.Category.UNAVAILABLE);
                         assertThat(e.getMessage()).contains("apt-get install runc");
                     });
+        }
+    }
+
+    @Test
+    void readinessFollowsABinaryThatGoesAwayAndComesBack() throws Exception {
+        Path runc = root.resolve("bin/runc");
+        Files.createDirectories(runc.getParent());
+        Files.copy(Path.of("/usr/bin/runc"), runc, StandardCopyOption.COPY_ATTRIBUTES);
+        Map<String, Object> props = TestDaemon.isolated(root);
+        props.put("libpod.runtime", runc.toString());
+        try (TestDaemon d = TestDaemon.start(props)) {
+            assertThat(d.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+
+            // the package is removed under the running daemon
+            Path away = root.resolve("runc.away");
+            Files.move(runc, away);
+            HttpResponse<String> ready = d.get("/actuator/health/readiness");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            JsonNode oci = JsonMapper.builder().build().readTree(ready.body()).get("components").get("ociRuntime");
+            assertThat(oci.get("status").asString()).isEqualTo("DOWN");
+            assertThat(oci.get("details").get("error").asString()).contains(runc.toString())
+                    .contains("no longer there").contains("apt-get install runc");
+            assertThat(d.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+            // operations say so too, with the same fix, instead of failing somewhere inside runc
+            HttpResponse<String> start = d.send(java.net.http.HttpRequest.newBuilder(d.uri("/containers/x/start"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(start.statusCode()).isEqualTo(503);
+            assertThat(start.body()).contains("no longer there").contains("apt-get install runc");
+
+            // reinstalled: ready again, without a restart
+            Files.move(away, runc);
+            assertThat(d.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         }
     }
 }
