@@ -3,6 +3,7 @@ package io.jpod.container;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.events.EventBus;
+import io.jpod.events.OperationObserver;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
 import io.jpod.host.ProcessRunner;

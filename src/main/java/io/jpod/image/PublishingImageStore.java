@@ -1,20 +1,38 @@
 package io.jpod.image;
 
 import io.jpod.events.EventBus;
+import io.jpod.events.OperationObserver;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** An image store that tells the event stream what changed (Docker's image events: import, load, tag, untag, delete). */
+/**
+ * An image store that tells the event stream what changed (Docker's image events: import, load,
+ * tag, untag, delete) and the observer how long the long operations took (import, load).
+ */
 public final class PublishingImageStore implements ImageStore {
 
     private final ImageStore store;
     private final EventBus events;
+    private final OperationObserver observer;
 
-    public PublishingImageStore(ImageStore store, EventBus events) {
+    public PublishingImageStore(ImageStore store, EventBus events, OperationObserver observer) {
         this.store = store;
         this.events = events;
+        this.observer = observer;
+    }
+
+    private <T> T timed(String operation, java.util.function.Supplier<T> op) {
+        long t0 = System.nanoTime();
+        try {
+            T result = op.get();
+            observer.completed(operation, System.nanoTime() - t0, null);
+            return result;
+        } catch (RuntimeException e) {
+            observer.completed(operation, System.nanoTime() - t0, e);
+            throw e;
+        }
     }
 
     private void publish(String action, Image image, String name) {
@@ -24,14 +42,14 @@ public final class PublishingImageStore implements ImageStore {
 
     @Override
     public Image importRootfs(InputStream tar, List<String> names, List<String> changes, String message) {
-        Image img = store.importRootfs(tar, names, changes, message);
+        Image img = timed("import", () -> store.importRootfs(tar, names, changes, message));
         publish("import", img, null);
         return img;
     }
 
     @Override
     public List<Image> load(InputStream archive) {
-        List<Image> loaded = store.load(archive);
+        List<Image> loaded = timed("load", () -> store.load(archive));
         loaded.forEach(img -> publish("load", img, null));
         return loaded;
     }

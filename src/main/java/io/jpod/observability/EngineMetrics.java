@@ -1,6 +1,6 @@
 package io.jpod.observability;
 
-import io.jpod.container.OperationObserver;
+import io.jpod.events.OperationObserver;
 import io.jpod.error.EngineException;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.ContainerStatus;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -20,9 +21,10 @@ import org.springframework.context.annotation.Configuration;
 class ObservabilityConfiguration {
 
     @Bean
-    EngineMetrics engineMetrics(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
+    EngineMetrics engineMetrics(LibpodRuntime runtime, ObjectProvider<ImageStore> images, VolumeService volumes,
             NetworkService networks) {
-        return new EngineMetrics(runtime, () -> images.list().size(), () -> volumes.list().size(),
+        // the image store reports its imports here: looked up when scraped, not when built
+        return new EngineMetrics(runtime, () -> images.getObject().list().size(), () -> volumes.list().size(),
                 () -> networks.list().size());
     }
 

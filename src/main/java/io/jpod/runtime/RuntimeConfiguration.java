@@ -9,7 +9,7 @@ import io.jpod.kube.KubeService;
 import io.jpod.pod.PodService;
 import io.jpod.container.ImageUse;
 import io.jpod.container.NetworkUse;
-import io.jpod.container.OperationObserver;
+import io.jpod.events.OperationObserver;
 import io.jpod.container.VolumeUse;
 import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
@@ -74,9 +74,10 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    ImageStore imageStore(LibpodRuntime runtime, EventBus events, JsonMapper json) {
+    ImageStore imageStore(LibpodRuntime runtime, EventBus events, ObjectProvider<OperationObserver> observer,
+            JsonMapper json) {
         return new PublishingImageStore(new FileImageStore(Path.of(runtime.config().storage().graphRoot()), json),
-                events);
+                events, observer.getIfAvailable(() -> OperationObserver.NONE));
     }
 
     @Bean(destroyMethod = "close")

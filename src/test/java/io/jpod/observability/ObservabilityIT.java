@@ -66,6 +66,8 @@ class ObservabilityIT {
                     .isEqualTo(1);
             assertThat(metric(scrape, "jpod_runtime_failures_total{operation=\"start\"}")).isEqualTo(1);
             assertThat(metric(scrape, "jpod_images")).isEqualTo(1);
+            assertThat(metric(scrape, "jpod_operations_seconds_count{operation=\"import\",outcome=\"success\"}"))
+                    .isEqualTo(1);
             assertThat(metric(scrape, "jpod_pods")).isZero();
             assertThat(metric(scrape, "jpod_locks_used")).isEqualTo(2);
             assertThat(scrape).contains("jpod_operations_seconds_bucket{operation=\"start\",outcome=\"success\"");

@@ -1,4 +1,4 @@
-package io.jpod.container;
+package io.jpod.events;
 
 /**
  * Told of every engine operation's outcome and duration (metrics listen here); the domain knows
