@@ -132,22 +132,7 @@ public final class ContainerService implements AutoCloseable {
     // ---- create ----------------------------------------------------------------------------
 
     public StoredContainer create(CreateRequest req) {
-        return observed("create", () -> create(req, false));
-    }
-
-    /** Runs an operation and tells the observer how long it took and whether it failed. */
-    private <T> T observed(String operation, Supplier<T> op) {
-        long t0 = System.nanoTime();
-        try {
-            T result = op.get();
-            observer.completed(operation, System.nanoTime() - t0, null);
-            return result;
-        } catch (RuntimeException e) {
-            // an already running/stopped container is not a failure of the engine
-            boolean noop = e instanceof EngineException ee && ee.category() == EngineException.Category.NOT_MODIFIED;
-            observer.completed(operation, System.nanoTime() - t0, noop ? null : e);
-            throw e;
-        }
+        return observer.time("create", () -> create(req, false));
     }
 
     /**
@@ -595,7 +580,7 @@ public final class ContainerService implements AutoCloseable {
 
     /** Starts a container; {@code NOT_MODIFIED} when it is already running. */
     public StoredContainer start(String nameOrId) {
-        return observed("start", () -> startNow(nameOrId));
+        return observer.time("start", () -> startNow(nameOrId));
     }
 
     private StoredContainer startNow(String nameOrId) {
@@ -799,7 +784,7 @@ public final class ContainerService implements AutoCloseable {
 
     /** Stops a running container: its stop signal, then SIGKILL after {@code timeout}; {@code NOT_MODIFIED} if not running. */
     public StoredContainer stop(String nameOrId, Integer timeoutSeconds) {
-        return observed("stop", () -> stopNow(nameOrId, timeoutSeconds));
+        return observer.time("stop", () -> stopNow(nameOrId, timeoutSeconds));
     }
 
     private StoredContainer stopNow(String nameOrId, Integer timeoutSeconds) {
@@ -1115,7 +1100,7 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.invalidState("container " + c.id() + " is the infra container of pod "
                     + c.config().podId() + " and cannot be removed without removing the pod");
         }
-        observed("remove", () -> {
+        observer.time("remove", () -> {
             removeAny(c, force, anonymousVolumes);
             return null;
         });

@@ -10,6 +10,10 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 final class Actions {
 
+    /** The buttons containers and pods have, with what the notice says after each. */
+    static final java.util.Map<String, String> DONE = java.util.Map.of("start", "started", "stop", "stopped",
+            "restart", "restarted", "kill", "killed", "pause", "paused", "unpause", "unpaused", "remove", "removed");
+
     private Actions() {}
 
     /** @return the redirect to show next */

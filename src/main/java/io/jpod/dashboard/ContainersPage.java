@@ -26,9 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Controller
 class ContainersPage {
 
-    /** The buttons a container has, with what the notice says after each. */
-    private static final Map<String, String> ACTIONS = Map.of("start", "started", "stop", "stopped", "restart",
-            "restarted", "kill", "killed", "pause", "paused", "unpause", "unpaused", "remove", "removed");
 
     private final ContainerService containers;
     private final PodService pods;
@@ -161,7 +158,7 @@ class ContainersPage {
     @PostMapping("/ui/containers/{id}/{action}")
     String act(@PathVariable String id, @PathVariable String action, @RequestParam(defaultValue = "") String back,
             RedirectAttributes flash) {
-        if (!ACTIONS.containsKey(action)) {
+        if (!Actions.DONE.containsKey(action)) {
             throw EngineException.invalidArgument("unknown container action \"" + action + "\"");
         }
         String name = containers.inspect(id).name();
@@ -178,7 +175,7 @@ class ContainersPage {
                 case "unpause" -> containers.unpause(id);
                 default -> containers.remove(id, true);
             }
-            return ACTIONS.get(action) + " " + name;
+            return Actions.DONE.get(action) + " " + name;
         });
     }
 }

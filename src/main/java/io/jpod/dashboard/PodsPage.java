@@ -19,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Controller
 class PodsPage {
 
-    private static final Map<String, String> ACTIONS = Map.of("start", "started", "stop", "stopped", "restart",
-            "restarted", "kill", "killed", "pause", "paused", "unpause", "unpaused", "remove", "removed");
 
     private final PodService pods;
     private final JsonMapper json;
@@ -61,7 +59,7 @@ class PodsPage {
 
     @PostMapping("/ui/pods/{id}/{action}")
     String act(@PathVariable String id, @PathVariable String action, RedirectAttributes flash) {
-        if (!ACTIONS.containsKey(action)) {
+        if (!Actions.DONE.containsKey(action)) {
             throw EngineException.invalidArgument("unknown pod action \"" + action + "\"");
         }
         String name = pods.inspect(id).pod().name();
@@ -83,7 +81,7 @@ class PodsPage {
                         + String.join("; ", r.errors().entrySet().stream()
                                 .map(e -> e.getKey().substring(0, 12) + ": " + e.getValue()).toList()));
             }
-            return ACTIONS.get(action) + " pod " + name;
+            return Actions.DONE.get(action) + " pod " + name;
         });
     }
 

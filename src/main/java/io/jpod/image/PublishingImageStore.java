@@ -23,18 +23,6 @@ public final class PublishingImageStore implements ImageStore {
         this.observer = observer;
     }
 
-    private <T> T timed(String operation, java.util.function.Supplier<T> op) {
-        long t0 = System.nanoTime();
-        try {
-            T result = op.get();
-            observer.completed(operation, System.nanoTime() - t0, null);
-            return result;
-        } catch (RuntimeException e) {
-            observer.completed(operation, System.nanoTime() - t0, e);
-            throw e;
-        }
-    }
-
     private void publish(String action, Image image, String name) {
         events.publish("image", action, image.id(), name != null ? name
                 : image.names().isEmpty() ? "" : image.names().get(0), java.util.Map.of());
@@ -42,14 +30,14 @@ public final class PublishingImageStore implements ImageStore {
 
     @Override
     public Image importRootfs(InputStream tar, List<String> names, List<String> changes, String message) {
-        Image img = timed("import", () -> store.importRootfs(tar, names, changes, message));
+        Image img = observer.time("import", () -> store.importRootfs(tar, names, changes, message));
         publish("import", img, null);
         return img;
     }
 
     @Override
     public List<Image> load(InputStream archive) {
-        List<Image> loaded = timed("load", () -> store.load(archive));
+        List<Image> loaded = observer.time("load", () -> store.load(archive));
         loaded.forEach(img -> publish("load", img, null));
         return loaded;
     }

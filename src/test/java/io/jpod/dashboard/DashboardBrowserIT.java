@@ -272,4 +272,22 @@ class DashboardBrowserIT {
         assertThat(text("h1")).contains("404");
         assertThat(text("main .error")).contains("no-such-container");
     }
+
+    @Test
+    @Order(7)
+    void anotherSitesPageCannotPressTheButtons() throws Exception {
+        // what a foreign page's hidden form would send through the user's browser
+        var forged = daemon.send(HttpRequest.newBuilder(daemon.uri("/ui/containers/outside/remove"))
+                .header("Origin", "http://attacker.example").header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("\"message\"").contains("cross-site");
+        assertThat(daemon.get("/containers/outside/json").statusCode()).isEqualTo(200);
+        // the dashboard's own origin passes
+        var own = daemon.send(HttpRequest.newBuilder(daemon.uri("/ui/containers/outside/remove"))
+                .header("Origin", "http://127.0.0.1:" + daemon.port()).header("Sec-Fetch-Site", "same-origin")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(own.statusCode()).isEqualTo(302);
+        assertThat(daemon.get("/containers/outside/json").statusCode()).isEqualTo(404);
+    }
 }
