@@ -57,13 +57,20 @@ class EventsController {
                 return;
             }
             BlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
-            // a client that leaves is noticed at the next event it matches, when the write fails
             try (AutoCloseable ignored = events.follow(from, queue::offer)) {
                 out.flush(); // the headers now: the CLI waits for them before it prints anything
+                long quietSince = System.nanoTime();
                 while (to == null || Instant.now().isBefore(to)) {
                     EngineEvent e = queue.poll(200, TimeUnit.MILLISECONDS);
                     if (e != null && (to == null || !e.time().isAfter(to))) {
                         write(out, e, f, libpod);
+                        quietSince = System.nanoTime();
+                    } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(15)) {
+                        // a client that left is only noticed by writing: a bare newline, which JSON
+                        // stream readers (docker's, podman's) skip as whitespace
+                        out.write('\n');
+                        out.flush();
+                        quietSince = System.nanoTime();
                     }
                 }
             } catch (IOException gone) {
