@@ -65,13 +65,15 @@ class ContainersPage {
     }
 
     @GetMapping("/ui/containers/new")
-    String form(@RequestParam(defaultValue = "") String image, Model model) {
+    String form(@RequestParam(defaultValue = "") String image, @RequestParam(defaultValue = "") String pod,
+            Model model) {
         model.addAttribute("page", "containers");
         model.addAttribute("images", images.list().stream().map(ContainersPage::imageName).sorted().toList());
         model.addAttribute("pods", podNames());
         if (!model.containsAttribute("form")) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("image", image);
+            form.put("pod", pod);
             form.put("start", "on");
             model.addAttribute("form", form);
         }

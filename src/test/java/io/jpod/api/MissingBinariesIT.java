@@ -45,6 +45,11 @@ class MissingBinariesIT {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("\"ociRuntime\":{").contains("\"conmon\":{");
 
+            // the dashboard's overview says the same, with the fix
+            String overview = d.get("/").body();
+            assertThat(overview).contains("Not ready").contains("missing").contains("apt-get install runc")
+                    .contains("apt-get install conmon");
+
             JsonNode info = JsonMapper.builder().build().readTree(d.get("/libpod/info").body());
             assertThat(info.get("host").get("ociRuntime").get("error").asString()).contains("does not exist");
 

@@ -223,11 +223,16 @@ class DashboardBrowserIT {
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
         assertThat(text("#confirm-text")).isEqualTo("Remove dash-web?");
         screenshot("confirm-remove");
-        dialog.findElement(By.cssSelector("button[value=cancel]")).click();
+        // by keyboard: Escape cancels, and the container stays
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
+        wait.until(ExpectedConditions.invisibilityOf(dialog));
         assertThat(daemon.get("/containers/dash-web/json").statusCode()).isEqualTo(200);
 
+        // Enter on the confirmation (which has the focus when the dialog opens) removes it
         browser.findElement(By.cssSelector("button[aria-label='Remove dash-web']")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok")));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-ok");
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
         wait.until(ExpectedConditions.urlToBe(url("/ui/containers")));
         assertThat(text(".flash .notice")).isEqualTo("removed dash-web");
         assertThat(browser.findElements(By.id("ctr-dash-web"))).isEmpty();
