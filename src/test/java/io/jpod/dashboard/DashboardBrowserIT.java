@@ -254,6 +254,14 @@ class DashboardBrowserIT {
         assertThat(text("#upload-state")).contains("uploaded:1");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("images"), "uploaded:1"));
         assertThat(daemon.get("/images/uploaded:1/json").statusCode()).isEqualTo(200);
+        WebElement uploadedRow = browser.findElements(By.cssSelector("#images tbody tr")).stream()
+                .filter(r -> r.getText().contains("uploaded:1")).findFirst().orElseThrow();
+        uploadedRow.findElement(By.cssSelector("input[name=name]")).sendKeys("retagged:2");
+        uploadedRow.findElement(By.cssSelector("form.inline button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".flash .notice"),
+                "as retagged:2"));
+        assertThat(text("#images")).contains("retagged:2").contains("uploaded:1");
+        assertThat(daemon.get("/images/retagged:2/json").statusCode()).isEqualTo(200);
         screenshot("images");
 
         open("/ui/volumes");
@@ -263,8 +271,23 @@ class DashboardBrowserIT {
         open("/ui/networks");
         assertThat(text("#networks")).contains("jpod").contains("10.89.0.0/24");
         screenshot("networks");
+        // a pod made, seen and removed from its page
         open("/ui/pods");
+        browser.findElement(By.cssSelector("details.create summary")).click();
+        browser.findElement(By.id("p-name")).sendKeys("dash-pod");
+        browser.findElement(By.cssSelector("details.create button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".flash .notice"),
+                "created pod dash-pod"));
+        assertThat(text("#pod-dash-pod")).contains("Created");
         screenshot("pods");
+        browser.findElement(By.cssSelector("#pod-dash-pod a")).click();
+        wait.until(ExpectedConditions.urlContains("/ui/pods/"));
+        assertThat(text("#pod")).contains("infra");
+        browser.findElement(By.cssSelector("button[aria-label='Remove pod dash-pod']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
+        wait.until(ExpectedConditions.urlToBe(url("/ui/pods")));
+        assertThat(text(".flash .notice")).isEqualTo("removed pod dash-pod");
+        assertThat(daemon.get("/libpod/pods/dash-pod/exists").statusCode()).isEqualTo(404);
         open("/ui/config");
         assertThat(text("#cfg-storage\\.graphroot")).contains(root.resolve("storage").toString())
                 .contains("option");
