@@ -60,7 +60,7 @@ class EventsController {
             try (AutoCloseable ignored = events.follow(from, queue::offer)) {
                 out.flush(); // the headers now: the CLI waits for them before it prints anything
                 long quietSince = System.nanoTime();
-                while (to == null || Instant.now().isBefore(to)) {
+                while ((to == null || Instant.now().isBefore(to)) && !events.isClosed()) {
                     EngineEvent e = queue.poll(200, TimeUnit.MILLISECONDS);
                     if (e != null && (to == null || !e.time().isAfter(to))) {
                         write(out, e, f, libpod);

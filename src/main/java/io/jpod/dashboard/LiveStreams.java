@@ -51,13 +51,16 @@ class LiveStreams {
             BlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
             try (AutoCloseable ignored = events.follow(null, queue::offer)) {
                 send(out, "ready", "{}");
-                while (true) {
-                    EngineEvent e = queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-                    if (e == null) {
+                long quietSince = System.nanoTime();
+                while (!events.isClosed()) {
+                    EngineEvent e = queue.poll(1, TimeUnit.SECONDS);
+                    if (e != null) {
+                        send(out, "engine", json.writeValueAsString(e));
+                        quietSince = System.nanoTime();
+                    } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
                         out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
                         out.flush();
-                    } else {
-                        send(out, "engine", json.writeValueAsString(e));
+                        quietSince = System.nanoTime();
                     }
                 }
             } catch (IOException | UncheckedIOException gone) {
@@ -94,7 +97,7 @@ class LiveStreams {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                    }, () -> gone(out, lastBeat) || !active(c.id()));
+                    }, () -> events.isClosed() || gone(out, lastBeat) || !active(c.id()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

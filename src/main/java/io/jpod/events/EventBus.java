@@ -27,6 +27,7 @@ public final class EventBus {
     private final Deque<Numbered> recent = new ArrayDeque<>();
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private long seq;
+    private volatile boolean closed;
 
     public EventBus(int keep) {
         this.keep = keep;
@@ -79,6 +80,18 @@ public final class EventBus {
             return recent.stream().map(Numbered::event).filter(e -> (since == null || !e.time().isBefore(since))
                     && (until == null || !e.time().isAfter(until))).toList();
         }
+    }
+
+    /**
+     * The daemon is stopping: followers' loops see {@link #isClosed()} and end their streams, so
+     * the web server's graceful shutdown does not wait on connections that never finish.
+     */
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Attributes for publishers, leaving out empty values. */

@@ -94,6 +94,17 @@ public class RuntimeConfiguration {
         return new EventBus(1000);
     }
 
+    /**
+     * Ends the event and log streams as soon as the daemon is asked to stop: the context-closed
+     * event comes before the web server's graceful shutdown, which would otherwise wait its whole
+     * timeout for streams that only end when their clients leave.
+     */
+    @Bean
+    org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>
+            endStreamsOnShutdown(EventBus events) {
+        return closed -> events.close();
+    }
+
     /** CNI networks; the default one is made on first start (root only). */
     @Bean
     NetworkService networkService(LibpodRuntime runtime, EventBus events, JsonMapper json) {

@@ -3,6 +3,7 @@ package io.jpod.api.docker;
 import io.jpod.api.Filters;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.api.stream.Flushing;
+import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
@@ -35,9 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
 class DockerContainersController {
 
     private final ContainerService containers;
+    private final EventBus events;
     private final JsonMapper json;
 
-    DockerContainersController(ContainerService containers, JsonMapper json) {
+    DockerContainersController(ContainerService containers, EventBus events, JsonMapper json) {
+        this.events = events;
         this.containers = containers;
         this.json = json;
     }
@@ -288,16 +291,23 @@ class DockerContainersController {
         // headers go out now: the docker CLI waits for them before it starts the container
         response.flushBuffer();
         int code;
+        String error = null;
         try {
-            done.join();
+            ContainerStreams.await(done, events::isClosed);
             code = containers.lastExitCode(full);
+        } catch (EngineException e) {
+            code = -1;
+            if (e.category() == EngineException.Category.UNAVAILABLE) {
+                error = e.getMessage();
+            }
         } catch (RuntimeException e) {
             code = -1;
         }
         OutputStream out = response.getOutputStream();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("StatusCode", code);
-        result.put("Error", null); // the CLI treats any Error object, even an empty one, as a failure
+        // the CLI treats any Error object, even an empty one, as a failure
+        result.put("Error", error == null ? null : Map.of("Message", error));
         out.write(json.writeValueAsBytes(result));
         out.flush();
     }
@@ -320,7 +330,7 @@ class DockerContainersController {
         var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
                 ContainerStreams.parseTime(until));
         return ResponseEntity.ok().contentType(ContainerStreams.RAW_STREAM).body(Flushing.body(response,
-                ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow)));
+                ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow, events::isClosed)));
     }
 
     /**

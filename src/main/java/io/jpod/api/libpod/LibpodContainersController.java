@@ -3,6 +3,7 @@ package io.jpod.api.libpod;
 import io.jpod.api.Filters;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.api.stream.Flushing;
+import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
@@ -48,10 +49,13 @@ class LibpodContainersController {
             "devices", "secrets", "volumes_from");
 
     private final ContainerService containers;
+    private final EventBus events;
     private final LibpodRuntime runtime;
     private final JsonMapper json;
 
-    LibpodContainersController(ContainerService containers, LibpodRuntime runtime, JsonMapper json) {
+    LibpodContainersController(ContainerService containers, LibpodRuntime runtime, EventBus events,
+            JsonMapper json) {
+        this.events = events;
         this.containers = containers;
         this.runtime = runtime;
         this.json = json;
@@ -271,7 +275,7 @@ class LibpodContainersController {
             throw EngineException.invalidArgument("unsupported wait condition(s) " + conditions
                     + ": only stopped and exited are supported");
         }
-        int code = containers.whenNotRunning(id).join();
+        int code = ContainerStreams.await(containers.whenNotRunning(id), events::isClosed);
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(code + "\n");
     }
 
@@ -331,7 +335,7 @@ class LibpodContainersController {
                 ContainerStreams.parseTime(until));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .body(Flushing.body(response, ContainerStreams.logs(containers, id, opts,
-                        ContainerStreams.parseTail(tail), follow)));
+                        ContainerStreams.parseTail(tail), follow, events::isClosed)));
     }
 
     @PostMapping("/{id}/attach")

@@ -34,9 +34,12 @@ public final class ContainerStreams {
 
     private ContainerStreams() {}
 
-    /** The body of a logs request: the stored lines (the last {@code tail}, negative for all), then new ones. */
+    /**
+     * The body of a logs request: the stored lines (the last {@code tail}, negative for all), then
+     * new ones until the container stops or {@code stopping} says the daemon does.
+     */
     public static StreamingResponseBody logs(ContainerService containers, String nameOrId, LogOptions opts,
-            int tail, boolean follow) {
+            int tail, boolean follow, java.util.function.BooleanSupplier stopping) {
         if (!opts.stdout() && !opts.stderr()) {
             throw EngineException.invalidArgument("you must choose at least one stream");
         }
@@ -62,7 +65,7 @@ public final class ContainerStreams {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                }, () -> !isActive(containers, c.id()));
+                }, () -> stopping.getAsBoolean() || !isActive(containers, c.id()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (UncheckedIOException e) {
@@ -194,6 +197,29 @@ public final class ContainerStreams {
         } catch (DateTimeParseException | ArithmeticException e) {
             throw EngineException.invalidArgument("invalid time \"" + value
                     + "\": use Unix seconds or an RFC 3339 time");
+        }
+    }
+
+    /**
+     * Waits for {@code done} unless the daemon stops first (then {@code UNAVAILABLE}): a wait on a
+     * container that keeps running must not hold the web server's graceful shutdown.
+     */
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.BooleanSupplier stopping) {
+        while (true) {
+            try {
+                return done.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (stopping.getAsBoolean()) {
+                    throw new EngineException(EngineException.Category.UNAVAILABLE,
+                            "the daemon is shutting down; the container keeps running");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException(EngineException.Category.UNAVAILABLE, "interrupted while waiting");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : EngineException.internal("waiting: " + e.getCause(), e.getCause());
+            }
         }
     }
 
