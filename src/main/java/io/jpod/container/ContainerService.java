@@ -1126,7 +1126,7 @@ public final class ContainerService implements AutoCloseable {
             cleanupLocked(cur);
             return null;
         });
-        exits.forget(c.id());
+        exits.removed(c.id(), recentExits.get(c.id()));
         runtime.removeContainer(c.id());
         PosixFiles.unmount(layout(c.id()).merged());
         Trees.delete(layout(c.id()).base());

@@ -79,6 +79,18 @@ final class ExitWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The container is gone: its waiters get the exit it made, when one was recorded (an
+     * auto-removal runs before they would be told), else they are cancelled.
+     */
+    void removed(String id, Integer exitCode) {
+        if (exitCode != null) {
+            complete(id, exitCode);
+        } else {
+            forget(id);
+        }
+    }
+
     private void complete(String id, int code) {
         CompletableFuture<Integer> f = waiters.remove(id);
         if (f != null) {

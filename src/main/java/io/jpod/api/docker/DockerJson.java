@@ -2,15 +2,14 @@ package io.jpod.api.docker;
 
 import io.jpod.api.MountsJson;
 import io.jpod.api.NetworkJson;
+import io.jpod.container.StatusText;
 import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
-import io.jpod.container.StatusText;
 import io.jpod.state.StoredContainer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -219,6 +219,8 @@ public final class ContainerStreams {
             } catch (java.util.concurrent.ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException re ? re
                         : EngineException.internal("waiting: " + e.getCause(), e.getCause());
+            } catch (java.util.concurrent.CancellationException e) {
+                throw EngineException.invalidState("the container was removed before an exit was recorded");
             }
         }
     }
