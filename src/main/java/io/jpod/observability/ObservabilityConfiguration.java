@@ -1,8 +1,10 @@
 package io.jpod.observability;
 
+import io.jpod.config.RuntimeConfig;
 import io.jpod.image.ImageStore;
 import io.jpod.network.NetworkService;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.StateConfiguration;
 import io.jpod.volume.VolumeService;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -36,19 +38,41 @@ class ObservabilityConfiguration {
                         .withDetail("reason", "the runtime is starting, refreshing, renumbering or stopped").build();
     }
 
-    /** {@code state}: the state database answers a read. */
+    /**
+     * {@code state}: the state database answers a read, and its file is still the one the daemon
+     * opened. SQLite keeps working on a file removed or replaced under it, so every later change
+     * would go to a file nobody reads again: that is reported, not hidden.
+     */
     @Bean
-    HealthIndicator stateHealthIndicator(LibpodRuntime runtime) {
+    HealthIndicator stateHealthIndicator(LibpodRuntime runtime, RuntimeConfig configured) {
+        Path db = configured.stateType() == RuntimeConfig.StateType.SQLITE
+                ? Path.of(configured.staticDir(), StateConfiguration.DB_FILE) : null;
+        Object opened = db == null ? null : fileKey(db);
         return () -> {
             try {
-                var db = runtime.state().dbConfig();
+                var dbConfig = runtime.state().dbConfig();
+                if (db != null && (opened == null || !opened.equals(fileKey(db)))) {
+                    return Health.down().withDetail("type", runtime.config().stateType())
+                            .withDetail("error", "the state database " + db + " was removed or replaced while the "
+                                    + "daemon runs: changes go to a file that is no longer there; put it back or "
+                                    + "restart the daemon").build();
+                }
                 return Health.up().withDetail("type", runtime.config().stateType())
-                        .withDetail("staticDir", db.staticDir()).build();
+                        .withDetail("staticDir", dbConfig.staticDir()).build();
             } catch (RuntimeException e) {
                 return Health.down().withDetail("type", runtime.config().stateType())
                         .withDetail("error", String.valueOf(e.getMessage())).build();
             }
         };
+    }
+
+    /** The file's identity (device and inode), or null when it is not there. */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** {@code storage}: the graph driver and the space left under the graph root. */

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class StateConfiguration {
 
-    static final String DB_FILE = "jpod.db";
+    public static final String DB_FILE = "jpod.db";
 
     /**
      * Connection settings, and why:

@@ -88,6 +88,19 @@ class ObservabilityIT {
             d.send(HttpRequest.newBuilder(d.uri("/containers/a?force=true")).DELETE().build());
             d.send(HttpRequest.newBuilder(d.uri("/containers/b?force=true")).DELETE().build());
 
+            // the database file removed under the running daemon (its writes would go nowhere):
+            // unready, alive; ready again once it is back
+            java.nio.file.Path db = root.resolve("storage/libpod/jpod.db");
+            assertThat(db).exists();
+            java.nio.file.Path away = root.resolve("jpod.db.away");
+            java.nio.file.Files.move(db, away);
+            HttpResponse<String> gone = d.get("/actuator/health/readiness");
+            assertThat(gone.statusCode()).isEqualTo(503);
+            assertThat(gone.body()).contains("was removed or replaced");
+            assertThat(d.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+            java.nio.file.Files.move(away, db);
+            assertThat(d.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+
             // a state that no longer answers makes the daemon unready, not dead
             d.runtime().state().close();
             HttpResponse<String> down = d.get("/actuator/health/readiness");
