@@ -100,15 +100,10 @@ class ImagesPage {
     @GetMapping("/ui/images/{id}")
     String detail(@PathVariable String id, Model model) {
         Image img = images.lookup(id);
-        model.addAttribute("page", "images");
-        model.addAttribute("title", "Image " + (img.names().isEmpty() ? img.id().substring(0, 12)
-                : img.names().get(0)));
-        model.addAttribute("inspect", json.writerWithDefaultPrettyPrinter().writeValueAsString(img));
-        model.addAttribute("users", containers.list().stream()
-                .filter(c -> img.id().equals(c.config().rootfsImageId())).map(c -> c.name()).toList());
-        model.addAttribute("removeAction", "/ui/images/" + img.id() + "/remove");
-        model.addAttribute("back", "/ui/images");
-        return "inspect";
+        return Views.inspect(model, json, "images", "Image " + (img.names().isEmpty() ? img.id().substring(0, 12)
+                : img.names().get(0)), img, containers.list().stream()
+                .filter(c -> img.id().equals(c.config().rootfsImageId())).map(c -> c.name()).toList(),
+                "/ui/images/" + img.id() + "/remove");
     }
 
     @PostMapping("/ui/images/{id}/tag")

@@ -45,14 +45,9 @@ class NetworksPage {
     @GetMapping("/ui/networks/{name}")
     String detail(@PathVariable String name, Model model) {
         var n = networks.inspect(name);
-        model.addAttribute("page", "networks");
-        model.addAttribute("title", "Network " + n.name());
-        model.addAttribute("inspect", json.writerWithDefaultPrettyPrinter().writeValueAsString(n));
-        model.addAttribute("users", use.users(n.name()).stream().map(StoredContainer::name).toList());
-        model.addAttribute("removeAction", n.name().equals(networks.defaultNetwork()) ? null
-                : "/ui/networks/" + n.name() + "/remove");
-        model.addAttribute("back", "/ui/networks");
-        return "inspect";
+        return Views.inspect(model, json, "networks", "Network " + n.name(), n,
+                use.users(n.name()).stream().map(StoredContainer::name).toList(),
+                n.name().equals(networks.defaultNetwork()) ? null : "/ui/networks/" + n.name() + "/remove");
     }
 
     @PostMapping("/ui/networks/{name}/remove")

@@ -114,7 +114,8 @@ class OverviewPage {
             Map<String, Object> details = new LinkedHashMap<>(h.getDetails());
             details.replaceAll((k, v) -> (k.equals("free") || k.equals("total")) && v instanceof Long n
                     ? Bytes.human(n) : v);
-            out.put(name, new Views.Check(name, "UP".equals(h.getStatus().getCode()), h.getStatus().getCode(), details));
+            String status = h.getStatus().getCode();
+            out.put(name, new Views.Check(name, "UP".equals(status), status, details));
         });
         return List.copyOf(out.values());
     }

@@ -8,6 +8,21 @@ public final class Views {
 
     private Views() {}
 
+    /**
+     * The model of the shared inspect page: the object as JSON, the containers using it, and the
+     * remove button's target (null: the object cannot be removed here).
+     */
+    static String inspect(org.springframework.ui.Model model, tools.jackson.databind.json.JsonMapper json,
+            String page, String title, Object value, List<String> users, String removeAction) {
+        model.addAttribute("page", page);
+        model.addAttribute("title", title);
+        model.addAttribute("inspect", json.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        model.addAttribute("users", users);
+        model.addAttribute("removeAction", removeAction);
+        model.addAttribute("back", "/ui/" + page);
+        return "inspect";
+    }
+
     /** {@code 5 minutes ago}, as the CLIs say it. */
     static String ago(java.time.Instant t) {
         return t == null ? "" : io.jpod.container.StatusText.human(java.time.Duration.between(t,

@@ -56,13 +56,9 @@ class VolumesPage {
     @GetMapping("/ui/volumes/{name}")
     String detail(@PathVariable String name, Model model) {
         var v = volumes.inspect(name);
-        model.addAttribute("page", "volumes");
-        model.addAttribute("title", "Volume " + v.name());
-        model.addAttribute("inspect", json.writerWithDefaultPrettyPrinter().writeValueAsString(v));
-        model.addAttribute("users", use.users(v.name()).stream().map(StoredContainer::name).toList());
-        model.addAttribute("removeAction", "/ui/volumes/" + v.name() + "/remove");
-        model.addAttribute("back", "/ui/volumes");
-        return "inspect";
+        return Views.inspect(model, json, "volumes", "Volume " + v.name(), v,
+                use.users(v.name()).stream().map(StoredContainer::name).toList(),
+                "/ui/volumes/" + v.name() + "/remove");
     }
 
     @PostMapping("/ui/volumes/{name}/remove")

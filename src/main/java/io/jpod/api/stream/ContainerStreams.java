@@ -204,7 +204,8 @@ public final class ContainerStreams {
      * Waits for {@code done} unless the daemon stops first (then {@code UNAVAILABLE}): a wait on a
      * container that keeps running must not hold the web server's graceful shutdown.
      */
-    public static <T> T await(java.util.concurrent.CompletableFuture<T> done, java.util.function.BooleanSupplier stopping) {
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> done,
+            java.util.function.BooleanSupplier stopping) {
         while (true) {
             try {
                 return done.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
