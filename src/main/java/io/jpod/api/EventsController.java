@@ -7,13 +7,11 @@ import io.jpod.events.EventBus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -56,29 +54,25 @@ class EventsController {
                 }
                 return;
             }
-            BlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
-            try (AutoCloseable ignored = events.follow(from, queue::offer)) {
-                out.flush(); // the headers now: the CLI waits for them before it prints anything
-                long quietSince = System.nanoTime();
-                while ((to == null || Instant.now().isBefore(to)) && !events.isClosed()) {
-                    EngineEvent e = queue.poll(200, TimeUnit.MILLISECONDS);
-                    if (e != null && (to == null || !e.time().isAfter(to))) {
+            out.flush(); // the headers now: the CLI waits for them before it prints anything
+            try {
+                events.stream(from, to, Duration.ofSeconds(15), new EventBus.Sink() {
+                    @Override
+                    public void event(EngineEvent e) throws IOException {
                         write(out, e, f, libpod);
-                        quietSince = System.nanoTime();
-                    } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(15)) {
-                        // a client that left is only noticed by writing: a bare newline, which JSON
-                        // stream readers (docker's, podman's) skip as whitespace
+                    }
+
+                    @Override
+                    public void quiet() throws IOException {
+                        // a bare newline, which JSON stream readers (docker's, podman's) skip
                         out.write('\n');
                         out.flush();
-                        quietSince = System.nanoTime();
                     }
-                }
+                });
             } catch (IOException gone) {
                 // the client went away
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                throw new IOException(e);
             }
         };
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Flushing.body(response, body));

@@ -74,6 +74,23 @@ public final class LogReader {
         }
     }
 
+    /**
+     * The last {@code tail} lines (negative: all), {@code caughtUp} once they are handed over, then
+     * with {@code follow} every new line until {@code done} says the writer has finished.
+     */
+    public static void tail(Path log, int tail, boolean follow, Consumer<Line> sink, Runnable caughtUp,
+            BooleanSupplier done) throws IOException, InterruptedException {
+        List<Line> lines = read(log);
+        long offset = size(log);
+        for (int i = tail < 0 ? 0 : Math.max(0, lines.size() - tail); i < lines.size(); i++) {
+            sink.accept(lines.get(i));
+        }
+        caughtUp.run();
+        if (follow) {
+            follow(log, offset, sink, done);
+        }
+    }
+
     /** Size of the file now: where following "new output only" starts. */
     public static long size(Path log) {
         try {

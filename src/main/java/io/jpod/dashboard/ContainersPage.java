@@ -39,16 +39,10 @@ class ContainersPage {
         this.json = json;
     }
 
-    private Map<String, String> podNames() {
-        Map<String, String> names = new LinkedHashMap<>();
-        pods.list().forEach(v -> names.put(v.pod().id(), v.pod().name()));
-        return names;
-    }
-
     @GetMapping("/ui/containers")
     String list(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "") String state,
             @RequestParam(defaultValue = "false") boolean infra, Model model) {
-        Map<String, String> podNames = podNames();
+        Map<String, String> podNames = pods.names();
         Instant now = Instant.now();
         List<ContainerRow> rows = containers.list().stream()
                 .sorted((a, b) -> b.config().created().compareTo(a.config().created()))
@@ -69,7 +63,7 @@ class ContainersPage {
             Model model) {
         model.addAttribute("page", "containers");
         model.addAttribute("images", images.list().stream().map(ContainersPage::imageName).sorted().toList());
-        model.addAttribute("pods", podNames());
+        model.addAttribute("pods", pods.names());
         if (!model.containsAttribute("form")) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("image", image);
@@ -137,7 +131,7 @@ class ContainersPage {
     @GetMapping("/ui/containers/{id}")
     String detail(@PathVariable String id, Model model) {
         StoredContainer c = containers.inspect(id);
-        ContainerRow row = ContainerRow.of(c, podNames(), Instant.now());
+        ContainerRow row = ContainerRow.of(c, pods.names(), Instant.now());
         model.addAttribute("page", "containers");
         model.addAttribute("c", row);
         model.addAttribute("stored", c);

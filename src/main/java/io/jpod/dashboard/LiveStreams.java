@@ -12,9 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,27 +46,24 @@ class LiveStreams {
     @GetMapping("/ui/events")
     ResponseEntity<StreamingResponseBody> events(HttpServletResponse response) {
         return sse(response, out -> {
-            BlockingQueue<EngineEvent> queue = new LinkedBlockingQueue<>(10_000);
-            try (AutoCloseable ignored = events.follow(null, queue::offer)) {
-                send(out, "ready", "{}");
-                long quietSince = System.nanoTime();
-                while (!events.isClosed()) {
-                    EngineEvent e = queue.poll(1, TimeUnit.SECONDS);
-                    if (e != null) {
+            send(out, "ready", "{}");
+            try {
+                events.stream(null, null, Duration.ofSeconds(HEARTBEAT_SECONDS), new EventBus.Sink() {
+                    @Override
+                    public void event(EngineEvent e) throws IOException {
                         send(out, "engine", json.writeValueAsString(e));
-                        quietSince = System.nanoTime();
-                    } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(HEARTBEAT_SECONDS)) {
+                    }
+
+                    @Override
+                    public void quiet() throws IOException {
                         out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
                         out.flush();
-                        quietSince = System.nanoTime();
                     }
-                }
-            } catch (IOException | UncheckedIOException gone) {
+                });
+            } catch (IOException gone) {
                 // the page was closed
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                throw new IOException(e);
             }
         });
     }
@@ -81,29 +76,20 @@ class LiveStreams {
         StoredContainer c = containers.inspect(id);
         Path log = containers.logPath(c.id());
         return sse(response, out -> {
-            List<LogReader.Line> lines = LogReader.read(log);
-            long offset = LogReader.size(log);
-            for (int i = Math.max(0, lines.size() - Math.max(tail, 0)); i < lines.size(); i++) {
-                line(out, lines.get(i));
-            }
-            out.flush();
-            if (follow) {
-                long[] lastBeat = {System.nanoTime()};
-                try {
-                    LogReader.follow(log, offset, l -> {
-                        try {
-                            line(out, l);
-                            out.flush();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }, () -> events.isClosed() || gone(out, lastBeat) || !active(c.id()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (UncheckedIOException gone) {
-                    return;
-                }
+            long[] lastBeat = {System.nanoTime()};
+            try {
+                LogReader.tail(log, Math.max(tail, 0), follow, l -> {
+                    try {
+                        line(out, l);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, () -> flush(out), () -> events.isClosed() || gone(out, lastBeat) || !active(c.id()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (UncheckedIOException gone) {
+                return;
             }
             send(out, "end", "{}");
         });
@@ -133,6 +119,14 @@ class LiveStreams {
             return containers.isActive(id);
         } catch (RuntimeException removed) {
             return false;
+        }
+    }
+
+    private static void flush(OutputStream out) {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

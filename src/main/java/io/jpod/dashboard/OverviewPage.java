@@ -59,6 +59,10 @@ class OverviewPage {
         model.addAttribute("cgroupVersion", Cgroups.version(runtime.environment().cgroupRoot()));
         List<Views.Check> checks = checks();
         model.addAttribute("checks", checks);
+        // the storage check has measured the graph root's file system already
+        model.addAttribute("disk", checks.stream().filter(ch -> ch.name().equals("storage")).findFirst()
+                .filter(ch -> ch.details().containsKey("free"))
+                .map(ch -> ch.details().get("free") + " free of " + ch.details().get("total")).orElse("unknown"));
         model.addAttribute("ready", runtime.ready() && runtime.ociRuntimeDiscovery().available()
                 && runtime.conmonDiscovery().available() && checks.stream().allMatch(Views.Check::up));
         var locks = runtime.locks();
@@ -69,7 +73,6 @@ class OverviewPage {
         model.addAttribute("locksUsed", free < 0 ? -1 : total - free);
         model.addAttribute("storageDriver", config.storage().driver());
         model.addAttribute("graphRoot", config.storage().graphRoot());
-        model.addAttribute("disk", disk(java.nio.file.Path.of(config.storage().graphRoot())));
         model.addAttribute("stateType", config.stateType().name().toLowerCase(java.util.Locale.ROOT));
         List<StoredContainer> all = containers.list();
         Map<String, Integer> byState = new LinkedHashMap<>();
@@ -80,21 +83,11 @@ class OverviewPage {
                 .forEach(c -> byState.merge(StatusText.word(c.state().status()), 1, Integer::sum));
         model.addAttribute("containerCount", all.stream().filter(c -> !c.config().infra()).count());
         model.addAttribute("byState", byState);
-        model.addAttribute("podCount", pods.list().size());
+        model.addAttribute("podCount", pods.names().size());
         model.addAttribute("imageCount", images.list().size());
         model.addAttribute("volumeCount", volumes.list().size());
         model.addAttribute("networkCount", networks.list().size());
         return "overview";
-    }
-
-    /** Space left where images and containers are stored: {@code 12 GiB free of 40 GiB}. */
-    private static String disk(java.nio.file.Path root) {
-        try {
-            var fs = java.nio.file.Files.getFileStore(java.nio.file.Files.exists(root) ? root : root.getRoot());
-            return Bytes.human(fs.getUsableSpace()) + " free of " + Bytes.human(fs.getTotalSpace());
-        } catch (java.io.IOException e) {
-            return "unknown: " + e.getMessage();
-        }
     }
 
     /** jpod's health indicators, under the actuator's component names (the binaries have cards of their own). */

@@ -56,7 +56,7 @@ public final class EventBus {
      * Follows new events until the returned handle is closed. With {@code since}, the kept events
      * from that moment on come first, in order, without gaps or repeats.
      */
-    public AutoCloseable follow(Instant since, Consumer<EngineEvent> consumer) {
+    public Subscription follow(Instant since, Consumer<EngineEvent> consumer) {
         List<Numbered> backlog = new ArrayList<>();
         Follower f;
         synchronized (recent) {
@@ -72,6 +72,43 @@ public final class EventBus {
         }
         f.backlog(backlog);
         return () -> followers.remove(f);
+    }
+
+    /** Following events until closed. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Where {@link #stream} hands events, and what it does after a quiet spell. */
+    public interface Sink {
+        void event(EngineEvent e) throws java.io.IOException;
+
+        /** Nothing happened for a while: a client that left is only noticed by writing something. */
+        void quiet() throws java.io.IOException;
+    }
+
+    /**
+     * Follows events from {@code since} (kept ones first) into {@code sink} until {@code until}
+     * (null: no end) or until the bus closes; a sink that fails to write ends it. Events queued
+     * beyond 10,000 for a slow sink are dropped.
+     */
+    public void stream(Instant since, Instant until, java.time.Duration quietAfter, Sink sink)
+            throws java.io.IOException, InterruptedException {
+        java.util.concurrent.BlockingQueue<EngineEvent> queue = new java.util.concurrent.LinkedBlockingQueue<>(10_000);
+        try (Subscription ignored = follow(since, queue::offer)) {
+            long quietSince = System.nanoTime();
+            while ((until == null || Instant.now().isBefore(until)) && !closed) {
+                EngineEvent e = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e != null && (until == null || !e.time().isAfter(until))) {
+                    sink.event(e);
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > quietAfter.toNanos()) {
+                    sink.quiet();
+                    quietSince = System.nanoTime();
+                }
+            }
+        }
     }
 
     /** The kept events from {@code since} to {@code until} (either may be null). */

@@ -125,6 +125,13 @@ public final class PodService {
         return new View(pod, members, status(members));
     }
 
+    /** Pod names by ID, from the pods alone (no member reads). */
+    public Map<String, String> names() {
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        runtime.state().allPods().forEach(p -> names.put(p.id(), p.name()));
+        return names;
+    }
+
     public List<View> list() {
         // every pod's members from one read of the state
         Map<String, List<StoredContainer>> byPod = new java.util.HashMap<>();

@@ -188,7 +188,7 @@ class DockerContainersController {
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         for (StoredContainer c : list) {
-            String state = DockerJson.state(c.state().status());
+            String state = io.jpod.container.StatusText.word(c.state().status());
             // without --all, docker ps shows running containers, paused ones included
             if (!all && !state.equals("running") && !state.equals("paused") && !f.containsKey("status")) {
                 continue;

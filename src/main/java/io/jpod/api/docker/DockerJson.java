@@ -25,14 +25,6 @@ final class DockerJson {
 
     private DockerJson() {}
 
-    static String state(ContainerStatus s) {
-        return StatusText.word(s);
-    }
-
-    static String status(ContainerState st, Instant now) {
-        return StatusText.of(st, now);
-    }
-
     static String time(Instant t) {
         return t == null ? ZERO_TIME : t.toString();
     }
@@ -56,8 +48,8 @@ final class DockerJson {
         m.put("Created", c.config().created() == null ? 0 : c.config().created().getEpochSecond());
         m.put("Ports", NetworkJson.dockerPorts(c));
         m.put("Labels", c.config().labels());
-        m.put("State", state(c.state().status()));
-        m.put("Status", status(c.state(), Instant.now()));
+        m.put("State", StatusText.word(c.state().status()));
+        m.put("Status", StatusText.of(c.state(), Instant.now()));
         m.put("HostConfig", Map.of("NetworkMode", NetworkJson.mode(c)));
         m.put("NetworkSettings", Map.of("Networks", NetworkJson.settings(c, JSON).get("Networks")));
         m.put("Mounts", List.of());
@@ -75,7 +67,7 @@ final class DockerJson {
         m.put("Path", args.isEmpty() ? "" : args.get(0));
         m.put("Args", args.size() > 1 ? args.subList(1, args.size()) : List.of());
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("Status", state(st.status()));
+        state.put("Status", StatusText.word(st.status()));
         state.put("Running", st.status() == ContainerStatus.RUNNING || st.status() == ContainerStatus.STOPPING);
         state.put("Paused", st.status() == ContainerStatus.PAUSED);
         state.put("Restarting", false);

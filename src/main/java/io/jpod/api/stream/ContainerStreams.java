@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -47,20 +46,20 @@ public final class ContainerStreams {
         boolean tty = c.config().run() != null && c.config().run().tty();
         Path log = containers.logPath(c.id());
         return out -> {
-            List<LogReader.Line> lines = LogReader.read(log);
-            long offset = LogReader.size(log);
-            int skip = tail < 0 ? 0 : Math.max(0, lines.size() - tail);
-            for (int i = skip; i < lines.size(); i++) {
-                write(out, lines.get(i), opts, tty);
-            }
-            out.flush();
-            if (!follow) {
-                return;
-            }
+            boolean[] live = {false}; // stored lines go out in one flush, followed ones one by one
             try {
-                LogReader.follow(log, offset, line -> {
+                LogReader.tail(log, tail, follow, line -> {
                     try {
                         write(out, line, opts, tty);
+                        if (live[0]) {
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, () -> {
+                    live[0] = true;
+                    try {
                         out.flush();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
