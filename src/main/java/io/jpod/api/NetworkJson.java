@@ -1,7 +1,7 @@
 package io.jpod.api;
 
 import io.jpod.network.NetworkService;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.state.StoredContainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

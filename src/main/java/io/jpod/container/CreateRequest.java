@@ -40,7 +40,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
      *     network's name (then that network)
      * @param networks the networks to join in bridge mode; empty for the default one
      */
-    public record NetworkRequest(String mode, List<String> networks, List<io.jpod.network.PortMapping> ports) {
+    public record NetworkRequest(String mode, List<String> networks, List<io.jpod.common.PortMapping> ports) {
         public NetworkRequest {
             mode = mode == null ? "" : mode;
             networks = networks == null ? List.of() : List.copyOf(networks);

@@ -1,6 +1,6 @@
 package io.jpod.container;
 
-import io.jpod.state.Ids;
+import io.jpod.common.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.oci.AttachSocket;
 import io.jpod.oci.ConmonLauncher;

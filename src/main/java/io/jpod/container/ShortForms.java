@@ -1,7 +1,7 @@
 package io.jpod.container;
 
 import io.jpod.error.EngineException;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.state.ContainerConfig.Mount;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.jpod.dashboard;
 
 import io.jpod.container.StatusText;
 import io.jpod.image.ImageReference;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.state.StoredContainer;
 import java.time.Instant;
 import java.util.List;

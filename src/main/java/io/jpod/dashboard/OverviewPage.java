@@ -5,6 +5,7 @@ import io.jpod.container.StatusText;
 import io.jpod.host.Cgroups;
 import io.jpod.image.ImageStore;
 import io.jpod.network.NetworkService;
+import io.jpod.observability.LockUsage;
 import io.jpod.pod.PodService;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.StoredContainer;
@@ -36,10 +37,13 @@ class OverviewPage {
     private final VolumeService volumes;
     private final NetworkService networks;
     private final Map<String, HealthIndicator> health;
+    private final LockUsage locks;
 
     OverviewPage(LibpodRuntime runtime, SystemService system, ContainerService containers, PodService pods,
-            ImageStore images, VolumeService volumes, NetworkService networks, Map<String, HealthIndicator> health) {
+            ImageStore images, VolumeService volumes, NetworkService networks, Map<String, HealthIndicator> health,
+            LockUsage locks) {
         this.runtime = runtime;
+        this.locks = locks;
         this.system = system;
         this.containers = containers;
         this.pods = pods;
@@ -65,9 +69,8 @@ class OverviewPage {
                 .map(ch -> ch.details().get("free") + " free of " + ch.details().get("total")).orElse("unknown"));
         model.addAttribute("ready", runtime.ready() && runtime.ociRuntimeDiscovery().available()
                 && runtime.conmonDiscovery().available() && checks.stream().allMatch(Views.Check::up));
-        var locks = runtime.locks();
         int total = locks.total();
-        int free = locks.available().orElse(-1);
+        int free = locks.free();
         model.addAttribute("locksTotal", total);
         model.addAttribute("locksFree", free);
         model.addAttribute("locksUsed", free < 0 ? -1 : total - free);

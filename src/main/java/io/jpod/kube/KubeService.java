@@ -5,7 +5,7 @@ import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.ImageStore;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.pod.PodService;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;

@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.common.PortMapping;
 import io.jpod.error.EngineException;
 import io.jpod.host.ProcessRunner;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package io.jpod.network;
 
+import io.jpod.common.PortMapping;
 import io.jpod.events.EventBus;
-import io.jpod.state.Ids;
+import io.jpod.common.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import java.io.IOException;

@@ -1,14 +1,14 @@
 package io.jpod.pod;
 
 import io.jpod.events.EventBus;
-import io.jpod.state.Ids;
+import io.jpod.common.Ids;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Lock;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.PodConfig;

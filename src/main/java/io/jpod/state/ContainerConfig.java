@@ -59,7 +59,7 @@ public record ContainerConfig(
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.network.PortMapping> ports) {
+            List<io.jpod.common.PortMapping> ports) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);

@@ -1,7 +1,7 @@
 package io.jpod.volume;
 
 import io.jpod.events.EventBus;
-import io.jpod.state.Ids;
+import io.jpod.common.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.state.State;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jpod.error.EngineException;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.state.ContainerConfig.Mount;
 import java.util.List;
 import org.junit.jupiter.api.Test;

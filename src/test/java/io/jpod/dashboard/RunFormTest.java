@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -32,7 +32,7 @@ class ShmLockManagerIT extends LockManagerContract {
     Path tmp;
 
     String newSegment() {
-        String name = "/jpod_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        String name = io.jpod.testing.ShmSegmentCleanup.PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         segments.add(name);
         return name;
     }

@@ -7,7 +7,7 @@ import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
-import io.jpod.network.PortMapping;
+import io.jpod.common.PortMapping;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
+import io.jpod.pod.PodService;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
@@ -52,9 +53,11 @@ class LibpodContainersController {
     private final EventBus events;
     private final LibpodRuntime runtime;
     private final JsonMapper json;
+    private final PodService pods;
 
     LibpodContainersController(ContainerService containers, LibpodRuntime runtime, EventBus events,
-            JsonMapper json) {
+            JsonMapper json, PodService pods) {
+        this.pods = pods;
         this.events = events;
         this.containers = containers;
         this.runtime = runtime;
@@ -140,15 +143,15 @@ class LibpodContainersController {
     }
 
     /** SpecGenerator's {@code portmappings}; a {@code range} publishes consecutive ports. */
-    static List<io.jpod.network.PortMapping> ports(JsonNode spec) {
-        List<io.jpod.network.PortMapping> ports = new ArrayList<>();
+    static List<io.jpod.common.PortMapping> ports(JsonNode spec) {
+        List<io.jpod.common.PortMapping> ports = new ArrayList<>();
         for (JsonNode p : spec.path("portmappings")) {
             int range = Math.max(1, p.path("range").asInt(1));
             int hostPort = p.path("host_port").asInt(0);
             int containerPort = p.path("container_port").asInt(0);
             for (String proto : p.path("protocol").asString("tcp").split(",")) {
                 for (int i = 0; i < range; i++) {
-                    ports.add(new io.jpod.network.PortMapping(p.path("host_ip").asString(""),
+                    ports.add(new io.jpod.common.PortMapping(p.path("host_ip").asString(""),
                             hostPort == 0 ? 0 : hostPort + i, containerPort + i, proto));
                 }
             }
@@ -181,8 +184,7 @@ class LibpodContainersController {
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         int max = limit != null && limit > 0 ? limit : last != null && last > 0 ? last : Integer.MAX_VALUE;
         List<Map<String, Object>> out = new ArrayList<>();
-        Map<String, String> podNames = new java.util.HashMap<>();
-        runtime.state().allPods().forEach(p -> podNames.put(p.id(), p.name()));
+        Map<String, String> podNames = pods.names();
         for (StoredContainer c : list) {
             String state = c.state().status().display();
             boolean shown = all || f.containsKey("status") || state.equals("running") || state.equals("paused");

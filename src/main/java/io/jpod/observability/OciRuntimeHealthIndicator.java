@@ -1,4 +1,6 @@
-package io.jpod.runtime;
+package io.jpod.observability;
+
+import io.jpod.runtime.LibpodRuntime;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -8,7 +10,7 @@ public final class OciRuntimeHealthIndicator implements HealthIndicator {
 
     private final LibpodRuntime runtime;
 
-    OciRuntimeHealthIndicator(LibpodRuntime runtime) {
+    public OciRuntimeHealthIndicator(LibpodRuntime runtime) {
         this.runtime = runtime;
     }
 

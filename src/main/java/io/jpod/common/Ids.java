@@ -1,4 +1,4 @@
-package io.jpod.state;
+package io.jpod.common;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;

@@ -1,4 +1,9 @@
-package io.jpod.runtime;
+package io.jpod.wiring;
+
+import io.jpod.observability.ConmonHealthIndicator;
+import io.jpod.runtime.LibpodRuntime;
+import io.jpod.observability.OciRuntimeHealthIndicator;
+import io.jpod.runtime.RuntimeEnvironment;
 
 import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
@@ -21,7 +26,7 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfigFactory;
 import io.jpod.lock.LockManager;
 import io.jpod.lock.LockManagers;
-import io.jpod.lock.LockUsage;
+import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
 import io.jpod.system.SystemService;
 import java.nio.file.Path;
@@ -33,10 +38,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Wires the runtime: configuration, locks, state, then the runtime itself, started when created. */
+/** Wires the engine: configuration, locks, state, the runtime (started when created), then the services over it. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LibpodProperties.class)
-public class RuntimeConfiguration {
+public class EngineConfiguration {
 
     @Bean
     RuntimeEnvironment runtimeEnvironment(ConfigurableEnvironment env, LibpodProperties props) {

@@ -1,4 +1,4 @@
-package io.jpod.network;
+package io.jpod.common;
 
 import io.jpod.error.EngineException;
 

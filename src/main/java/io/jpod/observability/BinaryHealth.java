@@ -1,4 +1,6 @@
-package io.jpod.runtime;
+package io.jpod.observability;
+
+
 
 import io.jpod.host.BinaryDiscovery;
 import org.springframework.boot.health.contributor.Health;

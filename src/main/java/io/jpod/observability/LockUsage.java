@@ -1,5 +1,7 @@
-package io.jpod.lock;
+package io.jpod.observability;
 
+import io.jpod.lock.LockManager;
+import io.jpod.lock.ShmLockManager;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -18,13 +20,22 @@ public final class LockUsage implements HealthIndicator, MeterBinder {
         this.locks = locks;
     }
 
-    private int free() {
+    public int total() {
+        return locks.total();
+    }
+
+    /** Free locks, or -1 where the manager cannot count them. */
+    public int free() {
+        return locks.available().orElse(-1);
+    }
+
+    private int freeOrTotal() {
         return locks.available().orElse(locks.total());
     }
 
     @Override
     public Health health() {
-        int free = free();
+        int free = freeOrTotal();
         Health.Builder b = Health.up().withDetail("type", locks instanceof ShmLockManager shm ? "shm " + shm.name()
                 : "in-process").withDetail("total", locks.total()).withDetail("used", locks.total() - free)
                 .withDetail("free", free);
@@ -39,9 +50,9 @@ public final class LockUsage implements HealthIndicator, MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("jpod.locks.total", locks, LockManager::total).description("SHM locks in the segment")
                 .register(registry);
-        Gauge.builder("jpod.locks.free", this, LockUsage::free).description("locks free for new objects")
+        Gauge.builder("jpod.locks.free", this, LockUsage::freeOrTotal).description("locks free for new objects")
                 .register(registry);
-        Gauge.builder("jpod.locks.used", this, u -> locks.total() - u.free())
+        Gauge.builder("jpod.locks.used", this, u -> locks.total() - u.freeOrTotal())
                 .description("locks held by containers and pods").register(registry);
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * Admin HTTP endpoints: the effective configuration and lock renumbering.
+ */
+package io.jpod.api.admin;

@@ -1,0 +1,4 @@
+/**
+ * Containers: create, start, stop, exit handling and restart policies, exec and logs.
+ */
+package io.jpod.container;

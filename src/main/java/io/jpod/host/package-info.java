@@ -1,0 +1,4 @@
+/**
+ * Facts about the host: binaries and their versions, cgroups, processes run as child commands.
+ */
+package io.jpod.host;
