@@ -181,10 +181,10 @@ class DockerContainersController {
     }
 
     @GetMapping("/containers/json")
-    List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
+    List<ContainerSummary> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<ContainerSummary> out = new ArrayList<>();
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         for (StoredContainer c : list) {
@@ -194,16 +194,16 @@ class DockerContainersController {
                 continue;
             }
             if (Filters.matches(c, state, f)) {
-                out.add(DockerJson.summary(c));
+                out.add(ContainerSummary.of(c, json));
             }
         }
         return limit != null && limit > 0 && out.size() > limit ? out.subList(0, limit) : out;
     }
 
     @GetMapping("/containers/{id}/json")
-    Map<String, Object> inspect(@PathVariable String id) {
+    ContainerInspectResponse inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
-        return DockerJson.inspect(c, containers.logPath(id).toString(), containers::hostSource);
+        return ContainerInspectResponse.of(c, containers.logPath(id).toString(), containers::hostSource, json);
     }
 
     @PostMapping("/containers/{id}/start")

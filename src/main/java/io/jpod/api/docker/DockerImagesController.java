@@ -89,15 +89,15 @@ class DockerImagesController {
     }
 
     @GetMapping("/images/json")
-    List<Map<String, Object>> list() {
-        return images.list().stream().map(DockerJson::imageSummary).toList();
+    List<ImageSummary> list() {
+        return images.list().stream().map(ImageSummary::of).toList();
     }
 
     /** Image names contain slashes ({@code localhost/app:1}), so the name is taken from the rest of the path. */
     @GetMapping("/images/{*rest}")
     Object get(@PathVariable String rest) {
         if (rest.endsWith("/json")) {
-            return DockerJson.imageInspect(images.lookup(strip(rest, "/json")));
+            return ImageInspect.of(images.lookup(strip(rest, "/json")));
         }
         if (rest.endsWith("/history")) {
             return history(strip(rest, "/history"));

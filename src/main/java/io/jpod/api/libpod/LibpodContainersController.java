@@ -1,6 +1,8 @@
 package io.jpod.api.libpod;
 
 import io.jpod.api.Filters;
+import io.jpod.api.wire.MountPoint;
+import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.api.stream.Flushing;
 import io.jpod.events.EventBus;
@@ -176,31 +178,32 @@ class LibpodContainersController {
     }
 
     @GetMapping("/json")
-    List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
+    List<ListContainer> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer last,
             @RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         int max = limit != null && limit > 0 ? limit : last != null && last > 0 ? last : Integer.MAX_VALUE;
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<ListContainer> out = new ArrayList<>();
         Map<String, String> podNames = pods.names();
         for (StoredContainer c : list) {
             String state = c.state().status().display();
             boolean shown = all || f.containsKey("status") || state.equals("running") || state.equals("paused");
             if (shown && Filters.matches(c, state, f) && out.size() < max) {
-                out.add(LibpodJson.summary(c, podNames.get(c.config().podId())));
+                out.add(ListContainer.of(c, podNames.get(c.config().podId())));
             }
         }
         return out;
     }
 
     @GetMapping("/{id}/json")
-    Map<String, Object> inspect(@PathVariable String id) {
+    InspectContainerData inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
         Path log = containers.logPath(c.id());
-        return LibpodJson.inspect(c, log.toString(), log.getParent().toString(), runtime.config().runtime(),
-                io.jpod.api.MountsJson.of(c, containers::hostSource));
+        return InspectContainerData.of(c, new InspectContainerData.Context(log.toString(),
+                log.getParent().toString(), runtime.config().runtime(), MountPoint.of(c, containers::hostSource),
+                NetworkSettings.of(c, json)));
     }
 
     @GetMapping("/{id}/exists")

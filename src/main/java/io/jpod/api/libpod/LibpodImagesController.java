@@ -47,15 +47,15 @@ class LibpodImagesController {
     }
 
     @GetMapping("/json")
-    List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
+    List<LibpodImageSummary> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
         // containers per image, from one read of the state
         Map<String, Integer> used = new java.util.HashMap<>();
         containers.list().forEach(c -> used.merge(String.valueOf(c.config().rootfsImageId()), 1, Integer::sum));
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<LibpodImageSummary> out = new ArrayList<>();
         for (Image img : images.list()) {
             if (matches(img, f)) {
-                out.add(LibpodJson.imageSummary(img, used.getOrDefault(img.id(), 0)));
+                out.add(LibpodImageSummary.of(img, used.getOrDefault(img.id(), 0)));
             }
         }
         return out;
@@ -179,7 +179,7 @@ class LibpodImagesController {
     @GetMapping("/{*rest}")
     ResponseEntity<?> get(@PathVariable String rest) {
         if (rest.endsWith("/json")) {
-            return ResponseEntity.ok(LibpodJson.imageInspect(images.lookup(strip(rest, "/json"))));
+            return ResponseEntity.ok(ImageData.of(images.lookup(strip(rest, "/json"))));
         }
         if (rest.endsWith("/exists")) {
             images.lookup(strip(rest, "/exists"));

@@ -1,0 +1,96 @@
+package io.jpod.api.docker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jpod.api.NetworkJson;
+import io.jpod.api.wire.MountPoint;
+import io.jpod.api.wire.NetworkSettings;
+import io.jpod.api.wire.PortBinding;
+import io.jpod.container.RestartPolicy;
+import io.jpod.container.StatusText;
+import io.jpod.state.ContainerConfig.Mount;
+import io.jpod.state.ContainerState;
+import io.jpod.state.ContainerStatus;
+import io.jpod.state.StoredContainer;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code GET /containers/{id}/json} (Docker's {@code ContainerInspectResponse}). */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+record ContainerInspectResponse(String id, String created, String path, List<String> args, State state,
+        String image, String resolvConfPath, String hostnamePath, String hostsPath, String logPath, String name,
+        int restartCount, String driver, String platform, String mountLabel, String processLabel,
+        String appArmorProfile, HostConfig hostConfig, Config config, NetworkSettings networkSettings,
+        List<MountPoint> mounts) {
+
+    /** {@code State}: {@code Running} stays true while a stop is under way, as Docker's does. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record State(String status, boolean running, boolean paused, boolean restarting,
+            @JsonProperty("OOMKilled") boolean oomKilled, boolean dead, int pid, int exitCode, String error,
+            String startedAt, String finishedAt) {
+
+        static State of(ContainerState st) {
+            ContainerStatus s = st.status();
+            return new State(StatusText.word(s), s == ContainerStatus.RUNNING || s == ContainerStatus.STOPPING,
+                    s == ContainerStatus.PAUSED, false, st.oomKilled(), s == ContainerStatus.UNKNOWN, st.pid(),
+                    st.exitCode(), st.error(), DockerJson.time(st.startedAt()), DockerJson.time(st.finishedAt()));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record RestartPolicySpec(String name, int maximumRetryCount) {}
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record LogConfig(String type, Map<String, String> config) {}
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record HostConfig(boolean autoRemove, RestartPolicySpec restartPolicy, String networkMode,
+            Map<String, List<PortBinding>> portBindings, LogConfig logConfig) {
+
+        static HostConfig of(StoredContainer c) {
+            var run = c.config().run();
+            RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
+            return new HostConfig(run != null && run.autoRemove(),
+                    new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkJson.mode(c),
+                    PortBinding.configured(c), new LogConfig("k8s-file", Map.of()));
+        }
+    }
+
+    /** {@code Config}: what the container runs; {@code StopSignal} is a number as text. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record Config(String hostname, String user, List<String> env, List<String> cmd, List<String> entrypoint,
+            String image, String workingDir, Map<String, String> labels, boolean tty, boolean openStdin,
+            boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout) {
+
+        static Config of(StoredContainer c, List<String> args) {
+            var run = c.config().run();
+            String image = c.config().rootfsImageName() == null ? "" : c.config().rootfsImageName();
+            return new Config(run != null ? run.hostname() : "", run != null ? run.user() : "",
+                    run != null ? run.env() : List.of(), args, null, DockerJson.imageName(image),
+                    run != null ? run.workingDir() : "", c.config().labels(), run != null && run.tty(), false,
+                    false, false, false, run != null ? Integer.toString(run.stopSignal()) : "15",
+                    run != null ? run.stopTimeout() : 10);
+        }
+    }
+
+    static ContainerInspectResponse of(StoredContainer c, String logPath, Function<Mount, String> hostSource,
+            JsonMapper json) {
+        var run = c.config().run();
+        ContainerState st = c.state();
+        List<String> args = run != null ? run.args() : c.config().command();
+        String runDir = st.runDir();
+        return new ContainerInspectResponse(c.id(), DockerJson.time(c.config().created()),
+                args.isEmpty() ? "" : args.get(0), args.size() > 1 ? args.subList(1, args.size()) : List.of(),
+                State.of(st), "sha256:" + c.config().rootfsImageId(), inRunDir(runDir, "resolv.conf"),
+                inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), logPath, "/" + c.name(),
+                st.restartCount(), "overlay", "linux", "", "", "", HostConfig.of(c), Config.of(c, args),
+                NetworkSettings.of(c, json), MountPoint.of(c, hostSource));
+    }
+
+    static String inRunDir(String runDir, String file) {
+        return runDir.isEmpty() ? "" : runDir + "/" + file;
+    }
+}

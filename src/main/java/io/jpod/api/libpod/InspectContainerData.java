@@ -1,0 +1,69 @@
+package io.jpod.api.libpod;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jpod.api.NetworkJson;
+import io.jpod.api.wire.MountPoint;
+import io.jpod.api.wire.NetworkSettings;
+import io.jpod.api.wire.PortBinding;
+import io.jpod.container.RestartPolicy;
+import io.jpod.state.ContainerState;
+import io.jpod.state.StoredContainer;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/** {@code GET /libpod/containers/{id}/json} (podman's {@code InspectContainerData}). */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+record InspectContainerData(String id, String created, String path, List<String> args,
+        InspectContainerState state, String image, String imageName, String rootfs, String pod,
+        String resolvConfPath, String hostnamePath, String hostsPath, String staticDir,
+        @JsonProperty("OCIRuntime") String ociRuntime, String name, int restartCount, String driver,
+        String mountLabel, String processLabel, String appArmorProfile,
+        @JsonProperty("ExecIDs") List<String> execIds, List<MountPoint> mounts, List<String> dependencies,
+        NetworkSettings networkSettings, String namespace, boolean isInfra, InspectContainerConfig config,
+        HostConfig hostConfig) {
+
+    /** Where the container's files are and what runs it: not part of the stored container. */
+    record Context(String logPath, String staticDir, String ociRuntime, List<MountPoint> mounts,
+            NetworkSettings networkSettings) {}
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record RestartPolicySpec(String name, int maximumRetryCount) {}
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record LogConfig(String type, String path) {}
+
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record HostConfig(List<String> binds, String cgroupManager, LogConfig logConfig, String networkMode,
+            Map<String, List<PortBinding>> portBindings, RestartPolicySpec restartPolicy, boolean autoRemove) {
+
+        static HostConfig of(StoredContainer c, String logPath) {
+            var run = c.config().run();
+            RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
+            // podman shows no policy as an empty name
+            String name = run == null || run.restartPolicy().isEmpty() ? "" : policy.name();
+            return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkJson.mode(c),
+                    PortBinding.configured(c), new RestartPolicySpec(name, policy.maxRetries()),
+                    run != null && run.autoRemove());
+        }
+    }
+
+    static InspectContainerData of(StoredContainer c, Context ctx) {
+        ContainerState st = c.state();
+        List<String> args = LibpodJson.args(c);
+        String runDir = st.runDir();
+        return new InspectContainerData(c.id(), LibpodJson.time(c.config().created()),
+                args.isEmpty() ? "" : args.get(0), args.size() > 1 ? args.subList(1, args.size()) : List.of(),
+                InspectContainerState.of(st), c.config().rootfsImageId(), LibpodJson.imageName(c), "",
+                c.config().podId() == null ? "" : c.config().podId(), inRunDir(runDir, "resolv.conf"),
+                inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), ctx.staticDir(), ctx.ociRuntime(),
+                c.name(), st.restartCount(), "overlay", "", "", "", List.of(), ctx.mounts(), List.of(),
+                ctx.networkSettings(), c.config().namespace(), c.config().infra(),
+                InspectContainerConfig.of(c, args), HostConfig.of(c, ctx.logPath()));
+    }
+
+    private static String inRunDir(String runDir, String file) {
+        return runDir.isEmpty() ? "" : runDir + "/" + file;
+    }
+}

@@ -1,0 +1,29 @@
+package io.jpod.api.wire;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jpod.network.NetworkService;
+import io.jpod.state.StoredContainer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Inspect's {@code NetworkSettings} (both APIs): the first network's address at the top, each network below. */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+public record NetworkSettings(String bridge, @JsonProperty("SandboxID") String sandboxId, String sandboxKey,
+        String gateway, @JsonProperty("IPAddress") String ipAddress, @JsonProperty("IPPrefixLen") int ipPrefixLen,
+        String macAddress, Map<String, List<PortBinding>> ports, Map<String, EndpointSettings> networks) {
+
+    /** {@code json} reads the CNI results the state keeps per network. */
+    public static NetworkSettings of(StoredContainer c, JsonMapper json) {
+        Map<String, EndpointSettings> networks = new LinkedHashMap<>();
+        c.state().networkStatus().forEach((name, result) -> networks.put(name,
+                EndpointSettings.of(name, NetworkService.addressOf(json, result), c.id())));
+        EndpointSettings first = networks.values().stream().findFirst().orElse(null);
+        return new NetworkSettings("", "", c.state().netNs(), first == null ? "" : first.gateway(),
+                first == null ? "" : first.ipAddress(), first == null ? 0 : first.ipPrefixLen(),
+                first == null ? "" : first.macAddress(), PortBinding.published(c), networks);
+    }
+}
