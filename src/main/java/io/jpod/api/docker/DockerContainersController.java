@@ -1,14 +1,13 @@
 package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
+import io.jpod.api.wire.Bodies;
+import io.jpod.api.wire.CreateResponse;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.api.stream.Flushing;
 import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
-import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
-import io.jpod.common.PortMapping;
-import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,139 +44,17 @@ class DockerContainersController {
         this.json = json;
     }
 
+    /** The body is read here, not by Spring, so that bad JSON is a 400 like any other bad body. */
     @PostMapping("/containers/create")
-    ResponseEntity<Map<String, Object>> create(@RequestParam(required = false) String name,
-            @RequestBody(required = false) JsonNode body) {
-        if (body == null || !body.isObject()) {
+    ResponseEntity<CreateResponse> create(@RequestParam(required = false) String name,
+            @RequestBody(required = false) byte[] body) {
+        JsonNode tree = Bodies.tree(json, body, "the container configuration");
+        if (body == null || body.length == 0 || !tree.isObject()) {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
-        JsonNode host = body.path("HostConfig");
-        if (host.path("PublishAllPorts").asBoolean(false)) {
-            throw EngineException.invalidArgument("HostConfig.PublishAllPorts (-P) is not supported yet: publish "
-                    + "ports one by one with -p");
-        }
-        for (String field : List.of("VolumesFrom", "Devices")) {
-            JsonNode v = host.path(field);
-            if (!v.isMissingNode() && !v.isNull() && !v.isEmpty()) {
-                throw EngineException.invalidArgument("HostConfig." + field + " is not supported yet");
-            }
-        }
-        String restart = host.path("RestartPolicy").path("Name").asString("");
-        int retries = host.path("RestartPolicy").path("MaximumRetryCount").asInt(0);
-        if (restart.equals("on-failure") && retries > 0) {
-            restart = restart + ":" + retries;
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        JsonNode stopTimeout = body.path("StopTimeout");
-        CreateRequest req = new CreateRequest(name, body.path("Image").asString(""), entrypoint(body.get("Entrypoint")),
-                strings(body.get("Cmd")), strings(body.get("Env")), body.path("WorkingDir").asString(""),
-                body.path("User").asString(""), labels, body.path("Tty").asBoolean(false),
-                body.path("StopSignal").asString(""), stopTimeout.isNumber() ? stopTimeout.asInt() : null, restart,
-                host.path("AutoRemove").asBoolean(false), body.path("Hostname").asString(""),
-                body.path("OpenStdin").asBoolean(false), mounts(body, host), null, network(body, host));
-        StoredContainer c = containers.create(req);
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
-    }
-
-    /**
-     * {@code HostConfig.NetworkMode} ({@code default}/{@code bridge}, {@code none}, {@code host},
-     * {@code container:ID} or a network's name), more networks from {@code NetworkingConfig}, and
-     * {@code PortBindings} ({@code "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}).
-     */
-    static CreateRequest.NetworkRequest network(JsonNode body, JsonNode host) {
-        String mode = host.path("NetworkMode").asString("");
-        List<String> networks = new ArrayList<>();
-        body.path("NetworkingConfig").path("EndpointsConfig").propertyNames().forEach(n -> {
-            if (!n.equals(mode) && !n.equals("bridge")) {
-                networks.add(n);
-            }
-        });
-        List<PortMapping> ports = new ArrayList<>();
-        host.path("PortBindings").properties().forEach(e -> {
-            String[] portProto = e.getKey().split("/");
-            int containerPort = parsePort(portProto[0]);
-            String proto = portProto.length > 1 ? portProto[1] : "tcp";
-            JsonNode bindings = e.getValue();
-            if (bindings.isEmpty()) {
-                ports.add(new PortMapping("", 0, containerPort, proto));
-            }
-            for (JsonNode b : bindings) {
-                String hostPort = b.path("HostPort").asString("");
-                ports.add(new PortMapping(b.path("HostIp").asString(""), hostPort.isEmpty() ? 0 : parsePort(hostPort),
-                        containerPort, proto));
-            }
-        });
-        return new CreateRequest.NetworkRequest(mode, networks, ports);
-    }
-
-    private static int parsePort(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw EngineException.invalidArgument("invalid port \"" + s + "\" (port ranges are not supported yet)");
-        }
-    }
-
-    /** {@code Binds} ({@code -v}), {@code Mounts} ({@code --mount}), {@code Tmpfs} and the anonymous {@code Volumes}. */
-    static List<Mount> mounts(JsonNode body, JsonNode host) {
-        List<Mount> out = new ArrayList<>();
-        for (JsonNode b : host.path("Binds")) {
-            out.add(io.jpod.container.ShortForms.mount(b.asString("")));
-        }
-        for (JsonNode m : host.path("Mounts")) {
-            String type = m.path("Type").asString("volume");
-            List<String> opts = new ArrayList<>();
-            if (m.path("ReadOnly").asBoolean(false)) {
-                opts.add("ro");
-            }
-            String propagation = m.path("BindOptions").path("Propagation").asString("");
-            if (!propagation.isEmpty()) {
-                opts.add(propagation);
-            }
-            if (m.path("VolumeOptions").path("NoCopy").asBoolean(false)) {
-                opts.add("nocopy");
-            }
-            long size = m.path("TmpfsOptions").path("SizeBytes").asLong(0);
-            if (size > 0) {
-                opts.add("size=" + size);
-            }
-            int mode = m.path("TmpfsOptions").path("Mode").asInt(0);
-            if (mode > 0) {
-                opts.add("mode=" + Integer.toOctalString(mode));
-            }
-            out.add(new Mount(type, m.path("Source").asString(""), m.path("Target").asString(""), opts));
-        }
-        host.path("Tmpfs").properties().forEach(e -> out.add(new Mount("tmpfs", "tmpfs", e.getKey(),
-                e.getValue().asString("").isEmpty() ? List.of() : List.of(e.getValue().asString().split(",")))));
-        // Config.Volumes: anonymous volumes, unless a bind or mount already covers the path
-        body.path("Volumes").propertyNames().forEach(path -> {
-            if (out.stream().noneMatch(m -> m.destination().equals(path))) {
-                out.add(new Mount("volume", "", path, List.of()));
-            }
-        });
-        return out;
-    }
-
-    /** Docker sends a string (shell form) or an array; {@code [""]} clears the image's entrypoint. */
-    private static List<String> entrypoint(JsonNode node) {
-        List<String> e = strings(node);
-        if (e == null) {
-            return null;
-        }
-        return e.size() == 1 && e.get(0).isEmpty() ? List.of() : e;
-    }
-
-    private static List<String> strings(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isString()) {
-            return List.of("/bin/sh", "-c", node.asString());
-        }
-        List<String> out = new ArrayList<>();
-        node.values().forEach(v -> out.add(v.asString()));
-        return out;
+        var req = Bodies.read(json, tree, ContainerCreateRequest.class, "the container configuration");
+        StoredContainer c = containers.create(DockerCreate.request(name, req));
+        return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 
     @GetMapping("/containers/json")

@@ -1,5 +1,7 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.wire.ConnectRequest;
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.api.NetworkFilters;
 import io.jpod.container.NetworkUse;
@@ -84,22 +86,21 @@ class DockerNetworksController {
     }
 
     @PostMapping("/networks/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) JsonNode body) {
-        if (body == null || !body.isObject()) {
+    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] bytes) {
+        JsonNode tree = Bodies.tree(json, bytes, "the network configuration");
+        if (bytes == null || bytes.length == 0 || !tree.isObject()) {
             throw EngineException.invalidArgument("a JSON network configuration is required");
         }
-        String driver = body.path("Driver").asString("bridge");
+        NetworkCreateRequest body = Bodies.read(json, tree, NetworkCreateRequest.class, "the network configuration");
+        String driver = body.driver();
         if (!driver.isEmpty() && !driver.equals("bridge")) {
             throw EngineException.invalidArgument("network driver \"" + driver + "\" is not supported: only bridge");
         }
-        if (body.path("EnableIPv6").asBoolean(false)) {
+        if (body.enableIpv6()) {
             throw EngineException.invalidArgument("IPv6 networks are not supported yet");
         }
-        JsonNode ipam = body.path("IPAM").path("Config").path(0);
-        Map<String, String> labels = new LinkedHashMap<>();
-        body.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        NetworkConfig n = networks.create(body.path("Name").asString(""), ipam.path("Subnet").asString(""),
-                ipam.path("Gateway").asString(""), body.path("Internal").asBoolean(false), labels);
+        var ipam = body.firstSubnet();
+        NetworkConfig n = networks.create(body.name(), ipam.subnet(), ipam.gateway(), body.internal(), body.labels());
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", n.id(), "Warning", ""));
     }
 
@@ -110,19 +111,19 @@ class DockerNetworksController {
     }
 
     @PostMapping("/networks/{id}/connect")
-    ResponseEntity<Void> connect(@PathVariable String id, @RequestBody(required = false) JsonNode body) {
+    ResponseEntity<Void> connect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         containers.connect(container(body), id);
         return ResponseEntity.ok().build();
     }
 
     @PostMapping("/networks/{id}/disconnect")
-    ResponseEntity<Void> disconnect(@PathVariable String id, @RequestBody(required = false) JsonNode body) {
+    ResponseEntity<Void> disconnect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         containers.disconnect(container(body), id);
         return ResponseEntity.ok().build();
     }
 
-    private static String container(JsonNode body) {
-        String c = body == null ? "" : body.path("Container").asString("");
+    private String container(byte[] body) {
+        String c = Bodies.read(json, body, ConnectRequest.class, "the request").containerOrEmpty();
         if (c.isEmpty()) {
             throw EngineException.invalidArgument("name the container to connect or disconnect");
         }

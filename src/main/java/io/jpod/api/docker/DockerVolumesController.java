@@ -1,5 +1,6 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
@@ -16,7 +17,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Docker Engine API: {@code /volumes/...}. */
@@ -60,18 +60,14 @@ class DockerVolumesController {
     }
 
     @PostMapping("/volumes/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) JsonNode body) {
-        JsonNode b = body == null ? json.createObjectNode() : body;
-        Map<String, String> labels = new LinkedHashMap<>();
-        b.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        Map<String, String> opts = new LinkedHashMap<>();
-        b.path("DriverOpts").properties().forEach(e -> opts.put(e.getKey(), e.getValue().asString()));
-        String name = b.path("Name").asString("");
+    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
+        VolumeCreateOptions b = Bodies.read(json, body, VolumeCreateOptions.class, "the volume options");
+        String name = b.name();
         // Docker answers an existing volume of that name instead of failing
         if (!name.isEmpty() && volumes.exists(name)) {
             return ResponseEntity.status(HttpStatus.CREATED).body(volume(volumes.inspect(name)));
         }
-        VolumeConfig v = volumes.create(name, b.path("Driver").asString("local"), labels, opts, false);
+        VolumeConfig v = volumes.create(name, b.driver(), b.labels(), b.driverOpts(), false);
         return ResponseEntity.status(HttpStatus.CREATED).body(volume(v));
     }
 

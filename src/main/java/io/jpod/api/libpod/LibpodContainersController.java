@@ -1,18 +1,18 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.wire.CreateResponse;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.stream.ContainerStreams;
 import io.jpod.api.stream.Flushing;
 import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
-import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.pod.PodService;
 import io.jpod.runtime.LibpodRuntime;
-import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.StoredContainer;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,10 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/libpod/containers")
 class LibpodContainersController {
 
-    /** SpecGenerator fields whose features are not built yet: refused instead of silently dropped. */
-    private static final List<String> NOT_YET = List.of("image_volumes", "overlay_volumes",
-            "devices", "secrets", "volumes_from");
-
     private final ContainerService containers;
     private final EventBus events;
     private final LibpodRuntime runtime;
@@ -68,113 +64,15 @@ class LibpodContainersController {
 
     /** podman's client sends the spec without a JSON content type, so the body is read as bytes. */
     @PostMapping("/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode spec = Bodies.json(json, body, "the container specification");
-        if (!spec.isObject() || spec.isEmpty()) {
+    ResponseEntity<CreateResponse> create(@RequestBody(required = false) byte[] body) {
+        JsonNode tree = Bodies.tree(json, body, "the container specification");
+        if (!tree.isObject() || tree.isEmpty()) {
             throw EngineException.invalidArgument("a JSON container specification is required");
         }
-        for (String field : NOT_YET) {
-            JsonNode v = spec.path(field);
-            if (!v.isMissingNode() && !v.isNull() && !(v.isEmpty() && (v.isArray() || v.isObject()))
-                    && !(v.isString() && v.asString().isEmpty())) {
-                throw EngineException.invalidArgument("\"" + field + "\" is not supported yet");
-            }
-        }
-        List<String> env = new ArrayList<>();
-        spec.path("env").properties().forEach(e -> env.add(e.getKey() + "=" + e.getValue().asString()));
-        Map<String, String> labels = new LinkedHashMap<>();
-        spec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        String restart = spec.path("restart_policy").asString("");
-        int tries = spec.path("restart_tries").asInt(0);
-        if (restart.equals("on-failure") && tries > 0) {
-            restart = restart + ":" + tries;
-        }
-        JsonNode signal = spec.path("stop_signal");
-        JsonNode timeout = spec.path("stop_timeout");
-        CreateRequest req = new CreateRequest(text(spec, "name"), text(spec, "image"), strings(spec.get("entrypoint")),
-                strings(spec.get("command")), env, text(spec, "work_dir"), text(spec, "user"), labels,
-                spec.path("terminal").asBoolean(false),
-                signal.isNumber() && signal.asInt() > 0 ? Integer.toString(signal.asInt()) : null,
-                timeout.isNumber() ? timeout.asInt() : null, restart, spec.path("remove").asBoolean(false),
-                text(spec, "hostname"), spec.path("stdin").asBoolean(false), mounts(spec),
-                spec.path("pod").asString("").isEmpty() ? null : spec.path("pod").asString(), network(spec));
-        StoredContainer c = containers.create(req);
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", c.id(), "Warnings", List.of()));
-    }
-
-    /** SpecGenerator's {@code mounts} (OCI-like binds and tmpfs) and {@code volumes} (named, or anonymous without a name). */
-    private static List<Mount> mounts(JsonNode spec) {
-        List<Mount> out = new ArrayList<>();
-        for (JsonNode m : spec.path("mounts")) {
-            List<String> opts = new ArrayList<>();
-            m.path("options").forEach(o -> opts.add(o.asString()));
-            String type = m.path("type").asString("bind");
-            out.add(new Mount(type.equals("tmpfs") ? "tmpfs" : type, m.path("source").asString(""),
-                    m.path("destination").asString(""), opts));
-        }
-        for (JsonNode v : spec.path("volumes")) {
-            List<String> opts = new ArrayList<>();
-            v.path("Options").forEach(o -> opts.add(o.asString()));
-            out.add(new Mount("volume", v.path("IsAnonymous").asBoolean(false) ? "" : v.path("Name").asString(""),
-                    v.path("Dest").asString(""), opts));
-        }
-        return out;
-    }
-
-    /**
-     * {@code netns} ({@code nsmode}: bridge, none, host, container with {@code value}), the
-     * {@code Networks} to join and {@code portmappings} (a {@code range} publishes consecutive ports).
-     */
-    private static CreateRequest.NetworkRequest network(JsonNode spec) {
-        String nsmode = spec.path("netns").path("nsmode").asString("");
-        String mode = switch (nsmode) {
-            case "", "bridge", "private", "default" -> "bridge";
-            case "none", "host" -> nsmode;
-            case "container" -> "container:" + spec.path("netns").path("value").asString("");
-            case "ns", "path" -> throw EngineException.invalidArgument("joining a network namespace by path is not "
-                    + "supported");
-            case "slirp4netns", "pasta" -> throw EngineException.invalidArgument("network mode " + nsmode
-                    + " is not supported: jpod uses CNI bridge networks");
-            default -> throw EngineException.invalidArgument("unknown network mode \"" + nsmode + "\"");
-        };
-        List<String> networks = new ArrayList<>(spec.path("Networks").propertyNames());
-        if (mode.equals("bridge") && networks.size() == 1 && networks.get(0).equals("podman")) {
-            networks.clear(); // the client's name for "the default network"
-        }
-        return new CreateRequest.NetworkRequest(mode, networks, ports(spec));
-    }
-
-    /** SpecGenerator's {@code portmappings}; a {@code range} publishes consecutive ports. */
-    static List<io.jpod.common.PortMapping> ports(JsonNode spec) {
-        List<io.jpod.common.PortMapping> ports = new ArrayList<>();
-        for (JsonNode p : spec.path("portmappings")) {
-            int range = Math.max(1, p.path("range").asInt(1));
-            int hostPort = p.path("host_port").asInt(0);
-            int containerPort = p.path("container_port").asInt(0);
-            for (String proto : p.path("protocol").asString("tcp").split(",")) {
-                for (int i = 0; i < range; i++) {
-                    ports.add(new io.jpod.common.PortMapping(p.path("host_ip").asString(""),
-                            hostPort == 0 ? 0 : hostPort + i, containerPort + i, proto));
-                }
-            }
-        }
-        return ports;
-    }
-
-    private static String text(JsonNode spec, String field) {
-        return spec.path(field).asString("");
-    }
-
-    private static List<String> strings(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (!node.isArray()) {
-            throw EngineException.invalidArgument("expected a list of strings, got " + node);
-        }
-        List<String> out = new ArrayList<>();
-        node.values().forEach(v -> out.add(v.asString()));
-        return out;
+        LibpodCreate.refuseUnsupported(tree);
+        var spec = Bodies.read(json, tree, SpecGenerator.class, "the container specification");
+        StoredContainer c = containers.create(LibpodCreate.request(spec));
+        return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 
     @GetMapping("/json")

@@ -1,5 +1,7 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.wire.ConnectRequest;
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.container.NetworkUse;
 import io.jpod.error.EngineException;
@@ -18,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** libpod's {@code /libpod/networks/...} API (podman 4's network shape) over jpod's CNI networks. */
@@ -69,19 +70,16 @@ class LibpodNetworksController {
 
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode b = Bodies.json(json, body, "the network configuration");
-        String driver = b.path("driver").asString("bridge");
+        NetworkCreate b = Bodies.read(json, body, NetworkCreate.class, "the network configuration");
+        String driver = b.driver();
         if (!driver.isEmpty() && !driver.equals("bridge")) {
             throw EngineException.invalidArgument("network driver \"" + driver + "\" is not supported: only bridge");
         }
-        if (b.path("ipv6_enabled").asBoolean(false)) {
+        if (b.ipv6Enabled()) {
             throw EngineException.invalidArgument("IPv6 networks are not supported yet");
         }
-        JsonNode subnet = b.path("subnets").path(0);
-        Map<String, String> labels = new LinkedHashMap<>();
-        b.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        NetworkConfig n = networks.create(b.path("name").asString(""), subnet.path("subnet").asString(""),
-                subnet.path("gateway").asString(""), b.path("internal").asBoolean(false), labels);
+        NetworkCreate.Subnet subnet = b.firstSubnet();
+        NetworkConfig n = networks.create(b.name(), subnet.subnet(), subnet.gateway(), b.internal(), b.labels());
         return ResponseEntity.ok(network(n));
     }
 
@@ -120,8 +118,7 @@ class LibpodNetworksController {
 
     private String container(byte[] body) {
         // connect sends "container" (podman's netavark options), disconnect "Container"
-        JsonNode b = Bodies.json(json, body, "the request");
-        String c = b.path("Container").asString(b.path("container").asString(""));
+        String c = Bodies.read(json, body, ConnectRequest.class, "the request").containerOrEmpty();
         if (c.isEmpty()) {
             throw EngineException.invalidArgument("name the container to connect or disconnect");
         }

@@ -1,5 +1,6 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.error.EngineException;
 import io.jpod.pod.PodService;
@@ -18,7 +19,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** libpod's {@code /libpod/pods/...} API as podman's remote client calls it; a thin adapter over {@link PodService}. */
@@ -37,24 +37,11 @@ class LibpodPodsController {
     /** The body is podman's PodSpecGenerator JSON, sent without a JSON content type. */
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode spec = Bodies.json(json, body, "the pod specification");
-        Map<String, String> labels = new LinkedHashMap<>();
-        spec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        List<String> shared = null;
-        if (spec.path("shared_namespaces").isArray()) {
-            shared = new ArrayList<>();
-            for (JsonNode n : spec.path("shared_namespaces")) {
-                shared.add(n.asString());
-            }
-        }
-        boolean noInfra = spec.path("no_infra").asBoolean(false);
-        if (noInfra) {
-            shared = List.of(); // the client sends its default list even with --infra=false; nothing can be shared
-        }
-        List<String> infraCommand = new ArrayList<>();
-        spec.path("infra_command").forEach(n -> infraCommand.add(n.asString()));
-        var view = pods.create(new PodService.CreateRequest(spec.path("name").asString(""), labels, shared, !noInfra,
-                spec.path("infra_image").asString(""), infraCommand, LibpodContainersController.ports(spec)));
+        var spec = Bodies.read(json, body, PodSpecGenerator.class, "the pod specification");
+        // the client sends its default list even with --infra=false; nothing can be shared then
+        List<String> shared = spec.noInfra() ? List.of() : spec.sharedNamespaces();
+        var view = pods.create(new PodService.CreateRequest(spec.name(), spec.labels(), shared, !spec.noInfra(),
+                spec.infraImage(), spec.infraCommand(), LibpodCreate.ports(spec.portmappings())));
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("Id", view.pod().id()));
     }
 

@@ -1,5 +1,6 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
@@ -18,7 +19,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** libpod's {@code /libpod/volumes/...} API as podman's remote client calls it. */
@@ -57,14 +57,8 @@ class LibpodVolumesController {
     /** podman's client sends the body without a JSON content type, so it is read as bytes. */
     @PostMapping("/create")
     ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        JsonNode b = Bodies.json(json, body, "the volume options");
-        Map<String, String> labels = new LinkedHashMap<>();
-        b.path("Label").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        b.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        Map<String, String> opts = new LinkedHashMap<>();
-        b.path("Options").properties().forEach(e -> opts.put(e.getKey(), e.getValue().asString()));
-        VolumeConfig v = volumes.create(b.path("Name").asString(""), b.path("Driver").asString("local"), labels, opts,
-                false);
+        VolumeCreateOptions b = Bodies.read(json, body, VolumeCreateOptions.class, "the volume options");
+        VolumeConfig v = volumes.create(b.name(), b.driver(), b.allLabels(), b.options(), false);
         return ResponseEntity.status(HttpStatus.CREATED).body(volume(v));
     }
 

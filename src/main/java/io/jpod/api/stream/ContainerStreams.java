@@ -98,14 +98,14 @@ public final class ContainerStreams {
     }
 
     /** {@code Detach}: starts and answers at once; else the hijacked stream until the process ends. */
-    public static void execStart(io.jpod.container.ExecService execs, String execId,
-            tools.jackson.databind.JsonNode body, HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        if (body.path("Detach").asBoolean(false)) {
+    public static void execStart(io.jpod.container.ExecService execs, String execId, boolean detach, boolean tty,
+            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        if (detach) {
             execs.start(execId, null);
             response.setStatus(HttpStatus.OK.value());
             return;
         }
-        execAttach(execs, execId, body.path("Tty").asBoolean(false), request, response);
+        execAttach(execs, execId, tty, request, response);
     }
 
     /**

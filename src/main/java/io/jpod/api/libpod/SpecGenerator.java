@@ -1,0 +1,63 @@
+package io.jpod.api.libpod;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /libpod/containers/create} (podman's {@code SpecGenerator}, snake_case): the
+ * fields jpod reads. Absent collections are empty; {@code entrypoint} and {@code command} stay null
+ * when absent (the image's then).
+ */
+record SpecGenerator(String name, String image, List<String> entrypoint, List<String> command,
+        Map<String, String> env, @JsonProperty("work_dir") String workDir, String user, Map<String, String> labels,
+        boolean terminal, @JsonProperty("stop_signal") Integer stopSignal,
+        @JsonProperty("stop_timeout") Integer stopTimeout, @JsonProperty("restart_policy") String restartPolicy,
+        @JsonProperty("restart_tries") int restartTries, boolean remove, String hostname, boolean stdin,
+        List<MountSpec> mounts, List<NamedVolume> volumes, String pod, Namespace netns,
+        @JsonProperty("Networks") Map<String, Object> networks, List<PortMappingSpec> portmappings) {
+
+    SpecGenerator {
+        env = env == null ? Map.of() : env;
+        labels = labels == null ? Map.of() : labels;
+        mounts = mounts == null ? List.of() : mounts;
+        volumes = volumes == null ? List.of() : volumes;
+        netns = netns == null ? new Namespace(null, null) : netns;
+        networks = networks == null ? Map.of() : networks;
+        portmappings = portmappings == null ? List.of() : portmappings;
+    }
+
+    /** An OCI-like mount: a bind (default) or tmpfs. */
+    record MountSpec(String type, String source, String destination, List<String> options) {
+        MountSpec {
+            type = type == null ? "bind" : type;
+            options = options == null ? List.of() : options;
+        }
+    }
+
+    /** A named volume, or an anonymous one. */
+    record NamedVolume(@JsonProperty("Name") String name, @JsonProperty("Dest") String dest,
+            @JsonProperty("Options") List<String> options, @JsonProperty("IsAnonymous") boolean anonymous) {
+        NamedVolume {
+            options = options == null ? List.of() : options;
+        }
+    }
+
+    /** A namespace choice ({@code nsmode}: bridge, none, host, container with {@code value}). */
+    record Namespace(String nsmode, String value) {
+        Namespace {
+            nsmode = nsmode == null ? "" : nsmode;
+            value = value == null ? "" : value;
+        }
+    }
+
+    /** podman's {@code PortMapping}; a {@code range} publishes consecutive ports. */
+    record PortMappingSpec(@JsonProperty("host_ip") String hostIp, @JsonProperty("container_port") int containerPort,
+            @JsonProperty("host_port") int hostPort, Integer range, String protocol) {
+        PortMappingSpec {
+            hostIp = hostIp == null ? "" : hostIp;
+            range = range == null ? 1 : range;
+            protocol = protocol == null ? "tcp" : protocol;
+        }
+    }
+}
