@@ -1,10 +1,12 @@
 package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
+import io.jpod.api.shared.ContainerRoutes;
+import io.jpod.api.wire.TopResponse;
+import jakarta.servlet.http.HttpServletResponse;
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.wire.CreateResponse;
 import io.jpod.api.stream.ContainerStreams;
-import io.jpod.api.stream.Flushing;
 import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
@@ -37,11 +39,13 @@ class DockerContainersController {
     private final ContainerService containers;
     private final EventBus events;
     private final JsonMapper json;
+    private final ContainerRoutes shared;
 
-    DockerContainersController(ContainerService containers, EventBus events, JsonMapper json) {
+    DockerContainersController(ContainerService containers, EventBus events, JsonMapper json, ContainerRoutes shared) {
         this.events = events;
         this.containers = containers;
         this.json = json;
+        this.shared = shared;
     }
 
     /** The body is read here, not by Spring, so that bad JSON is a 400 like any other bad body. */
@@ -83,46 +87,10 @@ class DockerContainersController {
         return ContainerInspectResponse.of(c, containers.logPath(id).toString(), containers::hostSource, json);
     }
 
-    @PostMapping("/containers/{id}/start")
-    ResponseEntity<Void> start(@PathVariable String id) {
-        containers.start(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/containers/{id}/stop")
-    ResponseEntity<Void> stop(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
-        containers.stop(id, timeout);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/containers/{id}/restart")
-    ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(name = "t", required = false) Integer timeout) {
-        containers.restart(id, timeout);
-        return ResponseEntity.noContent().build();
-    }
-
     @PostMapping("/containers/{id}/resize")
     ResponseEntity<Void> resize(@PathVariable String id, @RequestParam int h, @RequestParam int w) {
         containers.resize(id, h, w);
         return ResponseEntity.ok().build();
-    }
-
-    @PostMapping("/containers/{id}/pause")
-    ResponseEntity<Void> pause(@PathVariable String id) {
-        containers.pause(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/containers/{id}/unpause")
-    ResponseEntity<Void> unpause(@PathVariable String id) {
-        containers.unpause(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/containers/{id}/rename")
-    ResponseEntity<Void> rename(@PathVariable String id, @RequestParam String name) {
-        containers.rename(id, name);
-        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/containers/prune")
@@ -130,18 +98,10 @@ class DockerContainersController {
         return Map.of("ContainersDeleted", containers.prune(), "SpaceReclaimed", 0);
     }
 
+    /** Docker's {@code ps_args} is one string of arguments. */
     @GetMapping("/containers/{id}/top")
-    Map<String, Object> top(@PathVariable String id, @RequestParam(name = "ps_args", required = false) String psArgs) {
-        List<List<String>> rows = containers.top(id, psArgs == null || psArgs.isBlank() ? List.of()
-                : List.of(psArgs.trim().split("\\s+")));
-        return Map.of("Titles", rows.isEmpty() ? List.of() : rows.get(0),
-                "Processes", rows.size() > 1 ? rows.subList(1, rows.size()) : List.of());
-    }
-
-    @PostMapping("/containers/{id}/kill")
-    ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(defaultValue = "SIGKILL") String signal) {
-        containers.kill(id, signal);
-        return ResponseEntity.noContent().build();
+    TopResponse top(@PathVariable String id, @RequestParam(name = "ps_args", required = false) String psArgs) {
+        return shared.top(id, psArgs == null || psArgs.isBlank() ? List.of() : List.of(psArgs.trim().split("\\s+")));
     }
 
     /**
@@ -202,23 +162,9 @@ class DockerContainersController {
             @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(defaultValue = "false") boolean timestamps,
             @RequestParam(defaultValue = "all") String tail, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until,
-            jakarta.servlet.http.HttpServletResponse response) {
-        var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
-                ContainerStreams.parseTime(until));
-        return ResponseEntity.ok().contentType(ContainerStreams.RAW_STREAM).body(Flushing.body(response,
-                ContainerStreams.logs(containers, id, opts, ContainerStreams.parseTail(tail), follow, events::isClosed)));
+            @RequestParam(required = false) String until, HttpServletResponse response) {
+        var query = new ContainerRoutes.LogQuery(stdout, stderr, follow, timestamps, tail, since, until);
+        return shared.logs(id, query, ContainerStreams.RAW_STREAM, response);
     }
 
-    /**
-     * Docker's hijacked attach: answers 101 and then streams the container's output until its next
-     * exit. The docker CLI attaches before it starts a container it runs in the foreground.
-     */
-    @PostMapping("/containers/{id}/attach")
-    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
-            @RequestParam(defaultValue = "false") boolean stdout,
-            @RequestParam(defaultValue = "false") boolean stderr, jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
-            throws IOException, jakarta.servlet.ServletException {
-        ContainerStreams.attach(containers, id, stdin, stdout, stderr, request, response);
-    }
 }

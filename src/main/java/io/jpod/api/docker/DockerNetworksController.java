@@ -1,6 +1,5 @@
 package io.jpod.api.docker;
 
-import io.jpod.api.wire.ConnectRequest;
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.api.NetworkFilters;
@@ -30,14 +29,11 @@ class DockerNetworksController {
 
     private final NetworkService networks;
     private final NetworkUse use;
-    private final io.jpod.container.ContainerService containers;
     private final JsonMapper json;
 
-    DockerNetworksController(NetworkService networks, NetworkUse use, io.jpod.container.ContainerService containers,
-            JsonMapper json) {
+    DockerNetworksController(NetworkService networks, NetworkUse use, JsonMapper json) {
         this.networks = networks;
         this.use = use;
-        this.containers = containers;
         this.json = json;
     }
 
@@ -108,26 +104,6 @@ class DockerNetworksController {
     ResponseEntity<Void> remove(@PathVariable String id) {
         use.remove(id, false);
         return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/networks/{id}/connect")
-    ResponseEntity<Void> connect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
-        containers.connect(container(body), id);
-        return ResponseEntity.ok().build();
-    }
-
-    @PostMapping("/networks/{id}/disconnect")
-    ResponseEntity<Void> disconnect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
-        containers.disconnect(container(body), id);
-        return ResponseEntity.ok().build();
-    }
-
-    private String container(byte[] body) {
-        String c = Bodies.read(json, body, ConnectRequest.class, "the request").containerOrEmpty();
-        if (c.isEmpty()) {
-            throw EngineException.invalidArgument("name the container to connect or disconnect");
-        }
-        return c;
     }
 
     @PostMapping("/networks/prune")

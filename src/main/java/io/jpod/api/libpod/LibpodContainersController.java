@@ -2,11 +2,12 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.shared.ContainerRoutes;
+import io.jpod.api.wire.TopResponse;
 import io.jpod.api.wire.CreateResponse;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.stream.ContainerStreams;
-import io.jpod.api.stream.Flushing;
 import io.jpod.events.EventBus;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
@@ -14,10 +15,7 @@ import io.jpod.error.NoSuchObjectException;
 import io.jpod.pod.PodService;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.StoredContainer;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,14 +50,16 @@ class LibpodContainersController {
     private final LibpodRuntime runtime;
     private final JsonMapper json;
     private final PodService pods;
+    private final ContainerRoutes shared;
 
     LibpodContainersController(ContainerService containers, LibpodRuntime runtime, EventBus events,
-            JsonMapper json, PodService pods) {
+            JsonMapper json, PodService pods, ContainerRoutes shared) {
         this.pods = pods;
         this.events = events;
         this.containers = containers;
         this.runtime = runtime;
         this.json = json;
+        this.shared = shared;
     }
 
     /** podman's client sends the spec without a JSON content type, so the body is read as bytes. */
@@ -110,60 +110,10 @@ class LibpodContainersController {
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{id}/start")
-    ResponseEntity<Void> start(@PathVariable String id) {
-        containers.start(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/{id}/stop")
-    ResponseEntity<Void> stop(@PathVariable String id, @RequestParam(required = false) Integer timeout,
-            @RequestParam(name = "t", required = false) Integer t, @RequestParam(defaultValue = "false") boolean ignore) {
-        try {
-            containers.stop(id, timeout != null ? timeout : t);
-        } catch (NoSuchObjectException e) {
-            if (!ignore) {
-                throw e;
-            }
-        }
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/{id}/restart")
-    ResponseEntity<Void> restart(@PathVariable String id, @RequestParam(required = false) Integer timeout,
-            @RequestParam(name = "t", required = false) Integer t) {
-        containers.restart(id, timeout != null ? timeout : t);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/{id}/kill")
-    ResponseEntity<Void> kill(@PathVariable String id, @RequestParam(defaultValue = "SIGKILL") String signal) {
-        containers.kill(id, signal);
-        return ResponseEntity.noContent().build();
-    }
-
     @PostMapping("/{id}/resize")
     ResponseEntity<Map<String, Object>> resize(@PathVariable String id, @RequestParam int h, @RequestParam int w) {
         containers.resize(id, h, w);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of());
-    }
-
-    @PostMapping("/{id}/pause")
-    ResponseEntity<Void> pause(@PathVariable String id) {
-        containers.pause(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/{id}/unpause")
-    ResponseEntity<Void> unpause(@PathVariable String id) {
-        containers.unpause(id);
-        return ResponseEntity.noContent().build();
-    }
-
-    @PostMapping("/{id}/rename")
-    ResponseEntity<Void> rename(@PathVariable String id, @RequestParam String name) {
-        containers.rename(id, name);
-        return ResponseEntity.noContent().build();
     }
 
     /**
@@ -182,16 +132,14 @@ class LibpodContainersController {
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(code + "\n");
     }
 
+    /** podman's {@code ps_args} may repeat and holds arguments split by spaces or commas. */
     @GetMapping("/{id}/top")
-    Map<String, Object> top(@PathVariable String id,
-            @RequestParam(name = "ps_args", required = false) List<String> psArgs) {
+    TopResponse top(@PathVariable String id, @RequestParam(name = "ps_args", required = false) List<String> psArgs) {
         List<String> args = new ArrayList<>();
         if (psArgs != null) {
             psArgs.stream().filter(a -> !a.isBlank()).forEach(a -> args.addAll(List.of(a.trim().split("[\\s,]+"))));
         }
-        List<List<String>> rows = containers.top(id, args);
-        return Map.of("Titles", rows.isEmpty() ? List.of() : rows.get(0),
-                "Processes", rows.size() > 1 ? rows.subList(1, rows.size()) : List.of());
+        return shared.top(id, args);
     }
 
     @PostMapping("/prune")
@@ -232,19 +180,9 @@ class LibpodContainersController {
             @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(defaultValue = "false") boolean timestamps,
             @RequestParam(defaultValue = "-1") String tail, @RequestParam(required = false) String since,
-            @RequestParam(required = false) String until,
-            jakarta.servlet.http.HttpServletResponse response) {
-        var opts = new ContainerStreams.LogOptions(stdout, stderr, timestamps, ContainerStreams.parseTime(since),
-                ContainerStreams.parseTime(until));
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .body(Flushing.body(response, ContainerStreams.logs(containers, id, opts,
-                        ContainerStreams.parseTail(tail), follow, events::isClosed)));
+            @RequestParam(required = false) String until, HttpServletResponse response) {
+        var query = new ContainerRoutes.LogQuery(stdout, stderr, follow, timestamps, tail, since, until);
+        return shared.logs(id, query, MediaType.APPLICATION_OCTET_STREAM, response);
     }
 
-    @PostMapping("/{id}/attach")
-    void attach(@PathVariable String id, @RequestParam(defaultValue = "false") boolean stdin,
-            @RequestParam(defaultValue = "false") boolean stdout,
-            @RequestParam(defaultValue = "false") boolean stderr, HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        ContainerStreams.attach(containers, id, stdin, stdout, stderr, request, response);
-    }
 }

@@ -1,6 +1,5 @@
 package io.jpod.api.libpod;
 
-import io.jpod.api.wire.ConnectRequest;
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
 import io.jpod.container.NetworkUse;
@@ -29,14 +28,11 @@ class LibpodNetworksController {
 
     private final NetworkService networks;
     private final NetworkUse use;
-    private final io.jpod.container.ContainerService containers;
     private final JsonMapper json;
 
-    LibpodNetworksController(NetworkService networks, NetworkUse use, io.jpod.container.ContainerService containers,
-            JsonMapper json) {
+    LibpodNetworksController(NetworkService networks, NetworkUse use, JsonMapper json) {
         this.networks = networks;
         this.use = use;
-        this.containers = containers;
         this.json = json;
     }
 
@@ -102,27 +98,6 @@ class LibpodNetworksController {
         r.put("Name", n);
         r.put("Err", null);
         return List.of(r);
-    }
-
-    @PostMapping("/{name}/connect")
-    ResponseEntity<Void> connect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
-        containers.connect(container(body), name);
-        return ResponseEntity.ok().build();
-    }
-
-    @PostMapping("/{name}/disconnect")
-    ResponseEntity<Void> disconnect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
-        containers.disconnect(container(body), name);
-        return ResponseEntity.ok().build();
-    }
-
-    private String container(byte[] body) {
-        // connect sends "container" (podman's netavark options), disconnect "Container"
-        String c = Bodies.read(json, body, ConnectRequest.class, "the request").containerOrEmpty();
-        if (c.isEmpty()) {
-            throw EngineException.invalidArgument("name the container to connect or disconnect");
-        }
-        return c;
     }
 
     @PostMapping("/prune")
