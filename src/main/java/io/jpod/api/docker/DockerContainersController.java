@@ -14,7 +14,6 @@ import io.jpod.state.StoredContainer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -94,8 +93,8 @@ class DockerContainersController {
     }
 
     @PostMapping("/containers/prune")
-    Map<String, Object> prune() {
-        return Map.of("ContainersDeleted", containers.prune(), "SpaceReclaimed", 0);
+    ContainerPruneResponse prune() {
+        return new ContainerPruneResponse(containers.prune(), 0);
     }
 
     /** Docker's {@code ps_args} is one string of arguments. */
@@ -141,11 +140,7 @@ class DockerContainersController {
             code = -1;
         }
         OutputStream out = response.getOutputStream();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("StatusCode", code);
-        // the CLI treats any Error object, even an empty one, as a failure
-        result.put("Error", error == null ? null : Map.of("Message", error));
-        out.write(json.writeValueAsBytes(result));
+        out.write(json.writeValueAsBytes(ContainerWaitResponse.of(code, error)));
         out.flush();
     }
 

@@ -18,7 +18,6 @@ import io.jpod.state.StoredContainer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,20 +142,12 @@ class LibpodContainersController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : containers.prune()) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("Id", id);
-            r.put("Size", 0);
-            r.put("Err", null);
-            out.add(r);
-        }
-        return out;
+    List<ContainerReports.PruneReport> prune() {
+        return containers.prune().stream().map(id -> new ContainerReports.PruneReport(id, 0, null)).toList();
     }
 
     @DeleteMapping("/{id}")
-    List<Map<String, Object>> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force,
+    List<ContainerReports.RmReport> remove(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force,
             @RequestParam(defaultValue = "false") boolean ignore, @RequestParam(defaultValue = "false") boolean volumes) {
         StoredContainer c;
         try {
@@ -168,10 +159,7 @@ class LibpodContainersController {
             throw e;
         }
         containers.remove(c.id(), force, volumes);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("Id", c.id());
-        r.put("RawInput", id);
-        return List.of(r);
+        return List.of(new ContainerReports.RmReport(c.id(), id));
     }
 
     @GetMapping("/{id}/logs")

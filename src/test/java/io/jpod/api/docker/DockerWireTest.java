@@ -116,4 +116,14 @@ class DockerWireTest {
                 .isEqualTo("10.88.0.7");
         assertThat(s.path("Mounts").isArray()).isTrue();
     }
+
+    @Test
+    void waitSendsANullErrorUnlessWaitingFailed() {
+        JsonNode ok = JSON.valueToTree(ContainerWaitResponse.of(3, null));
+        assertThat(ok.path("StatusCode").asInt()).isEqualTo(3);
+        assertThat(ok.has("Error")).isTrue();
+        assertThat(ok.path("Error").isNull()).isTrue();
+        JsonNode failed = JSON.valueToTree(ContainerWaitResponse.of(-1, "shutting down"));
+        assertThat(failed.path("Error").path("Message").asString()).isEqualTo("shutting down");
+    }
 }
