@@ -1,7 +1,7 @@
 package io.jpod.api.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jpod.api.NetworkJson;
+import io.jpod.api.wire.NetworkMode;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.wire.PortBinding;
@@ -54,7 +54,7 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             var run = c.config().run();
             RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
             return new HostConfig(run != null && run.autoRemove(),
-                    new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkJson.mode(c),
+                    new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkMode.of(c),
                     PortBinding.configured(c), new LogConfig("k8s-file", Map.of()));
         }
     }

@@ -1,7 +1,7 @@
 package io.jpod.api.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jpod.api.NetworkJson;
+import io.jpod.api.wire.NetworkMode;
 import io.jpod.api.wire.EndpointSettings;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.wire.PortBinding;
@@ -40,7 +40,7 @@ record ContainerSummary(String id, List<String> names, String image, @JsonProper
                 String.join(" ", run != null ? run.args() : c.config().command()),
                 c.config().created() == null ? 0 : c.config().created().getEpochSecond(), ports,
                 c.config().labels(), StatusText.word(c.state().status()), StatusText.of(c.state(), Instant.now()),
-                new HostConfig(NetworkJson.mode(c)),
+                new HostConfig(NetworkMode.of(c)),
                 new SummaryNetworkSettings(NetworkSettings.of(c, json).networks()), List.of());
     }
 }

@@ -1,7 +1,7 @@
 package io.jpod.api.libpod;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jpod.api.NetworkJson;
+import io.jpod.api.wire.NetworkMode;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.wire.PortBinding;
@@ -43,7 +43,7 @@ record InspectContainerData(String id, String created, String path, List<String>
             RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
             // podman shows no policy as an empty name
             String name = run == null || run.restartPolicy().isEmpty() ? "" : policy.name();
-            return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkJson.mode(c),
+            return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkMode.of(c),
                     PortBinding.configured(c), new RestartPolicySpec(name, policy.maxRetries()),
                     run != null && run.autoRemove());
         }

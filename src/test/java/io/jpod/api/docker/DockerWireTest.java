@@ -2,16 +2,9 @@ package io.jpod.api.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jpod.common.PortMapping;
-import io.jpod.state.ContainerConfig;
-import io.jpod.state.ContainerConfig.Mount;
-import io.jpod.state.ContainerConfig.RunConfig;
-import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,26 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 class DockerWireTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ID = "0123456789ab" + "c".repeat(52);
-    private static final String CNI = "{\"ips\":[{\"address\":\"10.88.0.7/16\",\"gateway\":\"10.88.0.1\"}],"
-            + "\"interfaces\":[{\"name\":\"eth0\",\"mac\":\"aa:bb:cc:dd:ee:ff\",\"sandbox\":\"/run/netns/x\"}]}";
-
-    static StoredContainer container(ContainerStatus status) {
-        List<Mount> mounts = List.of(new Mount("volume", "vol1", "/data", List.of()),
-                new Mount("bind", "/srv", "/b", List.of("ro", "rslave")), new Mount("tmpfs", "tmpfs", "/t", List.of()));
-        RunConfig run = new RunConfig(List.of("sleep", "100"), List.of("A=1"), "/w", "nobody", false, 2, 5, "host1",
-                "on-failure:3", false, false, mounts, "bridge", List.of(),
-                List.of(new PortMapping("", 8080, 80, "tcp"), new PortMapping("127.0.0.1", 5353, 53, "udp")));
-        ContainerConfig config = new ContainerConfig(ID, "web", "", null, 1, Instant.parse("2026-01-02T03:04:05Z"),
-                "f".repeat(64), "docker.io/library/busybox:latest", List.of("sleep"), Map.of("k", "v"), false, run);
-        ContainerState state = ContainerState.configured().withStatus(status)
-                .withProcess(42, 41, Instant.parse("2026-01-02T03:04:06Z"))
-                .withNetwork("/run/netns/x", Map.of("jpod", CNI));
-        return new StoredContainer(config, state);
-    }
-
     private static JsonNode inspect(ContainerStatus status) {
-        StoredContainer c = container(status);
+        StoredContainer c = DockerWireFixtures.container(status);
         return JSON.valueToTree(ContainerInspectResponse.of(c, "/logs/ctr.log", m -> "/host" + m.destination(),
                 JSON));
     }
@@ -102,7 +77,7 @@ class DockerWireTest {
 
     @Test
     void summaryListsPortsFlatWithNumbersAndASlashedName() {
-        JsonNode s = JSON.valueToTree(ContainerSummary.of(container(ContainerStatus.RUNNING), JSON));
+        JsonNode s = JSON.valueToTree(ContainerSummary.of(DockerWireFixtures.container(ContainerStatus.RUNNING), JSON));
         assertThat(s.path("Names").path(0).asString()).isEqualTo("/web");
         assertThat(s.path("ImageID").asString()).startsWith("sha256:");
         assertThat(s.path("Command").asString()).isEqualTo("sleep 100");
