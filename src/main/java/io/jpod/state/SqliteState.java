@@ -121,11 +121,7 @@ public final class SqliteState implements State {
         return inTx(() -> {
             List<ContainerEntity> visible = StateErrors.visibleOnly(
                     containers.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
-            ContainerEntity e = StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id);
-            if (e == null) {
-                throw StateErrors.notFound("container", nameOrId);
-            }
-            return records.container(e);
+            return records.container(StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id));
         });
     }
 
@@ -269,11 +265,7 @@ public final class SqliteState implements State {
         return inTx(() -> {
             List<PodEntity> visible = StateErrors.visibleOnly(
                     pods.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
-            PodEntity e = StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id);
-            if (e == null) {
-                throw StateErrors.notFound("pod", nameOrId);
-            }
-            return records.pod(e);
+            return records.pod(StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id));
         });
     }
 

@@ -52,11 +52,9 @@ final class StateRecords {
 
     /** The row and its config renamed together; the name is the one field a rename changes. */
     void rename(ContainerEntity e, String newName) {
-        ContainerConfig o = config(e);
+        ContainerConfig renamed = config(e).withName(newName);
         e.name = newName;
-        e.configJson = json.writeValueAsString(new ContainerConfig(o.id(), newName, o.namespace(), o.podId(),
-                o.lockId(), o.created(), o.rootfsImageId(), o.rootfsImageName(), o.command(), o.labels(),
-                o.infra(), o.run()));
+        e.configJson = json.writeValueAsString(renamed);
     }
 
     ContainerConfig config(ContainerEntity e) {
