@@ -7,8 +7,6 @@ import io.jpod.container.NetworkUse;
 import io.jpod.error.EngineException;
 import io.jpod.network.NetworkConfig;
 import io.jpod.network.NetworkService;
-import io.jpod.state.StoredContainer;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -37,48 +35,17 @@ class DockerNetworksController {
         this.json = json;
     }
 
-    private Map<String, Object> network(NetworkConfig n, boolean withContainers) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", n.name());
-        m.put("Id", n.id());
-        m.put("Created", n.created().toString());
-        m.put("Scope", "local");
-        m.put("Driver", "bridge");
-        m.put("EnableIPv6", false);
-        m.put("IPAM", Map.of("Driver", "default", "Options", Map.of(), "Config",
-                List.of(Map.of("Subnet", n.subnet(), "Gateway", n.gateway()))));
-        m.put("Internal", n.internal());
-        m.put("Attachable", false);
-        m.put("Ingress", false);
-        m.put("Options", Map.of("com.docker.network.bridge.name", n.bridge()));
-        m.put("Labels", n.labels());
-        if (withContainers) {
-            Map<String, Object> ctrs = new LinkedHashMap<>();
-            for (StoredContainer c : use.users(n.name())) {
-                String result = c.state().networkStatus().get(n.name());
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("Name", c.name());
-                if (result != null) {
-                    var ip = NetworkService.addressOf(json, result);
-                    e.put("MacAddress", ip.mac());
-                    e.put("IPv4Address", ip.address() + "/" + ip.prefixLength());
-                }
-                ctrs.put(c.id(), e);
-            }
-            m.put("Containers", ctrs);
-        }
-        return m;
-    }
-
     @GetMapping("/networks")
-    List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
+    List<NetworkResource> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
-        return networks.list().stream().filter(n -> NetworkFilters.matches(n, f)).map(n -> network(n, false)).toList();
+        return networks.list().stream().filter(n -> NetworkFilters.matches(n, f)).map(n -> NetworkResource.of(n, null, json))
+                .toList();
     }
 
     @GetMapping("/networks/{id}")
-    Map<String, Object> inspect(@PathVariable String id) {
-        return network(networks.inspect(id), true);
+    NetworkResource inspect(@PathVariable String id) {
+        NetworkConfig n = networks.inspect(id);
+        return NetworkResource.of(n, use.users(n.name()), json);
     }
 
     @PostMapping("/networks/create")

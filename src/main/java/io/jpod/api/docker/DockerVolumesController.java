@@ -5,7 +5,6 @@ import io.jpod.api.Filters;
 import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -33,26 +32,13 @@ class DockerVolumesController {
         this.json = json;
     }
 
-    static Map<String, Object> volume(VolumeConfig v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", v.name());
-        m.put("Driver", v.driver());
-        m.put("Mountpoint", v.mountPoint());
-        m.put("CreatedAt", v.created() == null ? "" : v.created().toString());
-        m.put("Labels", v.labels());
-        m.put("Scope", "local");
-        m.put("Options", v.options());
-        return m;
-    }
-
     @GetMapping("/volumes")
-    Map<String, Object> list(@RequestParam(required = false) String filters) {
+    Volume.ListResponse list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
-        return Map.of("Volumes", volumes.list().stream().filter(v -> matches(v, used, f))
-                .map(DockerVolumesController::volume)
-                .toList(), "Warnings", List.of());
+        return new Volume.ListResponse(volumes.list().stream().filter(v -> matches(v, used, f)).map(Volume::of)
+                .toList(), List.of());
     }
 
     private static boolean matches(VolumeConfig v, java.util.Set<String> used, Map<String, List<String>> f) {
@@ -60,20 +46,20 @@ class DockerVolumesController {
     }
 
     @PostMapping("/volumes/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
+    ResponseEntity<Volume> create(@RequestBody(required = false) byte[] body) {
         VolumeCreateOptions b = Bodies.read(json, body, VolumeCreateOptions.class, "the volume options");
         String name = b.name();
         // Docker answers an existing volume of that name instead of failing
         if (!name.isEmpty() && volumes.exists(name)) {
-            return ResponseEntity.status(HttpStatus.CREATED).body(volume(volumes.inspect(name)));
+            return ResponseEntity.status(HttpStatus.CREATED).body(Volume.of(volumes.inspect(name)));
         }
         VolumeConfig v = volumes.create(name, b.driver(), b.labels(), b.driverOpts(), false);
-        return ResponseEntity.status(HttpStatus.CREATED).body(volume(v));
+        return ResponseEntity.status(HttpStatus.CREATED).body(Volume.of(v));
     }
 
     @GetMapping("/volumes/{name}")
-    Map<String, Object> inspect(@PathVariable String name) {
-        return volume(volumes.inspect(name));
+    Volume inspect(@PathVariable String name) {
+        return Volume.of(volumes.inspect(name));
     }
 
     @DeleteMapping("/volumes/{name}")

@@ -36,37 +36,21 @@ class LibpodNetworksController {
         this.json = json;
     }
 
-    private static Map<String, Object> network(NetworkConfig n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", n.name());
-        m.put("id", n.id());
-        m.put("driver", "bridge");
-        m.put("network_interface", n.bridge());
-        m.put("created", LibpodJson.time(n.created()));
-        m.put("subnets", List.of(Map.of("subnet", n.subnet(), "gateway", n.gateway())));
-        m.put("ipv6_enabled", false);
-        m.put("internal", n.internal());
-        m.put("dns_enabled", false);
-        m.put("labels", n.labels());
-        m.put("ipam_options", Map.of("driver", "host-local"));
-        return m;
-    }
-
     @GetMapping("/json")
-    List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
+    List<Network> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Network> out = new ArrayList<>();
         for (NetworkConfig n : networks.list()) {
             if (io.jpod.api.NetworkFilters.matches(n, f)) {
-                out.add(network(n));
+                out.add(Network.of(n));
             }
         }
         return out;
     }
 
     @PostMapping("/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
-        NetworkCreate b = Bodies.read(json, body, NetworkCreate.class, "the network configuration");
+    ResponseEntity<Network> create(@RequestBody(required = false) byte[] body) {
+        Network b = Bodies.read(json, body, Network.class, "the network configuration");
         String driver = b.driver();
         if (!driver.isEmpty() && !driver.equals("bridge")) {
             throw EngineException.invalidArgument("network driver \"" + driver + "\" is not supported: only bridge");
@@ -74,14 +58,14 @@ class LibpodNetworksController {
         if (b.ipv6Enabled()) {
             throw EngineException.invalidArgument("IPv6 networks are not supported yet");
         }
-        NetworkCreate.Subnet subnet = b.firstSubnet();
+        Network.Subnet subnet = b.firstSubnet();
         NetworkConfig n = networks.create(b.name(), subnet.subnet(), subnet.gateway(), b.internal(), b.labels());
-        return ResponseEntity.ok(network(n));
+        return ResponseEntity.ok(Network.of(n));
     }
 
     @GetMapping("/{name}/json")
-    Map<String, Object> inspect(@PathVariable String name) {
-        return network(networks.inspect(name));
+    Network inspect(@PathVariable String name) {
+        return Network.of(networks.inspect(name));
     }
 
     @GetMapping("/{name}/exists")

@@ -6,7 +6,6 @@ import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -36,41 +35,23 @@ class LibpodVolumesController {
         this.json = json;
     }
 
-    private Map<String, Object> volume(VolumeConfig v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", v.name());
-        m.put("Driver", v.driver());
-        m.put("Mountpoint", v.mountPoint());
-        m.put("CreatedAt", LibpodJson.time(v.created()));
-        m.put("Labels", v.labels());
-        m.put("Scope", "local");
-        m.put("Options", v.options());
-        m.put("UID", Math.max(v.uid(), 0));
-        m.put("GID", Math.max(v.gid(), 0));
-        m.put("Anonymous", v.anonymous());
-        m.put("MountCount", 0);
-        m.put("NeedsCopyUp", true);
-        m.put("NeedsChown", v.uid() >= 0 || v.gid() >= 0);
-        return m;
-    }
-
     /** podman's client sends the body without a JSON content type, so it is read as bytes. */
     @PostMapping("/create")
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) byte[] body) {
+    ResponseEntity<VolumeConfigResponse> create(@RequestBody(required = false) byte[] body) {
         VolumeCreateOptions b = Bodies.read(json, body, VolumeCreateOptions.class, "the volume options");
         VolumeConfig v = volumes.create(b.name(), b.driver(), b.allLabels(), b.options(), false);
-        return ResponseEntity.status(HttpStatus.CREATED).body(volume(v));
+        return ResponseEntity.status(HttpStatus.CREATED).body(VolumeConfigResponse.of(v));
     }
 
     @GetMapping("/json")
-    List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
+    List<VolumeConfigResponse> list(@RequestParam(required = false) String filters) {
         Map<String, List<String>> f = Filters.parse(json, filters);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<VolumeConfigResponse> out = new ArrayList<>();
         for (VolumeConfig v : volumes.list()) {
             if (matches(v, used, f)) {
-                out.add(volume(v));
+                out.add(VolumeConfigResponse.of(v));
             }
         }
         return out;
@@ -81,8 +62,8 @@ class LibpodVolumesController {
     }
 
     @GetMapping("/{name}/json")
-    Map<String, Object> inspect(@PathVariable String name) {
-        return volume(volumes.inspect(name));
+    VolumeConfigResponse inspect(@PathVariable String name) {
+        return VolumeConfigResponse.of(volumes.inspect(name));
     }
 
     @GetMapping("/{name}/exists")
