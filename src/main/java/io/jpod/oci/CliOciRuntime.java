@@ -38,6 +38,20 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
+    public void checkAvailable() {
+    }
+
+    @Override
+    public Created create(CreateRequest r) {
+        throw new IllegalStateException("conmon creates containers: use ConmonOciRuntime");
+    }
+
+    @Override
+    public ExecStarted exec(ExecRequest r, java.util.function.Consumer<java.nio.file.Path> beforeRun) {
+        throw new IllegalStateException("conmon runs exec sessions: use ConmonOciRuntime");
+    }
+
+    @Override
     public String status(String id) {
         ProcessRunner.Result r = exec(List.of("state", id));
         if (!r.ok()) {

@@ -12,6 +12,15 @@ public interface OciRuntime {
     /** The runtime's name, e.g. {@code runc}. */
     String name();
 
+    /** Throws {@code UNAVAILABLE} with the fix when the runtime binary or conmon is missing. */
+    void checkAvailable();
+
+    /** Creates the container under conmon. */
+    Created create(CreateRequest r);
+
+    /** Runs an exec session under conmon; {@code beforeRun} gets the attach socket before the process runs. */
+    ExecStarted exec(ExecRequest r, java.util.function.Consumer<java.nio.file.Path> beforeRun);
+
     /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
     String status(String id);
 

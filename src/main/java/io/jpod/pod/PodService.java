@@ -7,7 +7,8 @@ import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
-import io.jpod.lock.Lock;
+import io.jpod.lock.Locking;
+import io.jpod.state.State;
 import io.jpod.common.PortMapping;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.ContainerStatus;
@@ -36,11 +37,16 @@ public final class PodService {
     public static final List<String> DEFAULT_SHARED = List.of("ipc", "net", "uts");
 
     private final LibpodRuntime runtime;
+    private final State state;
+    private final Locking locking;
     private final ContainerService containers;
     private final ImageStore images;
     private final EventBus events;
 
-    public PodService(LibpodRuntime runtime, ContainerService containers, ImageStore images, EventBus events) {
+    public PodService(LibpodRuntime runtime, State state, Locking locking, ContainerService containers,
+            ImageStore images, EventBus events) {
+        this.state = state;
+        this.locking = locking;
         this.events = events;
         this.runtime = runtime;
         this.containers = containers;
@@ -100,7 +106,7 @@ public final class PodService {
         if (req.infra()) {
             try {
                 StoredContainer infra = containers.createInfra(pod, infraImage.id(), infraCommand, req.ports());
-                runtime.state().savePodState(pod.id(), new PodState("", infra.id()));
+                state.savePodState(pod.id(), new PodState("", infra.id()));
             } catch (RuntimeException e) {
                 runtime.removePod(pod.id());
                 throw e;
@@ -120,7 +126,7 @@ public final class PodService {
     }
 
     public View inspect(String nameOrId) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<StoredContainer> members = members(pod);
         return new View(pod, members, status(members));
     }
@@ -128,7 +134,7 @@ public final class PodService {
     /** Pod names by ID, from the pods alone (no member reads). */
     public Map<String, String> names() {
         Map<String, String> names = new java.util.LinkedHashMap<>();
-        runtime.state().allPods().forEach(p -> names.put(p.id(), p.name()));
+        state.allPods().forEach(p -> names.put(p.id(), p.name()));
         return names;
     }
 
@@ -141,7 +147,7 @@ public final class PodService {
             }
         }
         List<View> out = new ArrayList<>();
-        for (StoredPod p : runtime.state().allPods()) {
+        for (StoredPod p : state.allPods()) {
             List<StoredContainer> members = ordered(byPod.getOrDefault(p.id(), List.of()));
             out.add(new View(p, members, status(members)));
         }
@@ -228,7 +234,7 @@ public final class PodService {
             return start(nameOrId);
         } catch (EngineException e) {
             if (e.category() == EngineException.Category.NOT_MODIFIED) {
-                return new Report(runtime.lookupPod(nameOrId).id(), Map.of());
+                return new Report(state.lookupPod(nameOrId).id(), Map.of());
             }
             throw e;
         }
@@ -259,7 +265,7 @@ public final class PodService {
 
     /** Removes the pod and its containers; running ones need {@code force}. */
     public List<String> remove(String nameOrId, boolean force) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<String> removed = new ArrayList<>();
         underPodLock(pod.id(), p -> {
             List<StoredContainer> members = members(p);
@@ -304,7 +310,7 @@ public final class PodService {
 
     /** The processes of the pod's running containers, one table. */
     public List<List<String>> top(String nameOrId) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<List<String>> rows = new ArrayList<>();
         for (StoredContainer c : members(pod)) {
             if (c.state().status() != ContainerStatus.RUNNING && c.state().status() != ContainerStatus.PAUSED) {
@@ -338,13 +344,8 @@ public final class PodService {
     }
 
     private <T> T underPodLock(String nameOrId, java.util.function.Function<StoredPod, T> body) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
-        Lock lock = runtime.locks().retrieve(pod.config().lockId());
-        lock.lock();
-        try {
-            return body.apply(pod);
-        } finally {
-            lock.unlock();
-        }
+        StoredPod pod = state.lookupPod(nameOrId);
+        // the pod's lock first, its members' after (Locking's order)
+        return locking.holding(pod.config().lockId(), () -> body.apply(pod));
     }
 }

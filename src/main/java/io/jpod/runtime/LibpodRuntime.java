@@ -12,8 +12,8 @@ import io.jpod.host.BinaryDiscovery;
 import io.jpod.host.BinaryLocator;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
-import io.jpod.lock.Lock;
 import io.jpod.lock.LockManager;
+import io.jpod.lock.Locking;
 import io.jpod.oci.CliOciRuntime;
 import io.jpod.oci.OciRuntime;
 import io.jpod.state.ContainerConfig;
@@ -67,6 +67,8 @@ public final class LibpodRuntime {
     private final LockManager locks;
     private final RuntimeEnvironment env;
     private final NameGenerator names = new NameGenerator(ThreadLocalRandom.current());
+    private final Locking locking;
+    private final List<Runnable> forcedShutdownHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RuntimeConfig config;
     private BinaryDiscovery ociRuntime;
@@ -77,10 +79,12 @@ public final class LibpodRuntime {
     private boolean valid;
     private boolean stopped;
 
-    public LibpodRuntime(RuntimeConfig configured, State state, LockManager locks, RuntimeEnvironment env) {
+    public LibpodRuntime(RuntimeConfig configured, State state, LockManager locks, Locking locking,
+            RuntimeEnvironment env) {
         this.config = configured.deepCopy();
         this.state = state;
         this.locks = locks;
+        this.locking = locking;
         this.env = env;
     }
 
@@ -274,9 +278,12 @@ public final class LibpodRuntime {
             if (!valid) {
                 throw new RuntimeStoppedException();
             }
-            try (AliveLock ignored = AliveLock.acquire(Path.of(config.tmpDir(), "alive.lck"))) {
-                return renumberLocked();
-            }
+            // no container or pod operation may hold or take a lock while the numbers change
+            return locking.exclusive(() -> {
+                try (AliveLock ignored = AliveLock.acquire(Path.of(config.tmpDir(), "alive.lck"))) {
+                    return renumberLocked();
+                }
+            });
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -419,7 +426,7 @@ public final class LibpodRuntime {
     public StoredContainer createContainer(ContainerConfig requested) {
         return read(() -> {
             String name = chooseName(requested.name());
-            return withNewLock(lockId -> {
+            return locking.withNewLock(lockId -> {
                 ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
                         requested.podId(), lockId, requested.created() != null ? requested.created() : Instant.now(),
                         requested.rootfsImageId(), requested.rootfsImageName(), requested.command(),
@@ -434,7 +441,7 @@ public final class LibpodRuntime {
     public void removeContainer(String nameOrId) {
         read(() -> {
             StoredContainer c = state.lookupContainer(nameOrId);
-            removeUnderLock(c.config().lockId(), () -> state.removeContainer(c.id()));
+            locking.removeAndFree(c.config().lockId(), () -> state.removeContainer(c.id()));
             return null;
         });
     }
@@ -443,7 +450,7 @@ public final class LibpodRuntime {
     public StoredPod createPod(PodConfig requested) {
         return read(() -> {
             String name = chooseName(requested.name());
-            return withNewLock(lockId -> {
+            return locking.withNewLock(lockId -> {
                 PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lockId,
                         requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
                         requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
@@ -458,31 +465,9 @@ public final class LibpodRuntime {
     public void removePod(String nameOrId) {
         read(() -> {
             StoredPod p = state.lookupPod(nameOrId);
-            removeUnderLock(p.config().lockId(), () -> state.removePod(p.id()));
+            locking.removeAndFree(p.config().lockId(), () -> state.removePod(p.id()));
             return null;
         });
-    }
-
-    /** Runs {@code add} with a freshly allocated lock number, giving the lock back if it fails. */
-    private <T> T withNewLock(java.util.function.IntFunction<T> add) {
-        Lock lock = locks.allocate();
-        try {
-            return add.apply(lock.id());
-        } catch (RuntimeException e) {
-            lock.free();
-            throw e;
-        }
-    }
-
-    private void removeUnderLock(int lockId, Runnable remove) {
-        Lock lock = locks.retrieve(lockId);
-        lock.lock();
-        try {
-            remove.run();
-        } finally {
-            lock.unlock();
-        }
-        lock.free();
     }
 
     private String chooseName(String requested) {
@@ -515,11 +500,18 @@ public final class LibpodRuntime {
             if (!valid) {
                 throw new RuntimeStoppedException();
             }
+            if (force) {
+                // while still valid: the hooks stop containers through the runtime (other callers wait)
+                for (Runnable hook : forcedShutdownHooks) {
+                    try {
+                        hook.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("Error during forced shutdown: " + e.getMessage());
+                    }
+                }
+            }
             valid = false;
             stopped = true;
-            if (force) {
-                stopAll();
-            }
             state.close();
             locks.close();
         } finally {
@@ -561,36 +553,12 @@ public final class LibpodRuntime {
         }
     }
 
-    private void stopAll() {
-        List<StoredContainer> all;
-        try {
-            all = state.allContainers();
-        } catch (RuntimeException e) {
-            LOG.error("Error retrieving containers from database: " + e.getMessage());
-            return;
-        }
-        for (StoredContainer c : all) {
-            ContainerStatus s = c.state().status();
-            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED && s != ContainerStatus.CREATED
-                    && s != ContainerStatus.STOPPING) {
-                continue;
-            }
-            try {
-                if (oci == null) {
-                    throw new EngineException(EngineException.Category.UNAVAILABLE, "no OCI runtime to stop it with");
-                }
-                var lock = locks.retrieve(c.config().lockId());
-                lock.lock();
-                try {
-                    oci.stop(c.id(), CTR_REMOVE_TIMEOUT);
-                    state.saveContainerState(c.id(), c.state().stoppedByUser(Instant.now()));
-                } finally {
-                    lock.unlock();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Error stopping container " + c.id() + ": " + e.getMessage());
-            }
-        }
+    /**
+     * Registers work a forced shutdown runs first, before state and locks close: the container
+     * layer stops every container there with its one stop algorithm.
+     */
+    public void beforeForcedShutdown(Runnable hook) {
+        forcedShutdownHooks.add(hook);
     }
 
     private <T> T read(Supplier<T> body) {

@@ -26,10 +26,15 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfigFactory;
 import io.jpod.lock.LockManager;
 import io.jpod.lock.LockManagers;
+import io.jpod.lock.Locking;
+import io.jpod.oci.ConmonLauncher;
+import io.jpod.oci.ConmonOciRuntime;
+import io.jpod.oci.OciRuntime;
 import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
 import io.jpod.system.SystemService;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
@@ -71,9 +76,16 @@ public class EngineConfiguration {
         return new LockUsage(locks);
     }
 
+    /** The one way the engine holds container and pod locks (their order, and renumbering's exclusion). */
+    @Bean
+    Locking locking(LockManager locks) {
+        return new Locking(locks);
+    }
+
     @Bean(destroyMethod = "close")
-    LibpodRuntime libpodRuntime(RuntimeConfig config, State state, LockManager locks, RuntimeEnvironment env) {
-        LibpodRuntime runtime = new LibpodRuntime(config, state, locks, env);
+    LibpodRuntime libpodRuntime(RuntimeConfig config, State state, LockManager locks, Locking locking,
+            RuntimeEnvironment env) {
+        LibpodRuntime runtime = new LibpodRuntime(config, state, locks, locking, env);
         runtime.start();
         return runtime;
     }
@@ -85,12 +97,20 @@ public class EngineConfiguration {
                 events, observer.getIfAvailable(() -> OperationObserver.NONE));
     }
 
+    /** conmon and the OCI runtime binary together. */
+    @Bean
+    OciRuntime ociRuntime(LibpodRuntime runtime) {
+        return new ConmonOciRuntime(runtime::requireOciRuntime, () -> new ConmonLauncher(
+                runtime.conmonDiscovery().path(), runtime.ociRuntimeDiscovery().path(), runtime.ociRuntimeRoot(),
+                Path.of(runtime.config().tmpDir(), "exits"), runtime.childEnvironment(), Duration.ofSeconds(240)));
+    }
+
     @Bean(destroyMethod = "close")
-    ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            NetworkService networks, org.springframework.beans.factory.ObjectProvider<OperationObserver> observer,
-            EventBus events, JsonMapper json) {
-        return new ContainerService(runtime, images, volumes, networks, observer.getIfAvailable(() ->
-                OperationObserver.NONE), events, json);
+    ContainerService containerService(LibpodRuntime runtime, State state, Locking locking, OciRuntime oci,
+            ImageStore images, VolumeService volumes, NetworkService networks,
+            ObjectProvider<OperationObserver> observer, EventBus events, JsonMapper json) {
+        return new ContainerService(runtime, state, locking, oci, images, volumes, networks,
+                observer.getIfAvailable(() -> OperationObserver.NONE), events, json);
     }
 
     /** The engine's event stream (Docker's and libpod's events, the dashboard's live view). */
@@ -137,14 +157,14 @@ public class EngineConfiguration {
     }
 
     @Bean
-    PodService podService(LibpodRuntime runtime, ContainerService containers, ImageStore images,
-            EventBus events) {
-        return new PodService(runtime, containers, images, events);
+    PodService podService(LibpodRuntime runtime, State state, Locking locking, ContainerService containers,
+            ImageStore images, EventBus events) {
+        return new PodService(runtime, state, locking, containers, images, events);
     }
 
     @Bean
-    ExecService execService(ContainerService containers, JsonMapper json) {
-        return new ExecService(containers, json);
+    ExecService execService(ContainerService containers, State state, OciRuntime oci, JsonMapper json) {
+        return new ExecService(containers, state, oci, json);
     }
 
     @Bean

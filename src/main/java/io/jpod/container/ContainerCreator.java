@@ -1,0 +1,133 @@
+package io.jpod.container;
+
+import io.jpod.common.Ids;
+import io.jpod.common.PortMapping;
+import io.jpod.error.EngineException;
+import io.jpod.image.Image;
+import io.jpod.image.ImageStore;
+import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.ContainerConfig;
+import io.jpod.state.ContainerConfig.Mount;
+import io.jpod.state.ContainerConfig.RunConfig;
+import io.jpod.state.State;
+import io.jpod.state.StoredContainer;
+import io.jpod.state.StoredPod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a create request into a stored container: the image's defaults merged with the request
+ * (command, environment, user, working directory, stop signal), checked, its network planned and
+ * its mounts resolved. Nothing is left behind when a step fails.
+ */
+final class ContainerCreator {
+
+    private final LibpodRuntime runtime;
+    private final State state;
+    private final ImageStore images;
+    private final MountPlanner mounts;
+    private final ContainerNetworking networking;
+    private final ContainerPaths paths;
+    private final ContainerEvents events;
+
+    ContainerCreator(LibpodRuntime runtime, State state, ImageStore images, MountPlanner mounts,
+            ContainerNetworking networking, ContainerPaths paths, ContainerEvents events) {
+        this.runtime = runtime;
+        this.state = state;
+        this.images = images;
+        this.mounts = mounts;
+        this.networking = networking;
+        this.paths = paths;
+        this.events = events;
+    }
+
+    /**
+     * Creates the infra container of a pod: it holds the namespaces the pod shares and runs
+     * {@code command} (catatonit's pause mode by default).
+     */
+    StoredContainer createInfra(StoredPod pod, String image, List<String> command,
+            List<PortMapping> ports) {
+        // null keeps the image's entrypoint; a command replaces it
+        return create(new CreateRequest(pod.id().substring(0, 12) + "-infra", image, command, null, List.of(),
+                null, null, Map.of(), false, null, null, null, false, null, false, List.of(), pod.id(),
+                new CreateRequest.NetworkRequest("bridge", List.of(), ports)), true);
+    }
+
+    StoredContainer create(CreateRequest req, boolean infra) {
+        if (req.image() == null || req.image().isEmpty()) {
+            throw EngineException.invalidArgument("an image is required");
+        }
+        Image image = images.lookup(req.image());
+        List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.config().entrypoint();
+        List<String> cmd = req.command() != null && !req.command().isEmpty() ? req.command()
+                : req.entrypoint() != null && !req.entrypoint().isEmpty() ? List.of() : image.config().cmd();
+        List<String> args = new ArrayList<>(entrypoint);
+        args.addAll(cmd);
+        if (args.isEmpty()) {
+            throw EngineException.invalidArgument("no command specified: the image has no CMD or ENTRYPOINT, give one");
+        }
+        String id = Ids.random();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("container", "jpod");
+        for (List<String> source : List.of(image.config().env(), req.env())) {
+            for (String kv : source) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw EngineException.invalidArgument("invalid environment variable \"" + kv + "\": use KEY=VALUE");
+                }
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        StoredPod pod = req.pod() == null || req.pod().isEmpty() ? null : state.lookupPod(req.pod());
+        boolean podUts = pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("uts");
+        if (!infra && podUts && req.hostname() != null && !req.hostname().isEmpty()) {
+            throw EngineException.invalidArgument("a container sharing its pod's UTS namespace cannot set a hostname");
+        }
+        String hostname = podUts ? pod.name() : req.hostname() != null && !req.hostname().isEmpty() ? req.hostname()
+                : id.substring(0, 12);
+        env.put("HOSTNAME", hostname);
+        if (req.tty()) {
+            env.putIfAbsent("TERM", "xterm");
+        }
+        String stopSignal = req.stopSignal() != null && !req.stopSignal().isEmpty() ? req.stopSignal()
+                : image.config().stopSignal().isEmpty() ? "SIGTERM" : image.config().stopSignal();
+        RestartPolicy.parse(req.restartPolicy());
+        int stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : 10;
+        if (stopTimeout < 0) {
+            throw EngineException.invalidArgument("stop timeout must not be negative");
+        }
+        ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
+        MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
+        List<Mount> planned = prepared.mounts();
+        RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
+                        : image.config().workingDir(),
+                req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
+                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
+                planned, net.mode(), net.networks(), net.ports());
+        String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
+        StoredContainer c;
+        try {
+            c = runtime.createContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
+                    Instant.now(), image.id(), imageName, args, req.labels(), infra, run));
+        } catch (RuntimeException e) {
+            mounts.deleteVolumes(prepared.createdVolumes());
+            throw e;
+        }
+        try {
+            Files.createDirectories(paths.layout(id).userdata());
+        } catch (IOException e) {
+            runtime.removeContainer(id);
+            mounts.deleteVolumes(prepared.createdVolumes());
+            throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
+        }
+        events.publish("create", c);
+        return c;
+    }
+}
