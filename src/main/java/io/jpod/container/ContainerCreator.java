@@ -5,7 +5,7 @@ import io.jpod.common.PortMapping;
 import io.jpod.error.EngineException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
-import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class ContainerCreator {
 
-    private final LibpodRuntime runtime;
+    private final ObjectRegistry registry;
     private final State state;
     private final ImageStore images;
     private final MountPlanner mounts;
@@ -35,9 +35,9 @@ final class ContainerCreator {
     private final ContainerPaths paths;
     private final ContainerEvents events;
 
-    ContainerCreator(LibpodRuntime runtime, State state, ImageStore images, MountPlanner mounts,
+    ContainerCreator(ObjectRegistry registry, State state, ImageStore images, MountPlanner mounts,
             ContainerNetworking networking, ContainerPaths paths, ContainerEvents events) {
-        this.runtime = runtime;
+        this.registry = registry;
         this.state = state;
         this.images = images;
         this.mounts = mounts;
@@ -114,7 +114,7 @@ final class ContainerCreator {
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c;
         try {
-            c = runtime.createContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
+            c = registry.addContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                     Instant.now(), image.id(), imageName, args, req.labels(), infra, run));
         } catch (RuntimeException e) {
             mounts.deleteVolumes(prepared.createdVolumes());
@@ -123,7 +123,7 @@ final class ContainerCreator {
         try {
             Files.createDirectories(paths.layout(id).userdata());
         } catch (IOException e) {
-            runtime.removeContainer(id);
+            registry.removeContainer(id);
             mounts.deleteVolumes(prepared.createdVolumes());
             throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
         }

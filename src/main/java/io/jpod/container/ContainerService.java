@@ -13,6 +13,7 @@ import io.jpod.oci.AttachSocket;
 import io.jpod.oci.OciRuntime;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.runtime.Names;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.State;
@@ -59,9 +60,9 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerRemover remover;
     private final ExitHandler exitHandler;
 
-    public ContainerService(LibpodRuntime runtime, State state, Locking locking, OciRuntime oci, ImageStore images,
-            VolumeService volumes, NetworkService networks, OperationObserver observer, EventBus events,
-            JsonMapper json) {
+    public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
+            OperationObserver observer, EventBus events, JsonMapper json) {
         RuntimeConfig config = runtime.config();
         this.state = state;
         this.locking = locking;
@@ -77,7 +78,7 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.internal("watching the exit directory: " + e.getMessage(), e);
         }
         this.sync = new ContainerSync(state, oci, networking, paths, exits, this.events);
-        this.creator = new ContainerCreator(runtime, state, images, mounts, networking, paths, this.events);
+        this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events);
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json);
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,
                 id -> remove(id, true));

@@ -11,6 +11,7 @@ import io.jpod.lock.Locking;
 import io.jpod.state.State;
 import io.jpod.common.PortMapping;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.PodConfig;
 import io.jpod.state.PodState;
@@ -39,12 +40,14 @@ public final class PodService {
     private final LibpodRuntime runtime;
     private final State state;
     private final Locking locking;
+    private final ObjectRegistry registry;
     private final ContainerService containers;
     private final ImageStore images;
     private final EventBus events;
 
-    public PodService(LibpodRuntime runtime, State state, Locking locking, ContainerService containers,
-            ImageStore images, EventBus events) {
+    public PodService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            ContainerService containers, ImageStore images, EventBus events) {
+        this.registry = registry;
         this.state = state;
         this.locking = locking;
         this.events = events;
@@ -101,14 +104,14 @@ public final class PodService {
                 infraImage = InfraImage.ensure(images, Path.of(runtime.config().initPath()));
             }
         }
-        StoredPod pod = runtime.createPod(new PodConfig(Ids.random(), req.name(), "", -1, Instant.now(), req.labels(),
+        StoredPod pod = registry.addPod(new PodConfig(Ids.random(), req.name(), "", -1, Instant.now(), req.labels(),
                 "", false, shared, req.infra()));
         if (req.infra()) {
             try {
                 StoredContainer infra = containers.createInfra(pod, infraImage.id(), infraCommand, req.ports());
                 state.savePodState(pod.id(), new PodState("", infra.id()));
             } catch (RuntimeException e) {
-                runtime.removePod(pod.id());
+                registry.removePod(pod.id());
                 throw e;
             }
         }
@@ -287,7 +290,7 @@ public final class PodService {
             }
             return null;
         });
-        runtime.removePod(pod.id());
+        registry.removePod(pod.id());
         events.publish("pod", "remove", pod.id(), pod.name(), Map.of());
         return removed;
     }

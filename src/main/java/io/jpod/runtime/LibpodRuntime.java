@@ -1,10 +1,7 @@
 package io.jpod.runtime;
 
-import com.electronwill.nightconfig.core.Config;
-import com.electronwill.nightconfig.toml.TomlWriter;
 import io.jpod.config.RegistriesConf;
 import io.jpod.config.RuntimeConfig;
-import io.jpod.config.RuntimeConfig.Explicit;
 import io.jpod.error.ConfigException;
 import io.jpod.error.EngineException;
 import io.jpod.error.RuntimeStoppedException;
@@ -16,34 +13,24 @@ import io.jpod.lock.LockManager;
 import io.jpod.lock.Locking;
 import io.jpod.oci.CliOciRuntime;
 import io.jpod.oci.OciRuntime;
-import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
-import io.jpod.state.ContainerStatus;
-import io.jpod.state.DbConfig;
-import io.jpod.state.PodConfig;
 import io.jpod.state.PodState;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
 import io.jpod.state.StoredPod;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -66,7 +53,6 @@ public final class LibpodRuntime {
     private final State state;
     private final LockManager locks;
     private final RuntimeEnvironment env;
-    private final NameGenerator names = new NameGenerator(ThreadLocalRandom.current());
     private final Locking locking;
     private final List<Runnable> forcedShutdownHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -101,7 +87,7 @@ public final class LibpodRuntime {
             lifecycle.writeLock().unlock();
         }
         if (env.writeBackUserConfig()) {
-            writeUserConfig();
+            UserConfigWriter.write(env.userConfigFile(), config());
         }
     }
 
@@ -117,11 +103,11 @@ public final class LibpodRuntime {
         }
         mkdirs(Path.of(config.staticDir()), "rwx------");
 
-        config = mergeDbConfig(config, state.dbConfig());
+        config = DbConfigMerge.merge(config, state.dbConfig());
         LOG.debug("Using graph driver " + config.storage().driver() + ", graph root " + config.storage().graphRoot()
                 + ", run root " + config.storage().runRoot() + ", static dir " + config.staticDir() + ", tmp dir "
                 + config.tmpDir() + ", volume path " + config.volumePath());
-        state.validateDbConfig(dbConfigOf(config));
+        state.validateDbConfig(DbConfigMerge.dbConfigOf(config));
 
         Path tmp = Path.of(config.tmpDir());
         mkdirs(tmp, "rwxr-x--x");
@@ -164,47 +150,6 @@ public final class LibpodRuntime {
         if (!d.found()) {
             LOG.warn(d.problem() + ": " + d.hint() + ". Container operations will answer 503 until this is fixed.");
         }
-    }
-
-    /** libpod's reset-if-not-explicit: a setting the admin did not set takes the database's value. */
-    static RuntimeConfig mergeDbConfig(RuntimeConfig c, DbConfig db) {
-        Map<String, String> origins = new LinkedHashMap<>(c.origins());
-        String staticDir = pick(c, Explicit.STATIC_DIR, c.staticDir(), db.staticDir(), "static_dir", origins);
-        String tmpDir = pick(c, Explicit.TMP_DIR, c.tmpDir(), db.tmpDir(), "tmp_dir", origins);
-        String volumePath = pick(c, Explicit.VOLUME_PATH, c.volumePath(), db.volumePath(), "volume_path", origins);
-        String graphRoot = pick(c, Explicit.GRAPH_ROOT, c.storage().graphRoot(), db.graphRoot(), "storage.graphroot",
-                origins);
-        String runRoot = pick(c, Explicit.RUN_ROOT, c.storage().runRoot(), db.runRoot(), "storage.runroot", origins);
-        String driver = c.storage().driver();
-        if (!c.isExplicit(Explicit.GRAPH_DRIVER) && !db.graphDriver().isEmpty()) {
-            if (!driver.isEmpty() && !driver.equals(db.graphDriver())) {
-                LOG.error("User-selected graph driver " + driver + " overwritten by graph driver " + db.graphDriver()
-                        + " from database - delete libpod local files to resolve");
-            }
-            if (!driver.equals(db.graphDriver())) {
-                origins.put("storage.driver", "database");
-            }
-            driver = db.graphDriver();
-        }
-        return c.withPaths(staticDir, tmpDir, volumePath,
-                new RuntimeConfig.Storage(driver, graphRoot, runRoot, c.storage().configFile()), origins);
-    }
-
-    private static String pick(RuntimeConfig c, Explicit e, String ours, String db, String key,
-            Map<String, String> origins) {
-        if (c.isExplicit(e) || db.isEmpty()) {
-            return ours;
-        }
-        if (!db.equals(ours)) {
-            LOG.debug("Overriding " + key + " \"" + ours + "\" with \"" + db + "\" from database");
-            origins.put(key, "database");
-        }
-        return db;
-    }
-
-    static DbConfig dbConfigOf(RuntimeConfig c) {
-        return new DbConfig("linux", c.staticDir(), c.tmpDir(), c.storage().graphRoot(), c.storage().runRoot(),
-                c.storage().driver(), c.volumePath());
     }
 
     private static boolean needsRefresh(Path alive, String bootId) {
@@ -305,37 +250,6 @@ public final class LibpodRuntime {
         return new RenumberReport(state.allContainers().size(), pods.size());
     }
 
-    private void writeUserConfig() {
-        Path file = env.userConfigFile();
-        try {
-            Files.createDirectories(file.getParent());
-            Config toml = Config.inMemory();
-            Map<String, Object> values = config.tomlValues();
-            values.forEach((k, v) -> {
-                if (!"runtimes".equals(k)) {
-                    toml.set(List.of(k), v);
-                }
-            });
-            Config runtimes = toml.createSubConfig();
-            config.runtimes().forEach((name, paths) -> runtimes.set(List.of(name), paths));
-            toml.set(List.of("runtimes"), runtimes);
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                new TomlWriter().write(toml, out);
-            } catch (FileAlreadyExistsException exists) {
-                return; // never overwrite a user's file
-            }
-            LOG.info("Wrote the effective configuration to " + file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not write " + file + ": " + e.getMessage());
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // best effort, as libpod
-            }
-        }
-    }
-
     private static void mkdirs(Path dir, String mode) {
         try {
             if (!Files.isDirectory(dir)) {
@@ -386,14 +300,6 @@ public final class LibpodRuntime {
         return read(() -> refreshed);
     }
 
-    public State state() {
-        return read(() -> state);
-    }
-
-    public LockManager locks() {
-        return read(() -> locks);
-    }
-
     public RuntimeEnvironment environment() {
         return env;
     }
@@ -404,90 +310,6 @@ public final class LibpodRuntime {
 
     public RegistriesConf registries() {
         return read(() -> RegistriesConf.read(Path.of(config.registriesConfigFile())));
-    }
-
-    /** A random name unused by any container or pod (libpod's generateName). */
-    public String generateName() {
-        return read(() -> {
-            while (true) {
-                String name = names.next(0);
-                if (!state.nameInUse(name)) {
-                    return name;
-                }
-            }
-        });
-    }
-
-    /**
-     * Records a new container: its name checked (or generated when empty), a lock allocated for it,
-     * the record stored in state {@code created}. On any failure the lock is freed again, so nothing
-     * is half-created. The given config's lock number and namespace are replaced.
-     */
-    public StoredContainer createContainer(ContainerConfig requested) {
-        return read(() -> {
-            String name = chooseName(requested.name());
-            return locking.withNewLock(lockId -> {
-                ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
-                        requested.podId(), lockId, requested.created() != null ? requested.created() : Instant.now(),
-                        requested.rootfsImageId(), requested.rootfsImageName(), requested.command(),
-                        requested.labels(), requested.infra(), requested.run());
-                state.addContainer(config, ContainerState.configured());
-                return state.container(config.id());
-            });
-        });
-    }
-
-    /** Removes a container's record under its lock, then frees the lock for reuse. */
-    public void removeContainer(String nameOrId) {
-        read(() -> {
-            StoredContainer c = state.lookupContainer(nameOrId);
-            locking.removeAndFree(c.config().lockId(), () -> state.removeContainer(c.id()));
-            return null;
-        });
-    }
-
-    /** Records a new pod, as {@link #createContainer} does for containers. */
-    public StoredPod createPod(PodConfig requested) {
-        return read(() -> {
-            String name = chooseName(requested.name());
-            return locking.withNewLock(lockId -> {
-                PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lockId,
-                        requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
-                        requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
-                        requested.hasInfra());
-                state.addPod(config, new PodState("", null));
-                return state.pod(config.id());
-            });
-        });
-    }
-
-    /** Removes an empty pod's record under its lock, then frees the lock. */
-    public void removePod(String nameOrId) {
-        read(() -> {
-            StoredPod p = state.lookupPod(nameOrId);
-            locking.removeAndFree(p.config().lockId(), () -> state.removePod(p.id()));
-            return null;
-        });
-    }
-
-    private String chooseName(String requested) {
-        if (requested == null || requested.isEmpty()) {
-            return generateName();
-        }
-        Names.validate(requested);
-        if (state.nameInUse(requested)) {
-            throw EngineException.alreadyExists("the name \"" + requested + "\" is already in use by a container "
-                    + "or pod: remove it or choose another name");
-        }
-        return requested;
-    }
-
-    public StoredContainer lookupContainer(String nameOrId) {
-        return read(() -> state.lookupContainer(nameOrId));
-    }
-
-    public StoredPod lookupPod(String nameOrId) {
-        return read(() -> state.lookupPod(nameOrId));
     }
 
     /**

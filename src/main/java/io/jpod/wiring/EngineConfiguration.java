@@ -2,6 +2,7 @@ package io.jpod.wiring;
 
 import io.jpod.observability.ConmonHealthIndicator;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.observability.OciRuntimeHealthIndicator;
 import io.jpod.runtime.RuntimeEnvironment;
 
@@ -105,11 +106,18 @@ public class EngineConfiguration {
                 Path.of(runtime.config().tmpDir(), "exits"), runtime.childEnvironment(), Duration.ofSeconds(240)));
     }
 
+    /** Names, locks and records of new containers and pods. */
+    @Bean
+    ObjectRegistry objectRegistry(State state, Locking locking, LibpodRuntime runtime) {
+        return new ObjectRegistry(state, locking, runtime.config().namespace());
+    }
+
     @Bean(destroyMethod = "close")
-    ContainerService containerService(LibpodRuntime runtime, State state, Locking locking, OciRuntime oci,
+    ContainerService containerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            OciRuntime oci,
             ImageStore images, VolumeService volumes, NetworkService networks,
             ObjectProvider<OperationObserver> observer, EventBus events, JsonMapper json) {
-        return new ContainerService(runtime, state, locking, oci, images, volumes, networks,
+        return new ContainerService(runtime, state, locking, registry, oci, images, volumes, networks,
                 observer.getIfAvailable(() -> OperationObserver.NONE), events, json);
     }
 
@@ -157,9 +165,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    PodService podService(LibpodRuntime runtime, State state, Locking locking, ContainerService containers,
-            ImageStore images, EventBus events) {
-        return new PodService(runtime, state, locking, containers, images, events);
+    PodService podService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            ContainerService containers, ImageStore images, EventBus events) {
+        return new PodService(runtime, state, locking, registry, containers, images, events);
     }
 
     @Bean
@@ -168,8 +176,8 @@ public class EngineConfiguration {
     }
 
     @Bean
-    VolumeService volumeService(LibpodRuntime runtime, EventBus events) {
-        return new VolumeService(runtime::state, Path.of(runtime.config().volumePath()), events);
+    VolumeService volumeService(LibpodRuntime runtime, State state, EventBus events) {
+        return new VolumeService(() -> state, Path.of(runtime.config().volumePath()), events);
     }
 
     @Bean
@@ -183,9 +191,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    SystemService systemService(LibpodRuntime runtime, ObjectProvider<BuildProperties> build) {
+    SystemService systemService(LibpodRuntime runtime, State state, ObjectProvider<BuildProperties> build) {
         BuildProperties props = build.getIfAvailable();
-        return new SystemService(runtime, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
+        return new SystemService(runtime, state, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
     }
 
     @Bean
