@@ -1,25 +1,34 @@
 package io.jpod.oci;
 
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The OCI runtime binary (runc, crun), addressed by container ID only: never the whole container.
- * Errors from the binary raise {@code RUNTIME_FAILURE} with its argv, exit code and stderr.
+ * What conmon and the OCI runtime binary (runc, crun) do together, addressed by container ID only:
+ * never the whole container. Every operation first checks that both binaries are there
+ * ({@code UNAVAILABLE}, 503, with the fix, when not); errors from the runtime raise
+ * {@code RUNTIME_FAILURE} with what it said, which callers take as "re-read the container's state".
  */
 public interface OciRuntime {
 
     /** The runtime's name, e.g. {@code runc}. */
     String name();
 
-    /** Throws {@code UNAVAILABLE} with the fix when the runtime binary or conmon is missing. */
+    /**
+     * Throws {@code UNAVAILABLE} with how to fix it when the runtime binary or conmon is missing
+     * right now (never installed, or removed under the running daemon).
+     */
     void checkAvailable();
 
-    /** Creates the container under conmon. */
-    Created create(CreateRequest r);
+    /** Creates the container under a new conmon; it stays {@code created} until {@link #start}. */
+    Created create(CreateRequest request);
 
-    /** Runs an exec session under conmon; {@code beforeRun} gets the attach socket before the process runs. */
-    ExecStarted exec(ExecRequest r, java.util.function.Consumer<java.nio.file.Path> beforeRun);
+    /**
+     * Runs a process in a running container under its own conmon. {@code beforeRun} gets conmon's
+     * attach socket before the process runs, so a client that connects there loses no output.
+     */
+    ExecStarted exec(ExecRequest request, Consumer<Path> beforeRun);
 
     /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
     String status(String id);
@@ -41,31 +50,4 @@ public interface OciRuntime {
 
     /** Deletes the container from the runtime, killing it first if needed. */
     void delete(String id);
-
-    /**
-     * Stops a container: SIGTERM, then SIGKILL once {@code timeout} has passed, then delete.
-     * Returns true when it had to kill.
-     */
-    default boolean stop(String id, Duration timeout) {
-        String status = status(id);
-        if (!status.isEmpty() && !"stopped".equals(status)) {
-            kill(id, "TERM");
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean killed = false;
-        for (status = status(id); !status.isEmpty() && !"stopped".equals(status); status = status(id)) {
-            if (!killed && System.nanoTime() > deadline) {
-                kill(id, "KILL");
-                killed = true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        delete(id);
-        return killed;
-    }
 }

@@ -28,14 +28,11 @@ import io.jpod.config.RuntimeConfigFactory;
 import io.jpod.lock.LockManager;
 import io.jpod.lock.LockManagers;
 import io.jpod.lock.Locking;
-import io.jpod.oci.ConmonLauncher;
-import io.jpod.oci.ConmonOciRuntime;
 import io.jpod.oci.OciRuntime;
 import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
 import io.jpod.system.SystemService;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
@@ -91,6 +88,12 @@ public class EngineConfiguration {
         return runtime;
     }
 
+    /** conmon and the OCI runtime binary, as the runtime found them at start. */
+    @Bean
+    OciRuntime ociRuntime(LibpodRuntime runtime) {
+        return runtime.ociRuntime();
+    }
+
     @Bean
     ImageStore imageStore(LibpodRuntime runtime, EventBus events, ObjectProvider<OperationObserver> observer,
             JsonMapper json) {
@@ -98,13 +101,6 @@ public class EngineConfiguration {
                 events, observer.getIfAvailable(() -> OperationObserver.NONE));
     }
 
-    /** conmon and the OCI runtime binary together. */
-    @Bean
-    OciRuntime ociRuntime(LibpodRuntime runtime) {
-        return new ConmonOciRuntime(runtime::requireOciRuntime, () -> new ConmonLauncher(
-                runtime.conmonDiscovery().path(), runtime.ociRuntimeDiscovery().path(), runtime.ociRuntimeRoot(),
-                Path.of(runtime.config().tmpDir(), "exits"), runtime.childEnvironment(), Duration.ofSeconds(240)));
-    }
 
     /** Names, locks and records of new containers and pods. */
     @Bean
