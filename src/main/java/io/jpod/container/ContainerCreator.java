@@ -7,7 +7,6 @@ import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.runtime.ObjectRegistry;
 import io.jpod.state.ContainerConfig;
-import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
@@ -63,6 +62,34 @@ final class ContainerCreator {
             throw EngineException.invalidArgument("an image is required");
         }
         Image image = images.lookup(req.image());
+        List<String> args = command(req, image);
+        String id = Ids.random();
+        StoredPod pod = req.pod() == null || req.pod().isEmpty() ? null : state.lookupPod(req.pod());
+        String hostname = hostname(req, pod, infra, id);
+        String stopSignal = req.stopSignal() != null && !req.stopSignal().isEmpty() ? req.stopSignal()
+                : image.config().stopSignal().isEmpty() ? "SIGTERM" : image.config().stopSignal();
+        RestartPolicy.parse(req.restartPolicy());
+        int stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : 10;
+        if (stopTimeout < 0) {
+            throw EngineException.invalidArgument("stop timeout must not be negative");
+        }
+        ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
+        MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
+        RunConfig run = new RunConfig(args, environment(req, image, hostname),
+                req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
+                        : image.config().workingDir(),
+                req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
+                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
+                prepared.mounts(), net.mode(), net.networks(), net.ports());
+        String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
+        StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
+                Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);
+        events.publish("create", c);
+        return c;
+    }
+
+    /** The image's entrypoint and command, each replaced by the request's when it gives one. */
+    private static List<String> command(CreateRequest req, Image image) {
         List<String> entrypoint = req.entrypoint() != null ? req.entrypoint() : image.config().entrypoint();
         List<String> cmd = req.command() != null && !req.command().isEmpty() ? req.command()
                 : req.entrypoint() != null && !req.entrypoint().isEmpty() ? List.of() : image.config().cmd();
@@ -71,7 +98,21 @@ final class ContainerCreator {
         if (args.isEmpty()) {
             throw EngineException.invalidArgument("no command specified: the image has no CMD or ENTRYPOINT, give one");
         }
-        String id = Ids.random();
+        return args;
+    }
+
+    /** The pod's name where the container shares its pod's UTS namespace, else the request's or the short ID. */
+    private static String hostname(CreateRequest req, StoredPod pod, boolean infra, String id) {
+        boolean podUts = pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("uts");
+        boolean asked = req.hostname() != null && !req.hostname().isEmpty();
+        if (!infra && podUts && asked) {
+            throw EngineException.invalidArgument("a container sharing its pod's UTS namespace cannot set a hostname");
+        }
+        return podUts ? pod.name() : asked ? req.hostname() : id.substring(0, 12);
+    }
+
+    /** PATH and {@code container} first, then the image's variables, then the request's, each KEY=VALUE. */
+    private static List<String> environment(CreateRequest req, Image image, String hostname) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("container", "jpod");
@@ -84,50 +125,29 @@ final class ContainerCreator {
                 env.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        StoredPod pod = req.pod() == null || req.pod().isEmpty() ? null : state.lookupPod(req.pod());
-        boolean podUts = pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("uts");
-        if (!infra && podUts && req.hostname() != null && !req.hostname().isEmpty()) {
-            throw EngineException.invalidArgument("a container sharing its pod's UTS namespace cannot set a hostname");
-        }
-        String hostname = podUts ? pod.name() : req.hostname() != null && !req.hostname().isEmpty() ? req.hostname()
-                : id.substring(0, 12);
         env.put("HOSTNAME", hostname);
         if (req.tty()) {
             env.putIfAbsent("TERM", "xterm");
         }
-        String stopSignal = req.stopSignal() != null && !req.stopSignal().isEmpty() ? req.stopSignal()
-                : image.config().stopSignal().isEmpty() ? "SIGTERM" : image.config().stopSignal();
-        RestartPolicy.parse(req.restartPolicy());
-        int stopTimeout = req.stopTimeout() != null ? req.stopTimeout() : 10;
-        if (stopTimeout < 0) {
-            throw EngineException.invalidArgument("stop timeout must not be negative");
-        }
-        ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
-        MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
-        List<Mount> planned = prepared.mounts();
-        RunConfig run = new RunConfig(args, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
-                req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
-                        : image.config().workingDir(),
-                req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
-                Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
-                planned, net.mode(), net.networks(), net.ports());
-        String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    }
+
+    /** Stores the container and makes its directory; the volumes made for it go again if either fails. */
+    private StoredContainer record(ContainerConfig config, MountPlanner.PreparedMounts prepared) {
         StoredContainer c;
         try {
-            c = registry.addContainer(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
-                    Instant.now(), image.id(), imageName, args, req.labels(), infra, run));
+            c = registry.addContainer(config);
         } catch (RuntimeException e) {
             mounts.deleteVolumes(prepared.createdVolumes());
             throw e;
         }
         try {
-            Files.createDirectories(paths.layout(id).userdata());
+            Files.createDirectories(paths.layout(c.id()).userdata());
         } catch (IOException e) {
-            registry.removeContainer(id);
+            registry.removeContainer(c.id());
             mounts.deleteVolumes(prepared.createdVolumes());
-            throw EngineException.internal("creating the directories of " + id + ": " + e.getMessage(), e);
+            throw EngineException.internal("creating the directories of " + c.id() + ": " + e.getMessage(), e);
         }
-        events.publish("create", c);
         return c;
     }
 }

@@ -56,41 +56,10 @@ final class ContainerNetworking {
             }
             return new ResolvedNetwork("pod", List.of(), List.of());
         }
-        String mode = r.mode();
         List<String> nets = new ArrayList<>(r.networks());
-        switch (mode) {
-            case "", "bridge", "default", "private" -> mode = "bridge";
-            case "none", "host" -> {
-                if (!nets.isEmpty() || !r.ports().isEmpty()) {
-                    throw EngineException.invalidArgument("network mode " + mode + " takes no networks and no "
-                            + "published ports");
-                }
-            }
-            default -> {
-                if (mode.startsWith("container:")) {
-                    if (!r.ports().isEmpty()) {
-                        throw EngineException.invalidArgument("a container sharing another's network cannot publish "
-                                + "ports");
-                    }
-                    mode = "container:" + state.lookupContainer(mode.substring("container:".length())).id();
-                } else {
-                    nets.add(0, mode); // a network's name as the mode (docker --network NAME)
-                    mode = "bridge";
-                }
-            }
-        }
+        String mode = mode(r, nets);
         if (mode.equals("bridge")) {
-            if (nets.isEmpty()) {
-                nets.add(networks.defaultNetwork());
-            }
-            List<String> names = new ArrayList<>();
-            for (String n : nets) {
-                String name = networks.inspect(n).name();
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            nets = names;
+            nets = bridgeNetworks(nets);
         }
         List<PortMapping> ports = new ArrayList<>();
         for (PortMapping p : r.ports()) {
@@ -98,6 +67,46 @@ final class ContainerNetworking {
                     p.protocol()) : p);
         }
         return new ResolvedNetwork(mode, nets, ports);
+    }
+
+    /** The stored mode: bridge, none, host or container:ID; a network's name as the mode joins it (docker --network NAME). */
+    private String mode(CreateRequest.NetworkRequest r, List<String> nets) {
+        String mode = r.mode();
+        switch (mode) {
+            case "", "bridge", "default", "private" -> {
+                return "bridge";
+            }
+            case "none", "host" -> {
+                if (!nets.isEmpty() || !r.ports().isEmpty()) {
+                    throw EngineException.invalidArgument("network mode " + mode + " takes no networks and no "
+                            + "published ports");
+                }
+                return mode;
+            }
+            default -> {
+                if (!mode.startsWith("container:")) {
+                    nets.add(0, mode);
+                    return "bridge";
+                }
+                if (!r.ports().isEmpty()) {
+                    throw EngineException.invalidArgument("a container sharing another's network cannot publish "
+                            + "ports");
+                }
+                return "container:" + state.lookupContainer(mode.substring("container:".length())).id();
+            }
+        }
+    }
+
+    /** The networks' names, each once, in order; the default network when none is given. */
+    private List<String> bridgeNetworks(List<String> nets) {
+        List<String> names = new ArrayList<>();
+        for (String n : nets.isEmpty() ? List.of(networks.defaultNetwork()) : nets) {
+            String name = networks.inspect(n).name();
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** A host port nobody listens on now, for {@code -p 80} without a host port. */

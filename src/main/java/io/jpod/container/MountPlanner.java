@@ -44,37 +44,11 @@ final class MountPlanner {
         List<Mount> checked = new ArrayList<>();
         java.util.Set<String> destinations = new java.util.HashSet<>();
         for (Mount m : requested) {
-            String dest = normalizeDestination(m.destination());
-            if (!destinations.add(dest)) {
-                throw EngineException.invalidArgument("duplicate mount destination " + dest);
+            Mount c = check(m);
+            if (!destinations.add(c.destination())) {
+                throw EngineException.invalidArgument("duplicate mount destination " + c.destination());
             }
-            for (String o : m.options()) {
-                if (!MOUNT_OPTION.matcher(o).matches()) {
-                    throw EngineException.invalidArgument("invalid mount option \"" + o + "\" for " + dest);
-                }
-            }
-            switch (m.type()) {
-                case "bind" -> {
-                    Path src = Path.of(m.source());
-                    if (!src.isAbsolute()) {
-                        throw EngineException.invalidArgument("bind mount source must be an absolute path: \""
-                                + m.source() + "\"");
-                    }
-                    if (!Files.exists(src)) {
-                        throw EngineException.invalidArgument("bind mount source path does not exist: " + m.source());
-                    }
-                    checked.add(new Mount("bind", src.normalize().toString(), dest, m.options()));
-                }
-                case "volume" -> {
-                    if (!m.source().isEmpty()) {
-                        VolumeService.validateName(m.source());
-                    }
-                    checked.add(new Mount("volume", m.source(), dest, m.options()));
-                }
-                case "tmpfs" -> checked.add(new Mount("tmpfs", "tmpfs", dest, m.options()));
-                default -> throw EngineException.invalidArgument("mount type \"" + m.type()
-                        + "\" is not supported: use bind, volume or tmpfs");
-            }
+            checked.add(c);
         }
         for (String path : imageVolumes) {
             String dest = normalizeDestination(path);
@@ -86,31 +60,66 @@ final class MountPlanner {
         List<String> created = new ArrayList<>();
         try {
             for (Mount m : checked) {
-                if (!m.type().equals("volume")) {
-                    out.add(m);
-                    continue;
-                }
-                String name = m.source();
-                if (name.isEmpty()) {
-                    name = volumes.create(null, "local", Map.of(), Map.of(), true).name();
-                    created.add(name);
-                } else if (!volumes.exists(name)) {
-                    try {
-                        volumes.create(name, "local", Map.of(), Map.of(), false);
-                        created.add(name);
-                    } catch (EngineException e) {
-                        if (e.category() != EngineException.Category.ALREADY_EXISTS) {
-                            throw e; // else made meanwhile by another create: used as it is
-                        }
-                    }
-                }
-                out.add(new Mount("volume", name, m.destination(), m.options()));
+                out.add(m.type().equals("volume") ? resolveVolume(m, created) : m);
             }
         } catch (RuntimeException e) {
             deleteVolumes(created);
             throw e;
         }
         return new PreparedMounts(out, created);
+    }
+
+    /** One requested mount, checked, with its destination and bind source normalised. */
+    private static Mount check(Mount m) {
+        String dest = normalizeDestination(m.destination());
+        for (String o : m.options()) {
+            if (!MOUNT_OPTION.matcher(o).matches()) {
+                throw EngineException.invalidArgument("invalid mount option \"" + o + "\" for " + dest);
+            }
+        }
+        switch (m.type()) {
+            case "bind" -> {
+                Path src = Path.of(m.source());
+                if (!src.isAbsolute()) {
+                    throw EngineException.invalidArgument("bind mount source must be an absolute path: \""
+                            + m.source() + "\"");
+                }
+                if (!Files.exists(src)) {
+                    throw EngineException.invalidArgument("bind mount source path does not exist: " + m.source());
+                }
+                return new Mount("bind", src.normalize().toString(), dest, m.options());
+            }
+            case "volume" -> {
+                if (!m.source().isEmpty()) {
+                    VolumeService.validateName(m.source());
+                }
+                return new Mount("volume", m.source(), dest, m.options());
+            }
+            case "tmpfs" -> {
+                return new Mount("tmpfs", "tmpfs", dest, m.options());
+            }
+            default -> throw EngineException.invalidArgument("mount type \"" + m.type()
+                    + "\" is not supported: use bind, volume or tmpfs");
+        }
+    }
+
+    /** A volume mount with its volume: an anonymous one made for an empty name, a named one made when missing. */
+    private Mount resolveVolume(Mount m, List<String> created) {
+        String name = m.source();
+        if (name.isEmpty()) {
+            name = volumes.create(null, "local", Map.of(), Map.of(), true).name();
+            created.add(name);
+        } else if (!volumes.exists(name)) {
+            try {
+                volumes.create(name, "local", Map.of(), Map.of(), false);
+                created.add(name);
+            } catch (EngineException e) {
+                if (e.category() != EngineException.Category.ALREADY_EXISTS) {
+                    throw e; // else made meanwhile by another create: used as it is
+                }
+            }
+        }
+        return new Mount("volume", name, m.destination(), m.options());
     }
 
     void deleteVolumes(List<String> names) {

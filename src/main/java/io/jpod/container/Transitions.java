@@ -71,69 +71,35 @@ final class Transitions {
 
         /** Throws the conflict (or not-modified) this operation meets in {@code c}'s current status. */
         void check(StoredContainer c) {
-            ContainerStatus s = c.state().status();
-            String id = c.id();
-            switch (this) {
-                case START -> {
-                    if (s == RUNNING) {
-                        throw new EngineException(EngineException.Category.NOT_MODIFIED,
-                                "container " + id + " is already running");
-                    }
-                    if (s == PAUSED) {
-                        throw EngineException.invalidState("cannot start paused container " + id);
-                    }
-                    if (s == STOPPING) {
-                        throw EngineException.invalidState("cannot start container " + id + " as it is stopping");
-                    }
-                    if (s == REMOVING) {
-                        throw EngineException.invalidState("cannot start container " + id
-                                + " as it is being removed");
-                    }
-                }
-                case STOP -> {
-                    if (!active(s)) {
-                        throw new EngineException(EngineException.Category.NOT_MODIFIED,
-                                "container " + id + " is not running");
-                    }
-                }
-                case KILL -> {
-                    if (s != RUNNING && s != PAUSED && s != STOPPING) {
-                        throw EngineException.invalidState("can only kill running containers. " + id
-                                + " is in state " + s.display() + ": container state improper");
-                    }
-                }
-                case PAUSE -> {
-                    if (s == PAUSED) {
-                        throw EngineException.invalidState("container " + id + " is already paused");
-                    }
-                    if (s != RUNNING) {
-                        throw EngineException.invalidState("container " + id + " is not running, it is "
-                                + s.display());
-                    }
-                }
-                case UNPAUSE -> {
-                    if (s != PAUSED) {
-                        throw EngineException.invalidState("container " + id + " is not paused");
-                    }
-                }
-                case EXEC -> {
-                    if (s != RUNNING) {
-                        throw EngineException.invalidState("container " + id + " is not running: cannot exec in it");
-                    }
-                }
-                case TOP -> {
-                    if (s != RUNNING && s != PAUSED) {
-                        throw EngineException.invalidState("container " + id + " is not running");
-                    }
-                }
-                case REMOVE -> {
-                    if (s == RUNNING || s == PAUSED || s == STOPPING) {
-                        throw EngineException.invalidState("cannot remove container " + id + " as it is "
-                                + s.display() + " - running or paused containers cannot be removed without force");
-                    }
-                }
-                default -> throw new IllegalStateException(name());
+            String refusal = refusal(c.state().status(), c.id());
+            if (refusal == null) {
+                return;
             }
+            boolean nothingToDo = (this == START && c.state().status() == RUNNING) || this == STOP;
+            throw nothingToDo ? new EngineException(EngineException.Category.NOT_MODIFIED, refusal)
+                    : EngineException.invalidState(refusal);
+        }
+
+        /** Why this operation cannot run in status {@code s}, or null when it can. */
+        private String refusal(ContainerStatus s, String id) {
+            return switch (this) {
+                case START -> s == RUNNING ? "container " + id + " is already running"
+                        : s == PAUSED ? "cannot start paused container " + id
+                        : s == STOPPING ? "cannot start container " + id + " as it is stopping"
+                        : s == REMOVING ? "cannot start container " + id + " as it is being removed" : null;
+                case STOP -> active(s) ? null : "container " + id + " is not running";
+                case KILL -> s == RUNNING || s == PAUSED || s == STOPPING ? null
+                        : "can only kill running containers. " + id + " is in state " + s.display()
+                                + ": container state improper";
+                case PAUSE -> s == PAUSED ? "container " + id + " is already paused"
+                        : s != RUNNING ? "container " + id + " is not running, it is " + s.display() : null;
+                case UNPAUSE -> s == PAUSED ? null : "container " + id + " is not paused";
+                case EXEC -> s == RUNNING ? null : "container " + id + " is not running: cannot exec in it";
+                case TOP -> s == RUNNING || s == PAUSED ? null : "container " + id + " is not running";
+                case REMOVE -> s == RUNNING || s == PAUSED || s == STOPPING ? "cannot remove container " + id
+                        + " as it is " + s.display() + " - running or paused containers cannot be removed without force"
+                        : null;
+            };
         }
     }
 

@@ -114,18 +114,7 @@ public final class LibpodRuntime {
         mkdirs(tmp.resolve("exits"), "rwxr-x---");
         mkdirs(tmp.resolve("socket"), "rwxr-x---");
 
-        childEnv = new HashMap<>();
-        childEnv.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        config.conmonEnvVars().forEach(kv -> {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                childEnv.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        });
-        if (env.identity().rootless()) {
-            // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
-            childEnv.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
-        }
+        childEnv = childEnvironment(config, env);
         // Built even when a binary is missing: every operation answers 503 with the fix until it is there.
         // The suppliers read the fields directly: a forced shutdown still stops containers with it.
         oci = new ConmonOciRuntime(() -> ociRuntime, () -> conmon, tmp.resolve("oci").resolve(ociRuntime.name()),
@@ -144,6 +133,23 @@ public final class LibpodRuntime {
             }
         }
         state.setNamespace(config.namespace());
+    }
+
+    /** What conmon and the runtime get as their environment: a PATH, conmon_env_vars, and a rootless user's runtime dir. */
+    private static Map<String, String> childEnvironment(RuntimeConfig config, RuntimeEnvironment env) {
+        Map<String, String> out = new HashMap<>();
+        out.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        config.conmonEnvVars().forEach(kv -> {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                out.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        });
+        if (env.identity().rootless()) {
+            // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
+            out.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
+        }
+        return out;
     }
 
     private static void report(BinaryDiscovery d) {
