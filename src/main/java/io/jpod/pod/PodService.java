@@ -72,22 +72,7 @@ public final class PodService {
 
     public View create(CreateRequest req) {
         List<String> shared = req.sharedNamespaces() == null ? DEFAULT_SHARED : List.copyOf(req.sharedNamespaces());
-        for (String ns : shared) {
-            if (ns.equals("mnt")) {
-                throw EngineException.invalidArgument("Mount sharing functionality not supported on pod level");
-            }
-            if (!SHAREABLE.contains(ns)) {
-                throw EngineException.invalidArgument("invalid namespace to share \"" + ns + "\": use "
-                        + String.join(", ", new java.util.TreeSet<>(SHAREABLE)));
-            }
-        }
-        if (!req.ports().isEmpty() && !(req.infra() && shared.contains("net"))) {
-            throw EngineException.invalidArgument("ports are published on a pod's shared network: the pod needs an "
-                    + "infra container sharing net");
-        }
-        if (!shared.isEmpty() && !req.infra()) {
-            throw EngineException.invalidArgument("Pods must have an infra container to share namespaces");
-        }
+        checkShared(req, shared);
         Image infraImage = null;
         List<String> infraCommand = req.infraCommand() == null || req.infraCommand().isEmpty() ? null
                 : req.infraCommand();
@@ -117,6 +102,26 @@ public final class PodService {
         }
         events.publish("pod", "create", pod.id(), pod.name(), Map.of());
         return inspect(pod.id());
+    }
+
+    /** The namespaces a pod may share, and what sharing needs (an infra container; ports on its network). */
+    private static void checkShared(CreateRequest req, List<String> shared) {
+        for (String ns : shared) {
+            if (ns.equals("mnt")) {
+                throw EngineException.invalidArgument("Mount sharing functionality not supported on pod level");
+            }
+            if (!SHAREABLE.contains(ns)) {
+                throw EngineException.invalidArgument("invalid namespace to share \"" + ns + "\": use "
+                        + String.join(", ", new java.util.TreeSet<>(SHAREABLE)));
+            }
+        }
+        if (!req.ports().isEmpty() && !(req.infra() && shared.contains("net"))) {
+            throw EngineException.invalidArgument("ports are published on a pod's shared network: the pod needs an "
+                    + "infra container sharing net");
+        }
+        if (!shared.isEmpty() && !req.infra()) {
+            throw EngineException.invalidArgument("Pods must have an infra container to share namespaces");
+        }
     }
 
     private boolean present(String image) {
