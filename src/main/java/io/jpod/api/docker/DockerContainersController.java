@@ -249,7 +249,8 @@ class DockerContainersController {
     }
 
     @PostMapping("/containers/prune")
-    Map<String, Object> prune() {
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return Map.of("ContainersDeleted", containers.prune(), "SpaceReclaimed", 0);
     }
 

@@ -130,7 +130,8 @@ class DockerNetworksController {
     }
 
     @PostMapping("/networks/prune")
-    Map<String, Object> prune() {
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return Map.of("NetworksDeleted", use.prune());
     }
 }

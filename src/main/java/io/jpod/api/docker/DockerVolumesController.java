@@ -87,7 +87,8 @@ class DockerVolumesController {
     }
 
     @PostMapping("/volumes/prune")
-    Map<String, Object> prune() {
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return Map.of("VolumesDeleted", use.prune(), "SpaceReclaimed", 0);
     }
 }

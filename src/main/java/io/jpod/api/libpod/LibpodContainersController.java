@@ -294,7 +294,8 @@ class LibpodContainersController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : containers.prune()) {
             Map<String, Object> r = new LinkedHashMap<>();

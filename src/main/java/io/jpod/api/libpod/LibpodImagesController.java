@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -61,22 +62,8 @@ class LibpodImagesController {
         return out;
     }
 
-    private boolean matches(Image img, Map<String, List<String>> f) {
-        for (var e : f.entrySet()) {
-            boolean ok = switch (e.getKey()) {
-                case "dangling" -> e.getValue().stream()
-                        .allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
-                case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
-                        .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
-                case "label" -> Filters.labels(img.config().labels(), e.getValue());
-                case "id" -> e.getValue().stream().anyMatch(img.id()::startsWith);
-                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean matches(Image img, Map<String, List<String>> f) {
+        return Filters.image(img, f);
     }
 
     /**
@@ -132,9 +119,11 @@ class LibpodImagesController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all) {
+    List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(required = false) String filters) {
+        List<String> dangling = Filters.prune(json, filters, Set.of("dangling")).getOrDefault("dangling", List.of());
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : imageUse.prune(all)) {
+        for (String id : imageUse.prune(all || dangling.contains("false") || dangling.contains("0"))) {
             out.add(Map.of("Id", id, "Size", 0));
         }
         return out;

@@ -129,7 +129,8 @@ class LibpodNetworksController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String n : use.prune()) {
             Map<String, Object> r = new LinkedHashMap<>();

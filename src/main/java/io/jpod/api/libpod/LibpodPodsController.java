@@ -200,7 +200,8 @@ class LibpodPodsController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : pods.prune()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -104,7 +104,8 @@ class LibpodVolumesController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return use.prune().stream().map(n -> Map.<String, Object>of("Id", n, "Size", 0)).toList();
     }
 }
