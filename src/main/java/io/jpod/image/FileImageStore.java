@@ -466,7 +466,8 @@ public final class FileImageStore implements ImageStore {
             String id = resolve(nameOrId);
             Meta m = readMeta(id);
             boolean byName = !id.startsWith(nameOrId.replaceFirst("^sha256:", "")) && ImageReference.isName(nameOrId);
-            if (byName && m.names().size() > 1 && !force) {
+            // one name of several: only that name goes, force or not (the other names still hold the image)
+            if (byName && m.names().size() > 1) {
                 String name = ImageReference.parse(nameOrId).toString();
                 untag(id, name);
                 return new RemoveReport(List.of(name), List.of());

@@ -144,7 +144,7 @@ class LibpodImagesController {
         int exit = 0;
         for (String name : targets) {
             try {
-                var report = imageUse.remove(name, force);
+                var report = imageUse.removeWithContainers(name, force);
                 deleted.addAll(report.deleted());
                 untagged.addAll(report.untagged());
             } catch (NoSuchObjectException e) {
@@ -202,7 +202,7 @@ class LibpodImagesController {
 
     @DeleteMapping("/{*rest}")
     Map<String, Object> remove(@PathVariable String rest, @RequestParam(defaultValue = "false") boolean force) {
-        var report = imageUse.remove(rest.substring(1), force);
+        var report = imageUse.removeWithContainers(rest.substring(1), force);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Deleted", report.deleted());
         out.put("Untagged", report.untagged());
