@@ -128,7 +128,10 @@ public final class NetworkService {
         }
     }
 
-    /** Removes the network's config; the caller has checked no container uses it. */
+    /**
+     * Removes the network; the caller has checked that no container's config names it, and the
+     * backend still refuses while a container is attached to it.
+     */
     public void remove(String nameOrId) {
         NetworkConfig n = inspect(nameOrId);
         if (n.name().equals(defaultName)) {
