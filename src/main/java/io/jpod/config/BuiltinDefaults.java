@@ -32,10 +32,16 @@ public final class BuiltinDefaults {
     /** Default properties for this identity (root or rootless). */
     public static Map<String, Object> properties(HostIdentity who) {
         Map<String, Object> p = new LinkedHashMap<>();
-        boolean rootless = who.rootless();
-        Path runtimeDir = rootless ? who.rootlessRuntimeDir() : null;
+        Path runtimeDir = who.rootless() ? who.rootlessRuntimeDir() : null;
+        storage(p, who, runtimeDir);
+        libpod(p, who, runtimeDir);
+        jpod(p, who);
+        return p;
+    }
 
-        // storage (containers/storage's storage.conf keys; defaults are jpod's own roots)
+    /** containers/storage's storage.conf keys; the defaults are jpod's own roots. */
+    private static void storage(Map<String, Object> p, HostIdentity who, Path runtimeDir) {
+        boolean rootless = who.rootless();
         p.put("libpod.storage.driver", "overlay");
         p.put("libpod.storage.graph-root",
                 rootless ? who.dataHome().resolve("jpod/storage").toString() : "/var/lib/jpod/storage");
@@ -43,7 +49,11 @@ public final class BuiltinDefaults {
                 rootless ? runtimeDir.resolve("jpod/storage").toString() : "/run/jpod/storage");
         p.put("libpod.storage.config-file",
                 rootless ? who.configHome().resolve("jpod/storage.conf").toString() : "/etc/jpod/storage.conf");
+    }
 
+    /** libpod.conf's keys, with libpod's defaults. */
+    private static void libpod(Map<String, Object> p, HostIdentity who, Path runtimeDir) {
+        boolean rootless = who.rootless();
         p.put(ConfigKey.VOLUME_PATH.property(), "${libpod.storage.graph-root}/volumes");
         p.put(ConfigKey.IMAGE_DEFAULT_TRANSPORT.property(), "docker://");
         Path policy = who.configHome().resolve("containers/policy.json");
@@ -72,8 +82,11 @@ public final class BuiltinDefaults {
         p.put(ConfigKey.ENABLE_PORT_RESERVATION.property(), true);
         p.put(ConfigKey.LABEL.property(), true);
         p.put(ConfigKey.NUM_LOCKS.property(), 2048L);
+    }
 
-        // jpod's own settings
+    /** jpod's own settings. */
+    private static void jpod(Map<String, Object> p, HostIdentity who) {
+        boolean rootless = who.rootless();
         p.put("libpod.state-type", "sqlite");
         // libpod's hierarchy in jpod's own directories: Debian's podman package ships an
         // /etc/containers/libpod.conf (runtime crun, tmp_dir /var/run/libpod) that must not steer jpod.
@@ -84,7 +97,6 @@ public final class BuiltinDefaults {
         p.put("libpod.shm-lock-path", rootless ? "/jpod_rootless_lock_" + who.euid() : "/jpod_lock");
         p.put("libpod.lock-type", "");
         p.put("libpod.renumber", false);
-        return p;
     }
 
     private static void putList(Map<String, Object> p, String name, List<String> values) {

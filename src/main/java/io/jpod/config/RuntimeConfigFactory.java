@@ -40,6 +40,27 @@ public final class RuntimeConfigFactory {
     }
 
     public RuntimeConfig create(LibpodProperties p, boolean root) {
+        Map<String, String> origins = origins();
+        check(ConfigKey.NUM_LOCKS, p.numLocks(), origins);
+        check(ConfigKey.MAX_LOG_SIZE, p.maxLogSize(), origins);
+        check(ConfigKey.CGROUP_MANAGER, p.cgroupManager(), origins);
+        check(ConfigKey.HOOKS_DIR, nonNull(p.hooksDir()), origins);
+        RuntimeChoice chosen = runtimeChoice(p, origins, root);
+        Set<RuntimeConfig.Explicit> explicit = explicit(origins);
+        LibpodProperties.Storage s = p.storage();
+        return new RuntimeConfig(p.volumePath(), p.imageDefaultTransport(), nz(p.signaturePolicyPath()),
+                nz(chosen.runtime()), chosen.runtimes(), nonNull(p.conmonPath()), nonNull(p.conmonEnvVars()),
+                p.cgroupManager(), nz(p.initPath()), nz(p.staticDir()), nz(p.tmpDir()), p.maxLogSize(),
+                p.noPivotRoot(), nz(p.cniConfigDir()), nonNull(p.cniPluginDir()), nz(p.cniDefaultNetwork()),
+                nonNull(p.hooksDir()), nz(p.namespace()), nz(p.infraImage()), nz(p.infraCommand()),
+                p.enablePortReservation(), p.label(), p.numLocks(), stateType(p.stateType()), nz(p.shmLockPath()),
+                lockType(p.lockType()), p.renumber(), nz(p.registriesConfigFile()),
+                new RuntimeConfig.Storage(nz(s.driver()), nz(s.graphRoot()), nz(s.runRoot()), nz(s.configFile())),
+                explicit, origins);
+    }
+
+    /** Where each libpod.conf key and storage setting came from, by its TOML name. */
+    private Map<String, String> origins() {
         Map<String, String> origins = new LinkedHashMap<>();
         for (ConfigKey key : ConfigKey.values()) {
             origins.put(key.toml(), originOf(key.property()));
@@ -47,12 +68,16 @@ public final class RuntimeConfigFactory {
         origins.put("storage.driver", originOf("libpod.storage.driver"));
         origins.put("storage.graphroot", originOf("libpod.storage.graph-root"));
         origins.put("storage.runroot", originOf("libpod.storage.run-root"));
+        return origins;
+    }
 
-        check(ConfigKey.NUM_LOCKS, p.numLocks(), origins);
-        check(ConfigKey.MAX_LOG_SIZE, p.maxLogSize(), origins);
-        check(ConfigKey.CGROUP_MANAGER, p.cgroupManager(), origins);
-        check(ConfigKey.HOOKS_DIR, nonNull(p.hooksDir()), origins);
+    private record RuntimeChoice(String runtime, Map<String, List<String>> runtimes) {}
 
+    /**
+     * The OCI runtime and the table of runtimes, with a deprecated {@code runtime_path} converted
+     * into both (and {@code origins} saying so).
+     */
+    private static RuntimeChoice runtimeChoice(LibpodProperties p, Map<String, String> origins, boolean root) {
         String runtime = p.runtime();
         Map<String, List<String>> runtimes = new TreeMap<>();
         if (p.runtimes() != null) {
@@ -73,10 +98,13 @@ public final class RuntimeConfigFactory {
             origins.put("runtime", origins.get("runtime_path") + " (converted from runtime_path)");
             origins.put("runtimes", origins.get("runtime_path") + " (converted from runtime_path)");
         }
+        return new RuntimeChoice(runtime, runtimes);
+    }
 
+    /** libpod's "explicitly set" flags: an explicit path wins over the one stored in the database. */
+    private static Set<RuntimeConfig.Explicit> explicit(Map<String, String> origins) {
         Set<RuntimeConfig.Explicit> explicit = EnumSet.noneOf(RuntimeConfig.Explicit.class);
-        boolean graphRootOption = isOption(origins.get("storage.graphroot"));
-        if (graphRootOption) {
+        if (isOption(origins.get("storage.graphroot"))) {
             explicit.add(RuntimeConfig.Explicit.GRAPH_ROOT);
             // libpod's WithStorageConfig derived (and marked) the static dir and volume path from the graph root.
             explicit.add(RuntimeConfig.Explicit.STATIC_DIR);
@@ -97,16 +125,7 @@ public final class RuntimeConfigFactory {
         if (isSet(origins.get("volume_path"))) {
             explicit.add(RuntimeConfig.Explicit.VOLUME_PATH);
         }
-
-        LibpodProperties.Storage s = p.storage();
-        return new RuntimeConfig(p.volumePath(), p.imageDefaultTransport(), nz(p.signaturePolicyPath()), nz(runtime),
-                runtimes, nonNull(p.conmonPath()), nonNull(p.conmonEnvVars()), p.cgroupManager(), nz(p.initPath()),
-                nz(p.staticDir()), nz(p.tmpDir()), p.maxLogSize(), p.noPivotRoot(), nz(p.cniConfigDir()),
-                nonNull(p.cniPluginDir()), nz(p.cniDefaultNetwork()), nonNull(p.hooksDir()), nz(p.namespace()),
-                nz(p.infraImage()), nz(p.infraCommand()), p.enablePortReservation(), p.label(), p.numLocks(),
-                stateType(p.stateType()), nz(p.shmLockPath()), lockType(p.lockType()), p.renumber(), nz(p.registriesConfigFile()),
-                new RuntimeConfig.Storage(nz(s.driver()), nz(s.graphRoot()), nz(s.runRoot()), nz(s.configFile())),
-                explicit, origins);
+        return explicit;
     }
 
     static String lockType(String value) {

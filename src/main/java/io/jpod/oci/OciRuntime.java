@@ -1,16 +1,35 @@
 package io.jpod.oci;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The OCI runtime binary (runc, crun), addressed by container ID only: never the whole container.
- * Errors from the binary raise {@code RUNTIME_FAILURE} with its argv, exit code and stderr.
+ * What conmon and the OCI runtime binary (runc, crun) do together, addressed by container ID only:
+ * never the whole container. Every operation first checks that both binaries are there
+ * ({@code UNAVAILABLE}, 503, with the fix, when not); errors from the runtime raise
+ * {@code RUNTIME_FAILURE} with what it said, which callers take as "re-read the container's state".
  */
 public interface OciRuntime {
 
     /** The runtime's name, e.g. {@code runc}. */
     String name();
+
+    /**
+     * Throws {@code UNAVAILABLE} with how to fix it when the runtime binary or conmon is missing
+     * right now (never installed, or removed under the running daemon).
+     */
+    void checkAvailable();
+
+    /** Creates the container under a new conmon; it stays {@code created} until {@link #start}. */
+    Created create(CreateRequest request);
+
+    /**
+     * Runs a process in a running container under its own conmon. {@code beforeRun} gets conmon's
+     * attach socket before the process runs, so a client that connects there loses no output.
+     */
+    ExecStarted exec(ExecRequest request, Consumer<Path> beforeRun);
 
     /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
     String status(String id);

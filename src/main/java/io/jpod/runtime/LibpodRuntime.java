@@ -14,7 +14,7 @@ import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
 import io.jpod.lock.Lock;
 import io.jpod.lock.LockManager;
-import io.jpod.oci.CliOciRuntime;
+import io.jpod.oci.ConmonOciRuntime;
 import io.jpod.oci.OciRuntime;
 import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
@@ -136,10 +136,10 @@ public final class LibpodRuntime {
             // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
             childEnv.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
         }
-        if (ociRuntime.found()) {
-            oci = new CliOciRuntime(ociRuntime.name(), ociRuntime.path(), tmp.resolve("oci").resolve(ociRuntime.name()),
-                    childEnv);
-        }
+        // Built even when a binary is missing: every operation answers 503 with the fix until it is there.
+        // The suppliers read the fields directly: a forced shutdown still stops containers with it.
+        oci = new ConmonOciRuntime(() -> ociRuntime, () -> conmon, tmp.resolve("oci").resolve(ociRuntime.name()),
+                tmp.resolve("exits"), childEnv, Duration.ofSeconds(240));
 
         try (AliveLock ignored = AliveLock.acquire(tmp.resolve("alive.lck"))) {
             Path alive = tmp.resolve("alive");
@@ -359,14 +359,14 @@ public final class LibpodRuntime {
     /** The OCI runtime, or {@code UNAVAILABLE} (503) with the fix when it or conmon is missing. */
     public OciRuntime requireOciRuntime() {
         return read(() -> {
-            for (BinaryDiscovery d : List.of(ociRuntime, conmon)) {
-                if (!d.available()) {
-                    throw new EngineException(EngineException.Category.UNAVAILABLE,
-                            d.found() ? d.unavailableReason() : d.problem() + ": " + d.hint());
-                }
-            }
+            oci.checkAvailable();
             return oci;
         });
+    }
+
+    /** The OCI runtime (conmon and the runtime binary), built at start; its operations check the binaries. */
+    public OciRuntime ociRuntime() {
+        return read(() -> oci);
     }
 
     /** Where the OCI runtime keeps jpod's containers ({@code --root}): per boot, apart from other engines. */
@@ -576,9 +576,6 @@ public final class LibpodRuntime {
                 continue;
             }
             try {
-                if (oci == null) {
-                    throw new EngineException(EngineException.Category.UNAVAILABLE, "no OCI runtime to stop it with");
-                }
                 var lock = locks.retrieve(c.config().lockId());
                 lock.lock();
                 try {

@@ -43,6 +43,12 @@ public record ContainerConfig(
                 command, labels, infra, newRun);
     }
 
+    /** A rename: the name is the one field besides the lock ID that may change after create. */
+    public ContainerConfig withName(String newName) {
+        return new ContainerConfig(id, newName, namespace, podId, lockId, created, rootfsImageId, rootfsImageName,
+                command, labels, infra, run);
+    }
+
     public ContainerConfig withLockId(int newLockId) {
         return new ContainerConfig(id, name, namespace, podId, newLockId, created, rootfsImageId, rootfsImageName,
                 command, labels, infra, run);

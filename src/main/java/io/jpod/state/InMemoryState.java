@@ -150,12 +150,8 @@ public final class InMemoryState implements State {
     @Override
     public synchronized StoredContainer lookupContainer(String nameOrId) {
         open();
-        StoredContainer c = StateErrors.resolve("container", nameOrId, allContainers(), StoredContainer::name,
+        return StateErrors.resolve("container", nameOrId, allContainers(), StoredContainer::name,
                 StoredContainer::id);
-        if (c == null) {
-            throw StateErrors.notFound("container", nameOrId);
-        }
-        return c;
     }
 
     @Override
@@ -185,10 +181,7 @@ public final class InMemoryState implements State {
         if (nameInUse(newName)) {
             throw StateErrors.nameInUse(newName, "container");
         }
-        ContainerConfig o = c.config();
-        containers.put(id, new StoredContainer(new ContainerConfig(o.id(), newName, o.namespace(), o.podId(),
-                o.lockId(), o.created(), o.rootfsImageId(), o.rootfsImageName(), o.command(), o.labels(), o.infra(),
-                o.run()), c.state()));
+        containers.put(id, new StoredContainer(c.config().withName(newName), c.state()));
     }
 
     @Override
@@ -223,11 +216,7 @@ public final class InMemoryState implements State {
     @Override
     public synchronized StoredPod lookupPod(String nameOrId) {
         open();
-        StoredPod p = StateErrors.resolve("pod", nameOrId, allPods(), StoredPod::name, StoredPod::id);
-        if (p == null) {
-            throw StateErrors.notFound("pod", nameOrId);
-        }
-        return p;
+        return StateErrors.resolve("pod", nameOrId, allPods(), StoredPod::name, StoredPod::id);
     }
 
     @Override

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The state in a SQLite file, through JPA. Every public method is one transaction, and every
  * write transaction starts IMMEDIATE (see {@code StateConfiguration}), so a check followed by a
- * write (name free? then insert) cannot interleave with another writer.
+ * write (name free? then insert) cannot interleave with another writer. This class holds the
+ * queries and their rules; {@link StateRecords} turns rows into records and back.
  */
 public final class SqliteState implements State {
 
@@ -24,7 +25,7 @@ public final class SqliteState implements State {
     private final PodRepository pods;
     private final VolumeRepository volumes;
     private final ExecSessionRepository execs;
-    private final JsonMapper json;
+    private final StateRecords records;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String namespace = "";
 
@@ -38,16 +39,7 @@ public final class SqliteState implements State {
         this.pods = pods;
         this.volumes = volumes;
         this.execs = execs;
-        this.json = forStoredRecords(json);
-    }
-
-    /**
-     * Records written by an older jpod lack the fields added since: they read as their defaults
-     * (false, 0, null) instead of failing, so an upgrade never strands stored containers.
-     */
-    static JsonMapper forStoredRecords(JsonMapper json) {
-        return json.rebuild().disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        this.records = new StateRecords(json);
     }
 
     private <T> T inTx(Supplier<T> work) {
@@ -105,24 +97,14 @@ public final class SqliteState implements State {
                 throw StateErrors.noSuchPod(config.podId());
             }
             registry.save(RegistryEntity.of(config.id(), config.name(), "container", config.namespace()));
-            ContainerEntity e = new ContainerEntity();
-            e.id = config.id();
-            e.name = config.name();
-            e.namespace = config.namespace();
-            e.podId = config.podId();
-            e.lockId = config.lockId();
-            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
-            e.state = state.status().code();
-            e.configJson = json.writeValueAsString(config);
-            e.stateJson = json.writeValueAsString(state);
-            containers.save(e);
+            containers.save(records.newContainer(config, state));
         });
     }
 
     @Override
     public StoredContainer container(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> toContainer(visibleContainer(id)));
+        return inTx(() -> records.container(visibleContainer(id)));
     }
 
     private ContainerEntity visibleContainer(String id) {
@@ -139,26 +121,21 @@ public final class SqliteState implements State {
         return inTx(() -> {
             List<ContainerEntity> visible = StateErrors.visibleOnly(
                     containers.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
-            ContainerEntity e = StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id);
-            if (e == null) {
-                throw StateErrors.notFound("container", nameOrId);
-            }
-            return toContainer(e);
+            return records.container(StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id));
         });
     }
 
     @Override
     public List<StoredContainer> allContainers() {
         return inTx(() -> StateErrors.visibleOnly(containers.findAll(), namespace, e -> e.namespace).stream()
-                .map(this::toContainer).toList());
+                .map(records::container).toList());
     }
 
     @Override
     public void saveContainerState(String id, ContainerState state) {
         inTxRun(() -> {
             ContainerEntity e = visibleContainer(id);
-            e.state = state.status().code();
-            e.stateJson = json.writeValueAsString(state);
+            records.setState(e, state);
             containers.save(e);
         });
     }
@@ -170,8 +147,7 @@ public final class SqliteState implements State {
             if (!e.name.equals(config.name()) || !Objects.equals(e.podId, config.podId())) {
                 throw EngineException.invalidArgument("rewriting a container config must not change its name or pod");
             }
-            e.lockId = config.lockId();
-            e.configJson = json.writeValueAsString(config);
+            records.setConfig(e, config);
             containers.save(e);
         });
     }
@@ -183,14 +159,10 @@ public final class SqliteState implements State {
             if (registry.existsByName(newName)) {
                 throw StateErrors.nameInUse(newName, "container");
             }
-            ContainerConfig o = json.readValue(e.configJson, ContainerConfig.class);
             RegistryEntity r = registry.findById(id).orElseThrow(() -> StateErrors.noSuchContainer(id));
             r.name = newName;
             registry.save(r);
-            e.name = newName;
-            e.configJson = json.writeValueAsString(new ContainerConfig(o.id(), newName, o.namespace(), o.podId(),
-                    o.lockId(), o.created(), o.rootfsImageId(), o.rootfsImageName(), o.command(), o.labels(),
-                    o.infra(), o.run()));
+            records.rename(e, newName);
             containers.save(e);
         });
     }
@@ -211,15 +183,7 @@ public final class SqliteState implements State {
             checkNamespace(config.namespace());
             checkNew(config.id(), config.name(), "pod");
             registry.save(RegistryEntity.of(config.id(), config.name(), "pod", config.namespace()));
-            PodEntity e = new PodEntity();
-            e.id = config.id();
-            e.name = config.name();
-            e.namespace = config.namespace();
-            e.lockId = config.lockId();
-            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
-            e.configJson = json.writeValueAsString(config);
-            e.stateJson = json.writeValueAsString(state);
-            pods.save(e);
+            pods.save(records.newPod(config, state));
         });
     }
 
@@ -227,25 +191,19 @@ public final class SqliteState implements State {
     public void saveExecSession(ExecSession session) {
         inTxRun(() -> {
             visibleContainer(session.containerId());
-            ExecSessionEntity e = new ExecSessionEntity();
-            e.id = session.id();
-            e.containerId = session.containerId();
-            e.sessionJson = json.writeValueAsString(session);
-            execs.save(e);
+            execs.save(records.newExec(session));
         });
     }
 
     @Override
     public ExecSession execSession(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> json.readValue(execs.findById(id).orElseThrow(() -> StateErrors.noSuchExec(id))
-                .sessionJson, ExecSession.class));
+        return inTx(() -> records.exec(execs.findById(id).orElseThrow(() -> StateErrors.noSuchExec(id))));
     }
 
     @Override
     public List<ExecSession> execSessions(String containerId) {
-        return inTx(() -> execs.findByContainerId(containerId).stream()
-                .map(e -> json.readValue(e.sessionJson, ExecSession.class)).toList());
+        return inTx(() -> execs.findByContainerId(containerId).stream().map(records::exec).toList());
     }
 
     @Override
@@ -261,25 +219,19 @@ public final class SqliteState implements State {
                 throw EngineException.alreadyExists("volume with name " + config.name() + " already exists: "
                         + "volume already exists");
             }
-            VolumeEntity e = new VolumeEntity();
-            e.name = config.name();
-            e.createdAt = config.created() == null ? 0 : config.created().toEpochMilli();
-            e.configJson = json.writeValueAsString(config);
-            volumes.save(e);
+            volumes.save(records.newVolume(config));
         });
     }
 
     @Override
     public VolumeConfig volume(String name) {
         StateErrors.requireNonEmpty(name);
-        return inTx(() -> json.readValue(volumes.findById(name).orElseThrow(() -> StateErrors.noSuchVolume(name))
-                .configJson, VolumeConfig.class));
+        return inTx(() -> records.volume(volumes.findById(name).orElseThrow(() -> StateErrors.noSuchVolume(name))));
     }
 
     @Override
     public List<VolumeConfig> allVolumes() {
-        return inTx(() -> volumes.findAll().stream().map(e -> json.readValue(e.configJson, VolumeConfig.class))
-                .toList());
+        return inTx(() -> volumes.findAll().stream().map(records::volume).toList());
     }
 
     @Override
@@ -296,7 +248,7 @@ public final class SqliteState implements State {
     @Override
     public StoredPod pod(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> toPod(visiblePod(id)));
+        return inTx(() -> records.pod(visiblePod(id)));
     }
 
     private PodEntity visiblePod(String id) {
@@ -313,25 +265,21 @@ public final class SqliteState implements State {
         return inTx(() -> {
             List<PodEntity> visible = StateErrors.visibleOnly(
                     pods.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
-            PodEntity e = StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id);
-            if (e == null) {
-                throw StateErrors.notFound("pod", nameOrId);
-            }
-            return toPod(e);
+            return records.pod(StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id));
         });
     }
 
     @Override
     public List<StoredPod> allPods() {
         return inTx(() -> StateErrors.visibleOnly(pods.findAll(), namespace, e -> e.namespace).stream()
-                .map(this::toPod).toList());
+                .map(records::pod).toList());
     }
 
     @Override
     public void savePodState(String id, PodState state) {
         inTxRun(() -> {
             PodEntity e = visiblePod(id);
-            e.stateJson = json.writeValueAsString(state);
+            records.setState(e, state);
             pods.save(e);
         });
     }
@@ -343,8 +291,7 @@ public final class SqliteState implements State {
             if (!e.name.equals(config.name())) {
                 throw EngineException.invalidArgument("rewriting a pod config must not change its name");
             }
-            e.lockId = config.lockId();
-            e.configJson = json.writeValueAsString(config);
+            records.setConfig(e, config);
             pods.save(e);
         });
     }
@@ -355,7 +302,7 @@ public final class SqliteState implements State {
             PodEntity pod = visiblePod(id);
             List<ContainerEntity> members = containers.findByPodId(id);
             List<String> blocking = members.stream()
-                    .filter(c -> !json.readValue(c.configJson, ContainerConfig.class).infra())
+                    .filter(c -> !records.config(c).infra())
                     .map(c -> c.id).toList();
             if (!blocking.isEmpty()) {
                 throw EngineException.invalidState("pod " + id + " is not empty: it still has containers " + blocking);
@@ -374,12 +321,10 @@ public final class SqliteState implements State {
     public void refresh(UnaryOperator<ContainerState> containerReset, UnaryOperator<PodState> podReset) {
         inTxRun(() -> {
             for (ContainerEntity e : containers.findAll()) {
-                ContainerState s = containerReset.apply(json.readValue(e.stateJson, ContainerState.class));
-                e.state = s.status().code();
-                e.stateJson = json.writeValueAsString(s);
+                records.setState(e, containerReset.apply(records.state(e)));
             }
             for (PodEntity e : pods.findAll()) {
-                e.stateJson = json.writeValueAsString(podReset.apply(json.readValue(e.stateJson, PodState.class)));
+                records.setState(e, podReset.apply(records.state(e)));
             }
             execs.deleteAll(); // their processes died with the reboot
         });
@@ -404,14 +349,5 @@ public final class SqliteState implements State {
         if (registry.existsByName(name)) {
             throw StateErrors.nameInUse(name, kind);
         }
-    }
-
-    private StoredContainer toContainer(ContainerEntity e) {
-        return new StoredContainer(json.readValue(e.configJson, ContainerConfig.class),
-                json.readValue(e.stateJson, ContainerState.class));
-    }
-
-    private StoredPod toPod(PodEntity e) {
-        return new StoredPod(json.readValue(e.configJson, PodConfig.class), json.readValue(e.stateJson, PodState.class));
     }
 }

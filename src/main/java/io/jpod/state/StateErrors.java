@@ -68,7 +68,7 @@ final class StateErrors {
             }
         }
         if (matches == 0) {
-            return null;
+            throw notFound(kind, query);
         }
         if (matches > 1) {
             throw EngineException.invalidArgument("more than one result for " + kind + " \"" + query
@@ -77,7 +77,7 @@ final class StateErrors {
         return match;
     }
 
-    static NoSuchObjectException notFound(String kind, String query) {
+    private static NoSuchObjectException notFound(String kind, String query) {
         return new NoSuchObjectException("no " + kind + " with name or ID \"" + query + "\" found: no such " + kind);
     }
 

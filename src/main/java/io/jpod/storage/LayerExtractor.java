@@ -45,46 +45,82 @@ public final class LayerExtractor {
      */
     public static Result extract(InputStream in, Path target) throws IOException {
         Files.createDirectories(target);
-        Path root = target.toRealPath();
+        Unpacking unpacking = new Unpacking(target.toRealPath());
         BufferedInputStream buffered = new BufferedInputStream(in);
         InputStream raw = isGzip(buffered) ? new GzipCompressorInputStream(buffered, true) : buffered;
         MessageDigest sha = sha256();
         DigestInputStream digesting = new DigestInputStream(raw, sha);
-        long size = 0;
         int entries = 0;
-        List<Runnable> directoryTimes = new ArrayList<>();
         TarArchiveInputStream tar = new TarArchiveInputStream(digesting);
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             entries++;
+            unpacking.unpack(entry, tar);
+        }
+        // read the end-of-archive padding too, so the digest covers the whole tar
+        digesting.transferTo(OutputStream.nullOutputStream());
+        unpacking.finish();
+        return new Result("sha256:" + HexFormat.of().formatHex(sha.digest()), unpacking.size, entries);
+    }
+
+    /** One extraction in progress: where it goes, the bytes written, and the directory times still to set. */
+    private static final class Unpacking {
+        private final Path root;
+        private final List<Runnable> directoryTimes = new ArrayList<>();
+        private long size;
+
+        Unpacking(Path root) {
+            this.root = root;
+        }
+
+        void unpack(TarArchiveEntry entry, InputStream content) throws IOException {
             String name = normalise(entry.getName());
             if (name.isEmpty()) {
-                continue;
+                return;
             }
             Path dest = resolveInside(root, name);
+            if (whiteout(dest)) {
+                return;
+            }
+            Files.createDirectories(dest.getParent());
+            if (write(entry, name, dest, content)) {
+                setMetadata(entry, dest);
+            }
+        }
+
+        /** True when {@code dest} is a whiteout, now written in overlayfs's form. */
+        private static boolean whiteout(Path dest) throws IOException {
             String base = dest.getFileName().toString();
             if (base.equals(OPAQUE)) {
                 Files.createDirectories(dest.getParent());
                 PosixFiles.setXattr(dest.getParent(), OPAQUE_XATTR, "y");
-                continue;
+                return true;
             }
             if (base.startsWith(WHITEOUT_PREFIX)) {
                 Path hidden = dest.resolveSibling(base.substring(WHITEOUT_PREFIX.length()));
                 Files.createDirectories(hidden.getParent());
                 Trees.delete(hidden);
                 PosixFiles.makeWhiteout(hidden);
-                continue;
+                return true;
             }
-            Files.createDirectories(dest.getParent());
+            return false;
+        }
+
+        /** Writes the entry, replacing what an earlier layer entry left; true when it needs its own metadata. */
+        private boolean write(TarArchiveEntry entry, String name, Path dest, InputStream content) throws IOException {
             if (entry.isDirectory()) {
                 if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
                     Trees.delete(dest);
                     Files.createDirectory(dest);
                 }
-            } else if (entry.isSymbolicLink()) {
+                return true;
+            }
+            if (entry.isSymbolicLink()) {
                 Trees.delete(dest);
                 Files.createSymbolicLink(dest, Path.of(entry.getLinkName()));
-            } else if (entry.isLink()) {
+                return true;
+            }
+            if (entry.isLink()) {
                 Path source = resolveInside(root, normalise(entry.getLinkName()));
                 if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
                     throw EngineException.invalidArgument("invalid layer: hard link " + name + " points to "
@@ -92,33 +128,37 @@ public final class LayerExtractor {
                 }
                 Trees.delete(dest);
                 Files.createLink(dest, source);
-                continue; // a hard link shares the source's metadata
-            } else if (entry.isFile()) {
+                return false; // a hard link shares the source's metadata
+            }
+            if (entry.isFile()) {
                 Trees.delete(dest);
                 try (OutputStream out = Files.newOutputStream(dest)) {
-                    size += tar.transferTo(out);
+                    size += content.transferTo(out);
                 }
-            } else {
-                // devices and FIFOs are created by the runtime (/dev is a tmpfs), not shipped in layers
-                continue;
+                return true;
             }
+            // devices and FIFOs are created by the runtime (/dev is a tmpfs), not shipped in layers
+            return false;
+        }
+
+        private void setMetadata(TarArchiveEntry entry, Path dest) {
             PosixFiles.setOwner(dest, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
-            if (!entry.isSymbolicLink()) {
-                PosixFiles.setMode(dest, entry.getMode());
-                FileTime mtime = FileTime.from(entry.getModTime().toInstant());
-                if (entry.isDirectory()) {
-                    // later entries inside the directory would change its time again: set it at the end
-                    Path dir = dest;
-                    directoryTimes.add(() -> setTime(dir, mtime));
-                } else {
-                    setTime(dest, mtime);
-                }
+            if (entry.isSymbolicLink()) {
+                return;
+            }
+            PosixFiles.setMode(dest, entry.getMode());
+            FileTime mtime = FileTime.from(entry.getModTime().toInstant());
+            if (entry.isDirectory()) {
+                // later entries inside the directory would change its time again: set it at the end
+                directoryTimes.add(() -> setTime(dest, mtime));
+            } else {
+                setTime(dest, mtime);
             }
         }
-        // read the end-of-archive padding too, so the digest covers the whole tar
-        digesting.transferTo(OutputStream.nullOutputStream());
-        directoryTimes.forEach(Runnable::run);
-        return new Result("sha256:" + HexFormat.of().formatHex(sha.digest()), size, entries);
+
+        void finish() {
+            directoryTimes.forEach(Runnable::run);
+        }
     }
 
     private static boolean isGzip(BufferedInputStream in) throws IOException {

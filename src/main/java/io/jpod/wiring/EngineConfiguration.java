@@ -28,6 +28,7 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfigFactory;
 import io.jpod.lock.LockManager;
 import io.jpod.lock.LockManagers;
+import io.jpod.oci.OciRuntime;
 import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
 import io.jpod.system.SystemService;
@@ -78,6 +79,12 @@ public class EngineConfiguration {
         LibpodRuntime runtime = new LibpodRuntime(config, state, locks, env);
         runtime.start();
         return runtime;
+    }
+
+    /** conmon and the OCI runtime binary, as the runtime found them at start. */
+    @Bean
+    OciRuntime ociRuntime(LibpodRuntime runtime) {
+        return runtime.ociRuntime();
     }
 
     @Bean

@@ -16,7 +16,7 @@ class StoredRecordsTest {
                 + "\"command\":[\"sh\"],\"labels\":{},\"infra\":false,\"run\":{\"args\":[\"sh\"],\"env\":[],"
                 + "\"workingDir\":\"/\",\"user\":\"\",\"tty\":false,\"stopSignal\":15,\"stopTimeout\":10,"
                 + "\"hostname\":\"h\",\"restartPolicy\":\"\",\"autoRemove\":true,\"fromTheFuture\":1}}";
-        ContainerConfig c = SqliteState.forStoredRecords(JsonMapper.builder().build()).readValue(old,
+        ContainerConfig c = StateRecords.forStoredRecords(JsonMapper.builder().build()).readValue(old,
                 ContainerConfig.class);
         assertThat(c.name()).isEqualTo("old");
         assertThat(c.run().autoRemove()).isTrue();

@@ -12,33 +12,25 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * runc or crun through their shared command line. jpod keeps its runtime state under its own
- * {@code --root} so it never sees or touches containers of another engine.
+ * runc or crun through their shared command line, for {@link ConmonOciRuntime}. jpod keeps its
+ * runtime state under its own {@code --root} so it never sees or touches containers of another engine.
  */
-public final class CliOciRuntime implements OciRuntime {
+final class RuntimeCli {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final String name;
     private final Path binary;
     private final Path root;
     private final Map<String, String> env;
 
-    public CliOciRuntime(String name, Path binary, Path root, Map<String, String> env) {
-        this.name = name;
+    RuntimeCli(Path binary, Path root, Map<String, String> env) {
         this.binary = binary;
         this.root = root;
-        this.env = Map.copyOf(env);
+        this.env = env;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String status(String id) {
+    String status(String id) {
         ProcessRunner.Result r = exec(List.of("state", id));
         if (!r.ok()) {
             return "";
@@ -47,23 +39,19 @@ public final class CliOciRuntime implements OciRuntime {
         return node.path("status").asString("");
     }
 
-    @Override
-    public void start(String id) {
+    void start(String id) {
         check(exec(List.of("start", id)));
     }
 
-    @Override
-    public void pause(String id) {
+    void pause(String id) {
         check(exec(List.of("pause", id)));
     }
 
-    @Override
-    public void resume(String id) {
+    void resume(String id) {
         check(exec(List.of("resume", id)));
     }
 
-    @Override
-    public List<Integer> processes(String id) {
+    List<Integer> processes(String id) {
         ProcessRunner.Result r = exec(List.of("ps", "--format", "json", id));
         check(r);
         List<Integer> pids = new ArrayList<>();
@@ -71,13 +59,11 @@ public final class CliOciRuntime implements OciRuntime {
         return pids;
     }
 
-    @Override
-    public void kill(String id, String signal) {
+    void kill(String id, String signal) {
         check(exec(List.of("kill", id, signal)));
     }
 
-    @Override
-    public void delete(String id) {
+    void delete(String id) {
         ProcessRunner.Result r = exec(List.of("delete", "--force", id));
         if (!r.ok() && !r.stderr().contains("does not exist") && !r.stderr().contains("not found")) {
             throw new RuntimeFailureException(r.argv(), r.exitCode(), r.stderr());
