@@ -19,6 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Filters {
 
+    /** The keys each list honours; any other is refused up front, even when the list is empty. */
+    public static final Set<String> CONTAINER_KEYS = Set.of("status", "name", "id", "label", "ancestor");
+    public static final Set<String> VOLUME_KEYS = Set.of("name", "driver", "label", "dangling");
+    public static final Set<String> IMAGE_KEYS = Set.of("dangling", "reference", "label", "id");
+    public static final Set<String> POD_KEYS = Set.of("name", "id", "status", "label");
+
     private Filters() {}
 
     /**

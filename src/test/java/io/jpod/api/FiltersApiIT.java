@@ -69,7 +69,8 @@ class FiltersApiIT {
 
     @Test
     void listsAndEventsRefuseABadFilter() throws Exception {
-        List<String> lists = List.of("/containers/json?all=1", "/volumes", "/networks", "/images/json",
+        // "/containers/json" shows no container here (none runs): its filters are checked all the same
+        List<String> lists = List.of("/containers/json?all=1", "/containers/json", "/volumes", "/networks", "/images/json",
                 "/libpod/containers/json?all=true", "/libpod/volumes/json", "/libpod/networks/json",
                 "/libpod/images/json", "/libpod/pods/json", "/events?until=1", "/libpod/events?stream=false");
         for (String list : lists) {

@@ -183,7 +183,7 @@ class DockerContainersController {
     @GetMapping("/containers/json")
     List<Map<String, Object>> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.CONTAINER_KEYS);
         List<Map<String, Object>> out = new ArrayList<>();
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));

@@ -91,7 +91,7 @@ class DockerImagesController {
 
     @GetMapping("/images/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.IMAGE_KEYS);
         return images.list().stream().filter(img -> Filters.image(img, f)).map(DockerJson::imageSummary).toList();
     }
 

@@ -74,7 +74,7 @@ class DockerNetworksController {
 
     @GetMapping("/networks")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, NetworkFilters.KEYS);
         return networks.list().stream().filter(n -> NetworkFilters.matches(n, f)).map(n -> network(n, false)).toList();
     }
 

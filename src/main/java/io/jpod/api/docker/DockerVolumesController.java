@@ -47,7 +47,7 @@ class DockerVolumesController {
 
     @GetMapping("/volumes")
     Map<String, Object> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.VOLUME_KEYS);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
         return Map.of("Volumes", volumes.list().stream().filter(v -> matches(v, used, f))

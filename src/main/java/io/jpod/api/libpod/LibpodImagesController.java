@@ -49,7 +49,7 @@ class LibpodImagesController {
 
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.IMAGE_KEYS);
         // containers per image, from one read of the state
         Map<String, Integer> used = new java.util.HashMap<>();
         containers.list().forEach(c -> used.merge(String.valueOf(c.config().rootfsImageId()), 1, Integer::sum));

@@ -57,7 +57,7 @@ class LibpodNetworksController {
 
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, io.jpod.api.NetworkFilters.KEYS);
         List<Map<String, Object>> out = new ArrayList<>();
         for (NetworkConfig n : networks.list()) {
             if (io.jpod.api.NetworkFilters.matches(n, f)) {

@@ -60,7 +60,7 @@ class LibpodPodsController {
 
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.POD_KEYS);
         List<Map<String, Object>> out = new ArrayList<>();
         for (PodService.View v : pods.list()) {
             if (matches(v, f)) {

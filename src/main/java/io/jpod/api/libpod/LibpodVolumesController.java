@@ -70,7 +70,7 @@ class LibpodVolumesController {
 
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.VOLUME_KEYS);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
         List<Map<String, Object>> out = new ArrayList<>();
