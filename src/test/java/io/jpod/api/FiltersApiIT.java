@@ -13,13 +13,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@code filters} value that does not parse, has the wrong shape or a key the call does not
  * honour is a 400 with a JSON message, and a prune given one removes nothing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FiltersApiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -54,6 +58,7 @@ class FiltersApiIT {
     }
 
     @Test
+    @Order(1)
     void everyPruneRefusesABadFilterAndRemovesNothing() throws Exception {
         List<String> prunes = List.of("/containers/prune", "/volumes/prune", "/networks/prune", "/images/prune",
                 "/libpod/containers/prune", "/libpod/volumes/prune", "/libpod/networks/prune",
@@ -68,6 +73,7 @@ class FiltersApiIT {
     }
 
     @Test
+    @Order(1)
     void listsAndEventsRefuseABadFilter() throws Exception {
         // "/containers/json" shows no container here (none runs): its filters are checked all the same
         List<String> lists = List.of("/containers/json?all=1", "/containers/json", "/volumes", "/networks", "/images/json",
@@ -83,6 +89,7 @@ class FiltersApiIT {
     }
 
     @Test
+    @Order(1)
     void goodFiltersStillWork() throws Exception {
         // the old docker clients' set form and the list form
         String set = daemon.get("/containers/json?all=1&filters=" + enc("{\"name\":{\"kept\":true}}")).body();
@@ -97,6 +104,39 @@ class FiltersApiIT {
         assertThat(pruned.statusCode()).isEqualTo(200);
         assertThat(daemon.get("/volumes/kept-vol").statusCode()).isEqualTo(404);
         ok(post("/volumes/create", "{\"Name\":\"kept-vol\"}"), 201);
+    }
+
+    /** Last: the clients' own prunes send only what the prunes take, and a filter the prune ignores is refused. */
+    @Test
+    @Order(2)
+    void theClientsPrunesWork() throws Exception {
+        String docker = "docker -H tcp://127.0.0.1:" + daemon.port();
+        String podman = "podman --remote --url tcp://127.0.0.1:" + daemon.port();
+        Files.writeString(root.resolve("containers.conf"), "");
+        for (String refused : List.of(docker + " container prune -f --filter label=keep",
+                docker + " network prune -f --filter until=1h", podman + " volume prune -f --filter label=keep")) {
+            var r = cli(refused);
+            assertThat(r.exitCode()).as(refused).isNotZero();
+            assertThat(r.stderr()).as(refused).contains("invalid filter");
+        }
+        assertEverythingStillExists();
+        for (String prune : List.of(docker + " image prune -f", docker + " container prune -f", docker + " network prune -f",
+                podman + " container prune -f", podman + " volume prune -f", podman + " network prune -f",
+                podman + " pod prune -f", podman + " image prune -f")) {
+            var r = cli(prune);
+            assertThat(r.exitCode()).as(prune + ": " + r.stderr()).isZero();
+        }
+        assertThat(daemon.get("/containers/kept/json").statusCode()).isEqualTo(404);
+        assertThat(daemon.get("/networks/kept-net").statusCode()).isEqualTo(404);
+        assertThat(daemon.get("/libpod/pods/kept-pod/json").statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(daemon.get("/images/json").body()).size()).isEqualTo(1);
+    }
+
+    private static io.jpod.host.ProcessRunner.Result cli(String command) throws Exception {
+        return io.jpod.host.ProcessRunner.run(List.of(command.split(" ")), java.util.Map.of(
+                "DOCKER_CONFIG", root.resolve("docker-config").toString(),
+                "CONTAINERS_CONF", root.resolve("containers.conf").toString(),
+                "XDG_CONFIG_HOME", root.resolve("config").toString()), java.time.Duration.ofSeconds(60));
     }
 
     private static void assertEverythingStillExists() throws Exception {
