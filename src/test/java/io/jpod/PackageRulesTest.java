@@ -55,6 +55,7 @@ class PackageRulesTest {
         noClasses().that().resideInAnyPackage("io.jpod.api..", "io.jpod.dashboard..").should()
                 .dependOnClassesThat().haveFullyQualifiedName("io.jpod.state.State")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("io.jpod.lock.LockManager")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.jpod.lock.Locking")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("io.jpod.oci.OciRuntime")
                 .check(classes);
     }

@@ -3,12 +3,14 @@ package io.jpod.container;
 import io.jpod.common.Ids;
 import io.jpod.error.EngineException;
 import io.jpod.oci.AttachSocket;
-import io.jpod.oci.ConmonLauncher;
+import io.jpod.oci.ExecRequest;
+import io.jpod.oci.ExecStarted;
+import io.jpod.oci.OciRuntime;
 import io.jpod.oci.SpecGenerator;
 import io.jpod.oci.SpecOptions;
 import io.jpod.state.ContainerConfig.RunConfig;
-import io.jpod.state.ContainerStatus;
 import io.jpod.state.ExecSession;
+import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
 import io.jpod.storage.Trees;
 import java.io.IOException;
@@ -35,12 +37,16 @@ public final class ExecService {
     private static final Log LOG = LogFactory.getLog(ExecService.class);
 
     private final ContainerService containers;
+    private final State state;
+    private final OciRuntime oci;
     private final SpecGenerator specs;
     private final JsonMapper json;
     private final Map<String, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
 
-    public ExecService(ContainerService containers, JsonMapper json) {
+    public ExecService(ContainerService containers, State state, OciRuntime oci, JsonMapper json) {
         this.containers = containers;
+        this.state = state;
+        this.oci = oci;
         this.specs = new SpecGenerator(json);
         this.json = json;
     }
@@ -54,9 +60,7 @@ public final class ExecService {
         if (req.cmd() == null || req.cmd().isEmpty()) {
             throw EngineException.invalidArgument("no command given to exec");
         }
-        if (c.state().status() != ContainerStatus.RUNNING) {
-            throw EngineException.invalidState("container " + c.id() + " is not running: cannot exec in it");
-        }
+        Transitions.Op.EXEC.check(c);
         for (String kv : req.env() == null ? List.<String>of() : req.env()) {
             if (kv.indexOf('=') <= 0) {
                 throw EngineException.invalidArgument("invalid environment variable \"" + kv + "\": use KEY=VALUE");
@@ -64,12 +68,12 @@ public final class ExecService {
         }
         ExecSession s = new ExecSession(Ids.random(), c.id(), req.cmd(), req.env(), req.user(), req.workingDir(), req.tty(),
                 req.stdin(), Instant.now(), "created", 0, 0);
-        containers.runtime().state().saveExecSession(s);
+        state.saveExecSession(s);
         return s;
     }
 
     public ExecSession inspect(String id) {
-        return containers.runtime().state().execSession(id);
+        return state.execSession(id);
     }
 
     /**
@@ -81,49 +85,33 @@ public final class ExecService {
         if (!s.status().equals("created")) {
             throw EngineException.invalidState("exec session " + id + " has already been started");
         }
-        StoredContainer c = containers.inspect(s.containerId());
-        if (c.state().status() != ContainerStatus.RUNNING) {
-            throw EngineException.invalidState("container " + c.id() + " is not running: cannot exec in it");
-        }
+        // launched under the container's lock: it cannot stop or go away halfway through
+        return containers.underLock(state.lookupContainer(s.containerId()), Transitions.Op.EXEC,
+                c -> launch(s, c, attach));
+    }
+
+    private ExecSession launch(ExecSession s, StoredContainer c, Consumer<Path> attach) {
+        String id = s.id();
         RunConfig run = c.config().run();
-        ContainerService.Layout l = containers.layout(c.id());
+        ContainerPaths.Layout l = containers.paths().layout(c.id());
         Path dir = l.userdata().resolve("exec").resolve(id);
         try {
             Files.createDirectories(dir);
-            Users.Resolved user = Users.resolve(l.merged(), s.user().isEmpty() ? run.user() : s.user());
-            Map<String, String> env = new LinkedHashMap<>();
-            for (List<String> source : List.of(run.env(), s.env())) {
-                for (String kv : source) {
-                    int eq = kv.indexOf('=');
-                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-            }
-            env.putIfAbsent("HOME", user.home());
-            if (s.tty()) {
-                env.putIfAbsent("TERM", "xterm");
-            }
-            var rl = HostLimits.read();
-            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), s.args(),
-                    env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
-                    s.workingDir().isEmpty() ? run.workingDir() : s.workingDir(), user.uid(), user.gid(),
-                    user.additionalGids(), s.tty(), l.merged(), "", 0, rl.nofile(), rl.nproc(), List.of(), false);
-            Path process = dir.resolve("process.json");
-            Files.write(process, json.writeValueAsBytes(specs.process(opts)));
-            ConmonLauncher.ExecStarted started;
+            Path process = writeProcessSpec(s, c, run, l, dir);
+            ExecStarted started;
             try {
-                started = containers.launcher().exec(new ConmonLauncher.ExecRequest(c.id(), c.name(), id, dir,
-                        process, s.tty(), s.stdin()), attach == null ? p -> { } : attach);
+                started = oci.exec(new ExecRequest(c.id(), c.name(), id, dir, process, s.tty(), s.stdin()),
+                        attach == null ? p -> { } : attach);
             } catch (EngineException e) {
                 // as Docker: the session ends with 127 (not found) or 126 (not executable)
-                containers.runtime().state().saveExecSession(s.exited(ContainerService.startFailureCode(
-                        e.getMessage())));
+                state.saveExecSession(s.exited(ContainerStarter.startFailureCode(e.getMessage())));
                 throw e;
             }
             ExecSession running = s.running(started.pid());
-            containers.runtime().state().saveExecSession(running);
+            state.saveExecSession(running);
             CompletableFuture<Integer> done = started.exit().thenApply(code -> {
                 try {
-                    containers.runtime().state().saveExecSession(running.exited(code));
+                    state.saveExecSession(running.exited(code));
                 } catch (RuntimeException gone) {
                     LOG.debug("exec " + id + " ended after its container went: " + gone.getMessage());
                 }
@@ -136,6 +124,31 @@ public final class ExecService {
             Trees.delete(dir);
             throw EngineException.internal("preparing exec " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The OCI process of the session: the container's environment, user and directory unless it gives its own. */
+    private Path writeProcessSpec(ExecSession s, StoredContainer c, RunConfig run, ContainerPaths.Layout l, Path dir)
+            throws IOException {
+        Users.Resolved user = Users.resolve(l.merged(), s.user().isEmpty() ? run.user() : s.user());
+        Map<String, String> env = new LinkedHashMap<>();
+        for (List<String> source : List.of(run.env(), s.env())) {
+            for (String kv : source) {
+                int eq = kv.indexOf('=');
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        env.putIfAbsent("HOME", user.home());
+        if (s.tty()) {
+            env.putIfAbsent("TERM", "xterm");
+        }
+        var rl = HostLimits.read();
+        SpecOptions opts = new SpecOptions(c.id(), run.hostname(), s.args(),
+                env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                s.workingDir().isEmpty() ? run.workingDir() : s.workingDir(), user.uid(), user.gid(),
+                user.additionalGids(), s.tty(), l.merged(), "", 0, rl.nofile(), rl.nproc(), List.of(), false);
+        Path process = dir.resolve("process.json");
+        Files.write(process, json.writeValueAsBytes(specs.process(opts)));
+        return process;
     }
 
     /** Completes with the exit code; at once for a session that has ended. */
@@ -154,7 +167,7 @@ public final class ExecService {
         if (!s.tty()) {
             throw EngineException.invalidState("exec session " + id + " has no terminal");
         }
-        Path ctl = containers.layout(s.containerId()).userdata().resolve("exec").resolve(id).resolve("ctl");
+        Path ctl = containers.paths().layout(s.containerId()).userdata().resolve("exec").resolve(id).resolve("ctl");
         try {
             AttachSocket.resize(ctl, height, width);
         } catch (IOException e) {
@@ -165,7 +178,7 @@ public final class ExecService {
     /** The sessions of a container (IDs for inspect's ExecIDs). */
     public List<String> sessionIds(String containerId) {
         List<String> out = new ArrayList<>();
-        containers.runtime().state().execSessions(containerId).forEach(s -> out.add(s.id()));
+        state.execSessions(containerId).forEach(s -> out.add(s.id()));
         return out;
     }
 }

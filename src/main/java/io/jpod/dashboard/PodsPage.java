@@ -4,7 +4,6 @@ import io.jpod.container.ShortForms;
 import io.jpod.error.EngineException;
 import io.jpod.pod.PodService;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;

@@ -2,7 +2,7 @@ package io.jpod.observability;
 
 import io.jpod.events.OperationObserver;
 import io.jpod.error.EngineException;
-import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.State;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
 import io.micrometer.core.instrument.Counter;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class EngineMetrics implements MeterBinder, OperationObserver {
 
-    private final LibpodRuntime runtime;
+    private final State state;
     private final Supplier<Integer> images;
     private final Supplier<Integer> volumes;
     private final Supplier<Integer> networks;
@@ -33,9 +33,9 @@ public final class EngineMetrics implements MeterBinder, OperationObserver {
     private volatile Map<ContainerStatus, Integer> byState = Map.of();
     private volatile int podCount;
 
-    public EngineMetrics(LibpodRuntime runtime, Supplier<Integer> images, Supplier<Integer> volumes,
+    public EngineMetrics(State state, Supplier<Integer> images, Supplier<Integer> volumes,
             Supplier<Integer> networks) {
-        this.runtime = runtime;
+        this.state = state;
         this.images = images;
         this.volumes = volumes;
         this.networks = networks;
@@ -63,9 +63,9 @@ public final class EngineMetrics implements MeterBinder, OperationObserver {
         if (now - countedAt > TimeUnit.SECONDS.toNanos(1)) {
             Map<ContainerStatus, Integer> m = new EnumMap<>(ContainerStatus.class);
             try {
-                List<StoredContainer> all = runtime.state().allContainers();
+                List<StoredContainer> all = state.allContainers();
                 all.forEach(c -> m.merge(c.state().status(), 1, Integer::sum));
-                podCount = runtime.state().allPods().size();
+                podCount = state.allPods().size();
             } catch (RuntimeException stateUnavailable) {
                 return byState; // the last counts; the state's health says why
             }

@@ -4,6 +4,7 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.image.ImageStore;
 import io.jpod.network.NetworkService;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.State;
 import io.jpod.state.StateConfiguration;
 import io.jpod.volume.VolumeService;
 import java.io.IOException;
@@ -23,10 +24,10 @@ import org.springframework.context.annotation.Configuration;
 class ObservabilityConfiguration {
 
     @Bean
-    EngineMetrics engineMetrics(LibpodRuntime runtime, ObjectProvider<ImageStore> images, VolumeService volumes,
+    EngineMetrics engineMetrics(State state, ObjectProvider<ImageStore> images, VolumeService volumes,
             NetworkService networks) {
         // the image store reports its imports here: looked up when scraped, not when built
-        return new EngineMetrics(runtime, () -> images.getObject().list().size(), () -> volumes.list().size(),
+        return new EngineMetrics(state, () -> images.getObject().list().size(), () -> volumes.list().size(),
                 () -> networks.list().size());
     }
 
@@ -44,13 +45,13 @@ class ObservabilityConfiguration {
      * would go to a file nobody reads again: that is reported, not hidden.
      */
     @Bean
-    HealthIndicator stateHealthIndicator(LibpodRuntime runtime, RuntimeConfig configured) {
+    HealthIndicator stateHealthIndicator(LibpodRuntime runtime, State state, RuntimeConfig configured) {
         Path db = configured.stateType() == RuntimeConfig.StateType.SQLITE
                 ? Path.of(configured.staticDir(), StateConfiguration.DB_FILE) : null;
         Object opened = db == null ? null : fileKey(db);
         return () -> {
             try {
-                var dbConfig = runtime.state().dbConfig();
+                var dbConfig = state.dbConfig();
                 if (db != null && (opened == null || !opened.equals(fileKey(db)))) {
                     return Health.down().withDetail("type", runtime.config().stateType())
                             .withDetail("error", "the state database " + db + " was removed or replaced while the "

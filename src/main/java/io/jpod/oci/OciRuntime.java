@@ -1,7 +1,6 @@
 package io.jpod.oci;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -51,31 +50,4 @@ public interface OciRuntime {
 
     /** Deletes the container from the runtime, killing it first if needed. */
     void delete(String id);
-
-    /**
-     * Stops a container: SIGTERM, then SIGKILL once {@code timeout} has passed, then delete.
-     * Returns true when it had to kill.
-     */
-    default boolean stop(String id, Duration timeout) {
-        String status = status(id);
-        if (!status.isEmpty() && !"stopped".equals(status)) {
-            kill(id, "TERM");
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean killed = false;
-        for (status = status(id); !status.isEmpty() && !"stopped".equals(status); status = status(id)) {
-            if (!killed && System.nanoTime() > deadline) {
-                kill(id, "KILL");
-                killed = true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        delete(id);
-        return killed;
-    }
 }

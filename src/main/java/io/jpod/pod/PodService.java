@@ -7,9 +7,11 @@ import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
-import io.jpod.lock.Lock;
+import io.jpod.lock.Locking;
+import io.jpod.state.State;
 import io.jpod.common.PortMapping;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.PodConfig;
 import io.jpod.state.PodState;
@@ -36,11 +38,18 @@ public final class PodService {
     public static final List<String> DEFAULT_SHARED = List.of("ipc", "net", "uts");
 
     private final LibpodRuntime runtime;
+    private final State state;
+    private final Locking locking;
+    private final ObjectRegistry registry;
     private final ContainerService containers;
     private final ImageStore images;
     private final EventBus events;
 
-    public PodService(LibpodRuntime runtime, ContainerService containers, ImageStore images, EventBus events) {
+    public PodService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            ContainerService containers, ImageStore images, EventBus events) {
+        this.registry = registry;
+        this.state = state;
+        this.locking = locking;
         this.events = events;
         this.runtime = runtime;
         this.containers = containers;
@@ -63,22 +72,7 @@ public final class PodService {
 
     public View create(CreateRequest req) {
         List<String> shared = req.sharedNamespaces() == null ? DEFAULT_SHARED : List.copyOf(req.sharedNamespaces());
-        for (String ns : shared) {
-            if (ns.equals("mnt")) {
-                throw EngineException.invalidArgument("Mount sharing functionality not supported on pod level");
-            }
-            if (!SHAREABLE.contains(ns)) {
-                throw EngineException.invalidArgument("invalid namespace to share \"" + ns + "\": use "
-                        + String.join(", ", new java.util.TreeSet<>(SHAREABLE)));
-            }
-        }
-        if (!req.ports().isEmpty() && !(req.infra() && shared.contains("net"))) {
-            throw EngineException.invalidArgument("ports are published on a pod's shared network: the pod needs an "
-                    + "infra container sharing net");
-        }
-        if (!shared.isEmpty() && !req.infra()) {
-            throw EngineException.invalidArgument("Pods must have an infra container to share namespaces");
-        }
+        checkShared(req, shared);
         Image infraImage = null;
         List<String> infraCommand = req.infraCommand() == null || req.infraCommand().isEmpty() ? null
                 : req.infraCommand();
@@ -95,19 +89,39 @@ public final class PodService {
                 infraImage = InfraImage.ensure(images, Path.of(runtime.config().initPath()));
             }
         }
-        StoredPod pod = runtime.createPod(new PodConfig(Ids.random(), req.name(), "", -1, Instant.now(), req.labels(),
+        StoredPod pod = registry.addPod(new PodConfig(Ids.random(), req.name(), "", -1, Instant.now(), req.labels(),
                 "", false, shared, req.infra()));
         if (req.infra()) {
             try {
                 StoredContainer infra = containers.createInfra(pod, infraImage.id(), infraCommand, req.ports());
-                runtime.state().savePodState(pod.id(), new PodState("", infra.id()));
+                state.savePodState(pod.id(), new PodState("", infra.id()));
             } catch (RuntimeException e) {
-                runtime.removePod(pod.id());
+                registry.removePod(pod.id());
                 throw e;
             }
         }
         events.publish("pod", "create", pod.id(), pod.name(), Map.of());
         return inspect(pod.id());
+    }
+
+    /** The namespaces a pod may share, and what sharing needs (an infra container; ports on its network). */
+    private static void checkShared(CreateRequest req, List<String> shared) {
+        for (String ns : shared) {
+            if (ns.equals("mnt")) {
+                throw EngineException.invalidArgument("Mount sharing functionality not supported on pod level");
+            }
+            if (!SHAREABLE.contains(ns)) {
+                throw EngineException.invalidArgument("invalid namespace to share \"" + ns + "\": use "
+                        + String.join(", ", new java.util.TreeSet<>(SHAREABLE)));
+            }
+        }
+        if (!req.ports().isEmpty() && !(req.infra() && shared.contains("net"))) {
+            throw EngineException.invalidArgument("ports are published on a pod's shared network: the pod needs an "
+                    + "infra container sharing net");
+        }
+        if (!shared.isEmpty() && !req.infra()) {
+            throw EngineException.invalidArgument("Pods must have an infra container to share namespaces");
+        }
     }
 
     private boolean present(String image) {
@@ -120,7 +134,7 @@ public final class PodService {
     }
 
     public View inspect(String nameOrId) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<StoredContainer> members = members(pod);
         return new View(pod, members, status(members));
     }
@@ -128,7 +142,7 @@ public final class PodService {
     /** Pod names by ID, from the pods alone (no member reads). */
     public Map<String, String> names() {
         Map<String, String> names = new java.util.LinkedHashMap<>();
-        runtime.state().allPods().forEach(p -> names.put(p.id(), p.name()));
+        state.allPods().forEach(p -> names.put(p.id(), p.name()));
         return names;
     }
 
@@ -141,7 +155,7 @@ public final class PodService {
             }
         }
         List<View> out = new ArrayList<>();
-        for (StoredPod p : runtime.state().allPods()) {
+        for (StoredPod p : state.allPods()) {
             List<StoredContainer> members = ordered(byPod.getOrDefault(p.id(), List.of()));
             out.add(new View(p, members, status(members)));
         }
@@ -228,7 +242,7 @@ public final class PodService {
             return start(nameOrId);
         } catch (EngineException e) {
             if (e.category() == EngineException.Category.NOT_MODIFIED) {
-                return new Report(runtime.lookupPod(nameOrId).id(), Map.of());
+                return new Report(state.lookupPod(nameOrId).id(), Map.of());
             }
             throw e;
         }
@@ -259,7 +273,7 @@ public final class PodService {
 
     /** Removes the pod and its containers; running ones need {@code force}. */
     public List<String> remove(String nameOrId, boolean force) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<String> removed = new ArrayList<>();
         underPodLock(pod.id(), p -> {
             List<StoredContainer> members = members(p);
@@ -281,7 +295,7 @@ public final class PodService {
             }
             return null;
         });
-        runtime.removePod(pod.id());
+        registry.removePod(pod.id());
         events.publish("pod", "remove", pod.id(), pod.name(), Map.of());
         return removed;
     }
@@ -304,7 +318,7 @@ public final class PodService {
 
     /** The processes of the pod's running containers, one table. */
     public List<List<String>> top(String nameOrId) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
+        StoredPod pod = state.lookupPod(nameOrId);
         List<List<String>> rows = new ArrayList<>();
         for (StoredContainer c : members(pod)) {
             if (c.state().status() != ContainerStatus.RUNNING && c.state().status() != ContainerStatus.PAUSED) {
@@ -338,13 +352,8 @@ public final class PodService {
     }
 
     private <T> T underPodLock(String nameOrId, java.util.function.Function<StoredPod, T> body) {
-        StoredPod pod = runtime.lookupPod(nameOrId);
-        Lock lock = runtime.locks().retrieve(pod.config().lockId());
-        lock.lock();
-        try {
-            return body.apply(pod);
-        } finally {
-            lock.unlock();
-        }
+        StoredPod pod = state.lookupPod(nameOrId);
+        // the pod's lock first, its members' after (Locking's order)
+        return locking.holding(pod.config().lockId(), () -> body.apply(pod));
     }
 }

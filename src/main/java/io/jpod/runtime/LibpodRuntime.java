@@ -1,10 +1,7 @@
 package io.jpod.runtime;
 
-import com.electronwill.nightconfig.core.Config;
-import com.electronwill.nightconfig.toml.TomlWriter;
 import io.jpod.config.RegistriesConf;
 import io.jpod.config.RuntimeConfig;
-import io.jpod.config.RuntimeConfig.Explicit;
 import io.jpod.error.ConfigException;
 import io.jpod.error.EngineException;
 import io.jpod.error.RuntimeStoppedException;
@@ -12,38 +9,28 @@ import io.jpod.host.BinaryDiscovery;
 import io.jpod.host.BinaryLocator;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
-import io.jpod.lock.Lock;
 import io.jpod.lock.LockManager;
+import io.jpod.lock.Locking;
 import io.jpod.oci.ConmonOciRuntime;
 import io.jpod.oci.OciRuntime;
-import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
-import io.jpod.state.ContainerStatus;
-import io.jpod.state.DbConfig;
-import io.jpod.state.PodConfig;
 import io.jpod.state.PodState;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
 import io.jpod.state.StoredPod;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -66,7 +53,8 @@ public final class LibpodRuntime {
     private final State state;
     private final LockManager locks;
     private final RuntimeEnvironment env;
-    private final NameGenerator names = new NameGenerator(ThreadLocalRandom.current());
+    private final Locking locking;
+    private final List<Runnable> forcedShutdownHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RuntimeConfig config;
     private BinaryDiscovery ociRuntime;
@@ -77,10 +65,12 @@ public final class LibpodRuntime {
     private boolean valid;
     private boolean stopped;
 
-    public LibpodRuntime(RuntimeConfig configured, State state, LockManager locks, RuntimeEnvironment env) {
+    public LibpodRuntime(RuntimeConfig configured, State state, LockManager locks, Locking locking,
+            RuntimeEnvironment env) {
         this.config = configured.deepCopy();
         this.state = state;
         this.locks = locks;
+        this.locking = locking;
         this.env = env;
     }
 
@@ -97,7 +87,7 @@ public final class LibpodRuntime {
             lifecycle.writeLock().unlock();
         }
         if (env.writeBackUserConfig()) {
-            writeUserConfig();
+            UserConfigWriter.write(env.userConfigFile(), config());
         }
     }
 
@@ -113,29 +103,18 @@ public final class LibpodRuntime {
         }
         mkdirs(Path.of(config.staticDir()), "rwx------");
 
-        config = mergeDbConfig(config, state.dbConfig());
+        config = DbConfigMerge.merge(config, state.dbConfig());
         LOG.debug("Using graph driver " + config.storage().driver() + ", graph root " + config.storage().graphRoot()
                 + ", run root " + config.storage().runRoot() + ", static dir " + config.staticDir() + ", tmp dir "
                 + config.tmpDir() + ", volume path " + config.volumePath());
-        state.validateDbConfig(dbConfigOf(config));
+        state.validateDbConfig(DbConfigMerge.dbConfigOf(config));
 
         Path tmp = Path.of(config.tmpDir());
         mkdirs(tmp, "rwxr-x--x");
         mkdirs(tmp.resolve("exits"), "rwxr-x---");
         mkdirs(tmp.resolve("socket"), "rwxr-x---");
 
-        childEnv = new HashMap<>();
-        childEnv.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        config.conmonEnvVars().forEach(kv -> {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                childEnv.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        });
-        if (env.identity().rootless()) {
-            // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
-            childEnv.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
-        }
+        childEnv = childEnvironment(config, env);
         // Built even when a binary is missing: every operation answers 503 with the fix until it is there.
         // The suppliers read the fields directly: a forced shutdown still stops containers with it.
         oci = new ConmonOciRuntime(() -> ociRuntime, () -> conmon, tmp.resolve("oci").resolve(ociRuntime.name()),
@@ -156,51 +135,27 @@ public final class LibpodRuntime {
         state.setNamespace(config.namespace());
     }
 
+    /** What conmon and the runtime get as their environment: a PATH, conmon_env_vars, and a rootless user's runtime dir. */
+    private static Map<String, String> childEnvironment(RuntimeConfig config, RuntimeEnvironment env) {
+        Map<String, String> out = new HashMap<>();
+        out.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        config.conmonEnvVars().forEach(kv -> {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                out.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        });
+        if (env.identity().rootless()) {
+            // The JVM cannot change its own environment; children get XDG_RUNTIME_DIR instead.
+            out.put("XDG_RUNTIME_DIR", env.identity().rootlessRuntimeDir().toString());
+        }
+        return out;
+    }
+
     private static void report(BinaryDiscovery d) {
         if (!d.found()) {
             LOG.warn(d.problem() + ": " + d.hint() + ". Container operations will answer 503 until this is fixed.");
         }
-    }
-
-    /** libpod's reset-if-not-explicit: a setting the admin did not set takes the database's value. */
-    static RuntimeConfig mergeDbConfig(RuntimeConfig c, DbConfig db) {
-        Map<String, String> origins = new LinkedHashMap<>(c.origins());
-        String staticDir = pick(c, Explicit.STATIC_DIR, c.staticDir(), db.staticDir(), "static_dir", origins);
-        String tmpDir = pick(c, Explicit.TMP_DIR, c.tmpDir(), db.tmpDir(), "tmp_dir", origins);
-        String volumePath = pick(c, Explicit.VOLUME_PATH, c.volumePath(), db.volumePath(), "volume_path", origins);
-        String graphRoot = pick(c, Explicit.GRAPH_ROOT, c.storage().graphRoot(), db.graphRoot(), "storage.graphroot",
-                origins);
-        String runRoot = pick(c, Explicit.RUN_ROOT, c.storage().runRoot(), db.runRoot(), "storage.runroot", origins);
-        String driver = c.storage().driver();
-        if (!c.isExplicit(Explicit.GRAPH_DRIVER) && !db.graphDriver().isEmpty()) {
-            if (!driver.isEmpty() && !driver.equals(db.graphDriver())) {
-                LOG.error("User-selected graph driver " + driver + " overwritten by graph driver " + db.graphDriver()
-                        + " from database - delete libpod local files to resolve");
-            }
-            if (!driver.equals(db.graphDriver())) {
-                origins.put("storage.driver", "database");
-            }
-            driver = db.graphDriver();
-        }
-        return c.withPaths(staticDir, tmpDir, volumePath,
-                new RuntimeConfig.Storage(driver, graphRoot, runRoot, c.storage().configFile()), origins);
-    }
-
-    private static String pick(RuntimeConfig c, Explicit e, String ours, String db, String key,
-            Map<String, String> origins) {
-        if (c.isExplicit(e) || db.isEmpty()) {
-            return ours;
-        }
-        if (!db.equals(ours)) {
-            LOG.debug("Overriding " + key + " \"" + ours + "\" with \"" + db + "\" from database");
-            origins.put(key, "database");
-        }
-        return db;
-    }
-
-    static DbConfig dbConfigOf(RuntimeConfig c) {
-        return new DbConfig("linux", c.staticDir(), c.tmpDir(), c.storage().graphRoot(), c.storage().runRoot(),
-                c.storage().driver(), c.volumePath());
     }
 
     private static boolean needsRefresh(Path alive, String bootId) {
@@ -274,9 +229,12 @@ public final class LibpodRuntime {
             if (!valid) {
                 throw new RuntimeStoppedException();
             }
-            try (AliveLock ignored = AliveLock.acquire(Path.of(config.tmpDir(), "alive.lck"))) {
-                return renumberLocked();
-            }
+            // no container or pod operation may hold or take a lock while the numbers change
+            return locking.exclusive(() -> {
+                try (AliveLock ignored = AliveLock.acquire(Path.of(config.tmpDir(), "alive.lck"))) {
+                    return renumberLocked();
+                }
+            });
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -296,37 +254,6 @@ public final class LibpodRuntime {
             state.rewritePodConfig(p.config().withLockId(locks.allocate().id()));
         }
         return new RenumberReport(state.allContainers().size(), pods.size());
-    }
-
-    private void writeUserConfig() {
-        Path file = env.userConfigFile();
-        try {
-            Files.createDirectories(file.getParent());
-            Config toml = Config.inMemory();
-            Map<String, Object> values = config.tomlValues();
-            values.forEach((k, v) -> {
-                if (!"runtimes".equals(k)) {
-                    toml.set(List.of(k), v);
-                }
-            });
-            Config runtimes = toml.createSubConfig();
-            config.runtimes().forEach((name, paths) -> runtimes.set(List.of(name), paths));
-            toml.set(List.of("runtimes"), runtimes);
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                new TomlWriter().write(toml, out);
-            } catch (FileAlreadyExistsException exists) {
-                return; // never overwrite a user's file
-            }
-            LOG.info("Wrote the effective configuration to " + file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not write " + file + ": " + e.getMessage());
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // best effort, as libpod
-            }
-        }
     }
 
     private static void mkdirs(Path dir, String mode) {
@@ -369,22 +296,9 @@ public final class LibpodRuntime {
         return read(() -> oci);
     }
 
-    /** Where the OCI runtime keeps jpod's containers ({@code --root}): per boot, apart from other engines. */
-    public Path ociRuntimeRoot() {
-        return read(() -> Path.of(config.tmpDir(), "oci", ociRuntime.name()));
-    }
-
     /** True when this start found the alive file missing and refreshed the state. */
     public boolean refreshedOnStart() {
         return read(() -> refreshed);
-    }
-
-    public State state() {
-        return read(() -> state);
-    }
-
-    public LockManager locks() {
-        return read(() -> locks);
     }
 
     public RuntimeEnvironment environment() {
@@ -399,112 +313,6 @@ public final class LibpodRuntime {
         return read(() -> RegistriesConf.read(Path.of(config.registriesConfigFile())));
     }
 
-    /** A random name unused by any container or pod (libpod's generateName). */
-    public String generateName() {
-        return read(() -> {
-            while (true) {
-                String name = names.next(0);
-                if (!state.nameInUse(name)) {
-                    return name;
-                }
-            }
-        });
-    }
-
-    /**
-     * Records a new container: its name checked (or generated when empty), a lock allocated for it,
-     * the record stored in state {@code created}. On any failure the lock is freed again, so nothing
-     * is half-created. The given config's lock number and namespace are replaced.
-     */
-    public StoredContainer createContainer(ContainerConfig requested) {
-        return read(() -> {
-            String name = chooseName(requested.name());
-            return withNewLock(lockId -> {
-                ContainerConfig config = new ContainerConfig(requested.id(), name, this.config.namespace(),
-                        requested.podId(), lockId, requested.created() != null ? requested.created() : Instant.now(),
-                        requested.rootfsImageId(), requested.rootfsImageName(), requested.command(),
-                        requested.labels(), requested.infra(), requested.run());
-                state.addContainer(config, ContainerState.configured());
-                return state.container(config.id());
-            });
-        });
-    }
-
-    /** Removes a container's record under its lock, then frees the lock for reuse. */
-    public void removeContainer(String nameOrId) {
-        read(() -> {
-            StoredContainer c = state.lookupContainer(nameOrId);
-            removeUnderLock(c.config().lockId(), () -> state.removeContainer(c.id()));
-            return null;
-        });
-    }
-
-    /** Records a new pod, as {@link #createContainer} does for containers. */
-    public StoredPod createPod(PodConfig requested) {
-        return read(() -> {
-            String name = chooseName(requested.name());
-            return withNewLock(lockId -> {
-                PodConfig config = new PodConfig(requested.id(), name, this.config.namespace(), lockId,
-                        requested.created() != null ? requested.created() : Instant.now(), requested.labels(),
-                        requested.cgroupParent(), requested.usePodCgroup(), requested.sharedNamespaces(),
-                        requested.hasInfra());
-                state.addPod(config, new PodState("", null));
-                return state.pod(config.id());
-            });
-        });
-    }
-
-    /** Removes an empty pod's record under its lock, then frees the lock. */
-    public void removePod(String nameOrId) {
-        read(() -> {
-            StoredPod p = state.lookupPod(nameOrId);
-            removeUnderLock(p.config().lockId(), () -> state.removePod(p.id()));
-            return null;
-        });
-    }
-
-    /** Runs {@code add} with a freshly allocated lock number, giving the lock back if it fails. */
-    private <T> T withNewLock(java.util.function.IntFunction<T> add) {
-        Lock lock = locks.allocate();
-        try {
-            return add.apply(lock.id());
-        } catch (RuntimeException e) {
-            lock.free();
-            throw e;
-        }
-    }
-
-    private void removeUnderLock(int lockId, Runnable remove) {
-        Lock lock = locks.retrieve(lockId);
-        lock.lock();
-        try {
-            remove.run();
-        } finally {
-            lock.unlock();
-        }
-        lock.free();
-    }
-
-    private String chooseName(String requested) {
-        if (requested == null || requested.isEmpty()) {
-            return generateName();
-        }
-        Names.validate(requested);
-        if (state.nameInUse(requested)) {
-            throw EngineException.alreadyExists("the name \"" + requested + "\" is already in use by a container "
-                    + "or pod: remove it or choose another name");
-        }
-        return requested;
-    }
-
-    public StoredContainer lookupContainer(String nameOrId) {
-        return read(() -> state.lookupContainer(nameOrId));
-    }
-
-    public StoredPod lookupPod(String nameOrId) {
-        return read(() -> state.lookupPod(nameOrId));
-    }
-
     /**
      * Stops the runtime: with {@code force}, first stops every running container (waiting up to
      * {@link #CTR_REMOVE_TIMEOUT} each); then closes state and locks.
@@ -515,11 +323,18 @@ public final class LibpodRuntime {
             if (!valid) {
                 throw new RuntimeStoppedException();
             }
+            if (force) {
+                // while still valid: the hooks stop containers through the runtime (other callers wait)
+                for (Runnable hook : forcedShutdownHooks) {
+                    try {
+                        hook.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("Error during forced shutdown: " + e.getMessage());
+                    }
+                }
+            }
             valid = false;
             stopped = true;
-            if (force) {
-                stopAll();
-            }
             state.close();
             locks.close();
         } finally {
@@ -561,33 +376,12 @@ public final class LibpodRuntime {
         }
     }
 
-    private void stopAll() {
-        List<StoredContainer> all;
-        try {
-            all = state.allContainers();
-        } catch (RuntimeException e) {
-            LOG.error("Error retrieving containers from database: " + e.getMessage());
-            return;
-        }
-        for (StoredContainer c : all) {
-            ContainerStatus s = c.state().status();
-            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED && s != ContainerStatus.CREATED
-                    && s != ContainerStatus.STOPPING) {
-                continue;
-            }
-            try {
-                var lock = locks.retrieve(c.config().lockId());
-                lock.lock();
-                try {
-                    oci.stop(c.id(), CTR_REMOVE_TIMEOUT);
-                    state.saveContainerState(c.id(), c.state().stoppedByUser(Instant.now()));
-                } finally {
-                    lock.unlock();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Error stopping container " + c.id() + ": " + e.getMessage());
-            }
-        }
+    /**
+     * Registers work a forced shutdown runs first, before state and locks close: the container
+     * layer stops every container there with its one stop algorithm.
+     */
+    public void beforeForcedShutdown(Runnable hook) {
+        forcedShutdownHooks.add(hook);
     }
 
     private <T> T read(Supplier<T> body) {

@@ -5,6 +5,7 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,10 +23,12 @@ public final class SystemService {
     public static final String DOCKER_MIN_API_VERSION = "1.24";
 
     private final LibpodRuntime runtime;
+    private final State state;
     private final String jpodVersion;
 
-    public SystemService(LibpodRuntime runtime, String jpodVersion) {
+    public SystemService(LibpodRuntime runtime, State state, String jpodVersion) {
         this.runtime = runtime;
+        this.state = state;
         this.jpodVersion = jpodVersion;
     }
 
@@ -45,7 +48,7 @@ public final class SystemService {
                 uptime, HostFacts.formatUptime(uptime), Cgroups.version(env.cgroupRoot()), c.cgroupManager(),
                 env.identity().rootless(), runtime.conmonDiscovery(), runtime.ociRuntimeDiscovery(), "none",
                 c.namespace());
-        var containers = runtime.state().allContainers();
+        var containers = state.allContainers();
         Map<String, Integer> byState = new TreeMap<>();
         for (StoredContainer ctr : containers) {
             byState.merge(ctr.state().status().display(), 1, Integer::sum);
@@ -53,7 +56,7 @@ public final class SystemService {
         Info.Store store = new Info.Store(env.configFile() == null ? "" : env.configFile().toString(),
                 c.storage().driver(), c.storage().graphRoot(), c.storage().runRoot(), c.volumePath(), c.staticDir(),
                 c.tmpDir(), countImages(Path.of(c.storage().graphRoot())), containers.size(), byState,
-                runtime.state().allPods().size());
+                state.allPods().size());
         RegistriesConf regs = runtime.registries();
         return new Info(host, store, regs.search(), regs.insecure());
     }

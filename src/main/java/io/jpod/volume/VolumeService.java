@@ -58,17 +58,9 @@ public final class VolumeService {
         if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
             throw EngineException.invalidArgument("volume driver \"" + driver + "\" is not supported: only local");
         }
-        int uid = -1;
-        int gid = -1;
         Map<String, String> opts = new LinkedHashMap<>(options == null ? Map.of() : options);
-        for (var e : opts.entrySet()) {
-            switch (e.getKey().toLowerCase(Locale.ROOT)) {
-                case "uid" -> uid = number(e.getKey(), e.getValue());
-                case "gid" -> gid = number(e.getKey(), e.getValue());
-                default -> throw EngineException.invalidArgument("volume option \"" + e.getKey()
-                        + "\" is not supported yet: the local driver takes uid and gid");
-            }
-        }
+        int uid = owner(opts, "uid");
+        int gid = owner(opts, "gid");
         Path dir = root.resolve(n);
         Path data = dir.resolve("_data");
         VolumeConfig v = new VolumeConfig(n, "local", data.toString(), labels, opts, Instant.now(), anonymous, uid,
@@ -81,19 +73,7 @@ public final class VolumeService {
             } catch (NoSuchObjectException free) {
                 // the name is free
             }
-            try {
-                Files.createDirectories(root);
-                Files.createDirectory(dir);
-                PosixFiles.setMode(dir, 0700);
-                Files.createDirectory(data);
-                PosixFiles.setMode(data, 0755);
-                if (uid >= 0 || gid >= 0) {
-                    PosixFiles.setOwner(data, Math.max(uid, 0), Math.max(gid, 0));
-                }
-            } catch (IOException e) {
-                Trees.delete(dir);
-                throw EngineException.internal("creating the directory of volume " + n + ": " + e.getMessage(), e);
-            }
+            makeDirectories(n, dir, data, uid, gid);
             try {
                 state.get().addVolume(v);
             } catch (RuntimeException e) {
@@ -139,6 +119,39 @@ public final class VolumeService {
     /** A marker beside the data: the image's content was copied in once, never again. */
     public Path copyUpMarker(VolumeConfig v) {
         return root.resolve(v.name()).resolve("copied-up");
+    }
+
+    /** The uid or gid option (-1 when not given); any option but these two is refused. */
+    private static int owner(Map<String, String> opts, String which) {
+        int value = -1;
+        for (var e : opts.entrySet()) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (!key.equals("uid") && !key.equals("gid")) {
+                throw EngineException.invalidArgument("volume option \"" + e.getKey()
+                        + "\" is not supported yet: the local driver takes uid and gid");
+            }
+            if (key.equals(which)) {
+                value = number(e.getKey(), e.getValue());
+            }
+        }
+        return value;
+    }
+
+    /** The volume's directory (0700) and its data directory (0755, owned as asked); nothing is left if it fails. */
+    private void makeDirectories(String name, Path dir, Path data, int uid, int gid) {
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(dir);
+            PosixFiles.setMode(dir, 0700);
+            Files.createDirectory(data);
+            PosixFiles.setMode(data, 0755);
+            if (uid >= 0 || gid >= 0) {
+                PosixFiles.setOwner(data, Math.max(uid, 0), Math.max(gid, 0));
+            }
+        } catch (IOException e) {
+            Trees.delete(dir);
+            throw EngineException.internal("creating the directory of volume " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private static int number(String key, String value) {

@@ -2,6 +2,7 @@ package io.jpod.wiring;
 
 import io.jpod.observability.ConmonHealthIndicator;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
 import io.jpod.observability.OciRuntimeHealthIndicator;
 import io.jpod.runtime.RuntimeEnvironment;
 
@@ -28,6 +29,7 @@ import io.jpod.config.RuntimeConfig;
 import io.jpod.config.RuntimeConfigFactory;
 import io.jpod.lock.LockManager;
 import io.jpod.lock.LockManagers;
+import io.jpod.lock.Locking;
 import io.jpod.oci.OciRuntime;
 import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
@@ -74,9 +76,16 @@ public class EngineConfiguration {
         return new LockUsage(locks);
     }
 
+    /** The one way the engine holds container and pod locks (their order, and renumbering's exclusion). */
+    @Bean
+    Locking locking(LockManager locks) {
+        return new Locking(locks);
+    }
+
     @Bean(destroyMethod = "close")
-    LibpodRuntime libpodRuntime(RuntimeConfig config, State state, LockManager locks, RuntimeEnvironment env) {
-        LibpodRuntime runtime = new LibpodRuntime(config, state, locks, env);
+    LibpodRuntime libpodRuntime(RuntimeConfig config, State state, LockManager locks, Locking locking,
+            RuntimeEnvironment env) {
+        LibpodRuntime runtime = new LibpodRuntime(config, state, locks, locking, env);
         runtime.start();
         return runtime;
     }
@@ -94,12 +103,20 @@ public class EngineConfiguration {
                 events, observer.getIfAvailable(() -> OperationObserver.NONE));
     }
 
+
+    /** Names, locks and records of new containers and pods. */
+    @Bean
+    ObjectRegistry objectRegistry(State state, Locking locking, LibpodRuntime runtime) {
+        return new ObjectRegistry(state, locking, runtime.config().namespace());
+    }
+
     @Bean(destroyMethod = "close")
-    ContainerService containerService(LibpodRuntime runtime, ImageStore images, VolumeService volumes,
-            NetworkService networks, org.springframework.beans.factory.ObjectProvider<OperationObserver> observer,
-            EventBus events, JsonMapper json) {
-        return new ContainerService(runtime, images, volumes, networks, observer.getIfAvailable(() ->
-                OperationObserver.NONE), events, json);
+    ContainerService containerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            OciRuntime oci,
+            ImageStore images, VolumeService volumes, NetworkService networks,
+            ObjectProvider<OperationObserver> observer, EventBus events, JsonMapper json) {
+        return new ContainerService(runtime, state, locking, registry, oci, images, volumes, networks,
+                observer.getIfAvailable(() -> OperationObserver.NONE), events, json);
     }
 
     /** The engine's event stream (Docker's and libpod's events, the dashboard's live view). */
@@ -152,19 +169,19 @@ public class EngineConfiguration {
     }
 
     @Bean
-    PodService podService(LibpodRuntime runtime, ContainerService containers, ImageStore images,
-            EventBus events) {
-        return new PodService(runtime, containers, images, events);
+    PodService podService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
+            ContainerService containers, ImageStore images, EventBus events) {
+        return new PodService(runtime, state, locking, registry, containers, images, events);
     }
 
     @Bean
-    ExecService execService(ContainerService containers, JsonMapper json) {
-        return new ExecService(containers, json);
+    ExecService execService(ContainerService containers, State state, OciRuntime oci, JsonMapper json) {
+        return new ExecService(containers, state, oci, json);
     }
 
     @Bean
-    VolumeService volumeService(LibpodRuntime runtime, EventBus events) {
-        return new VolumeService(runtime::state, Path.of(runtime.config().volumePath()), events);
+    VolumeService volumeService(LibpodRuntime runtime, State state, EventBus events) {
+        return new VolumeService(() -> state, Path.of(runtime.config().volumePath()), events);
     }
 
     @Bean
@@ -178,9 +195,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    SystemService systemService(LibpodRuntime runtime, ObjectProvider<BuildProperties> build) {
+    SystemService systemService(LibpodRuntime runtime, State state, ObjectProvider<BuildProperties> build) {
         BuildProperties props = build.getIfAvailable();
-        return new SystemService(runtime, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
+        return new SystemService(runtime, state, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
     }
 
     @Bean

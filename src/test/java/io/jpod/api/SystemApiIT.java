@@ -45,8 +45,8 @@ class SystemApiIT {
         daemon = TestDaemon.start(root);
         LibpodRuntime rt = daemon.runtime();
         for (String name : List.of("one", "two")) {
-            rt.state().addContainer(new ContainerConfig(name + "0".repeat(61), name, "", null,
-                    rt.locks().allocate().id(), Instant.now(), null, null, List.of(), Map.of(), false),
+            daemon.state().addContainer(new ContainerConfig(name + "0".repeat(61), name, "", null,
+                    daemon.locks().allocate().id(), Instant.now(), null, null, List.of(), Map.of(), false),
                     ContainerState.configured().withStatus(name.equals("one") ? ContainerStatus.RUNNING
                             : ContainerStatus.EXITED));
         }

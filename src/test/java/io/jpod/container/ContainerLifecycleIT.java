@@ -41,7 +41,7 @@ class ContainerLifecycleIT {
     @AfterEach
     void stop() {
         if (daemon != null) {
-            for (StoredContainer c : daemon.runtime().state().allContainers()) {
+            for (StoredContainer c : daemon.state().allContainers()) {
                 try {
                     containers.remove(c.id(), true);
                 } catch (RuntimeException ignored) {
@@ -129,14 +129,14 @@ class ContainerLifecycleIT {
         assertThatThrownBy(() -> containers.kill("victim", "SIGNOPE")).isInstanceOf(EngineException.class);
         int lock = c.config().lockId();
         containers.remove("victim", false);
-        assertThat(daemon.runtime().locks().isAllocated(lock)).isFalse();
+        assertThat(daemon.locks().isAllocated(lock)).isFalse();
         assertThat(root.resolve("storage/containers").resolve(c.id())).doesNotExist();
         assertThatThrownBy(() -> containers.inspect("victim")).isInstanceOfSatisfying(EngineException.class,
                 e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
         create("forced", "sleep", "1000");
         containers.start("forced");
         containers.remove("forced", true);
-        assertThat(daemon.runtime().state().allContainers()).isEmpty();
+        assertThat(daemon.state().allContainers()).isEmpty();
     }
 
     @Test
@@ -152,7 +152,7 @@ class ContainerLifecycleIT {
         create("dup", "sh");
         assertThatThrownBy(() -> create("dup", "sh")).isInstanceOfSatisfying(EngineException.class,
                 e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));
-        assertThat(daemon.runtime().state().allContainers()).hasSize(1);
+        assertThat(daemon.state().allContainers()).hasSize(1);
     }
 
     @Test

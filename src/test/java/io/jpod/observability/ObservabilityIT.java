@@ -102,7 +102,7 @@ class ObservabilityIT {
             assertThat(d.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
             // a state that no longer answers makes the daemon unready, not dead
-            d.runtime().state().close();
+            d.state().close();
             HttpResponse<String> down = d.get("/actuator/health/readiness");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("\"state\":{").contains("DOWN");

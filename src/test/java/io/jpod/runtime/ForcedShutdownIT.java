@@ -37,7 +37,7 @@ class ForcedShutdownIT {
                     "--bundle", bundle.toString(), id), Duration.ofSeconds(30));
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(rt.requireOciRuntime().status(id)).isEqualTo("running");
-            rt.state().addContainer(new ContainerConfig(id, "victim", "", null, rt.locks().allocate().id(),
+            d.state().addContainer(new ContainerConfig(id, "victim", "", null, d.locks().allocate().id(),
                     Instant.now(), null, null, List.of("sh"), Map.of(), false),
                     ContainerState.configured().withStatus(ContainerStatus.RUNNING));
 
@@ -49,7 +49,7 @@ class ForcedShutdownIT {
                 Duration.ofSeconds(10));
         assertThat(state.exitCode()).as("runc must no longer know the container").isNotZero();
         try (TestDaemon d = TestDaemon.start(root)) {
-            ContainerState s = d.runtime().state().container(id).state();
+            ContainerState s = d.state().container(id).state();
             // stopped by the shutdown, then cleaned up (Stopped → Exited) by the next daemon
             assertThat(s.status()).isIn(ContainerStatus.STOPPED, ContainerStatus.EXITED);
             assertThat(s.stoppedByUser()).isTrue();

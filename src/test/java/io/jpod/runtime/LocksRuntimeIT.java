@@ -32,9 +32,9 @@ class LocksRuntimeIT {
     @TempDir
     Path root;
 
-    static String addPod(LibpodRuntime rt, String name) {
+    static String addPod(TestDaemon d, String name) {
         String id = RuntimeBootIT.newId();
-        rt.state().addPod(new PodConfig(id, name, "", rt.locks().allocate().id(), Instant.now(), Map.of(), "", false,
+        d.state().addPod(new PodConfig(id, name, "", d.locks().allocate().id(), Instant.now(), Map.of(), "", false,
                 List.of(), false), new PodState("", null));
         return id;
     }
@@ -44,16 +44,16 @@ class LocksRuntimeIT {
         String a;
         String b;
         try (TestDaemon d = TestDaemon.start(root)) {
-            assertThat(d.runtime().locks()).isInstanceOf(ShmLockManager.class);
-            assertThat(((ShmLockManager) d.runtime().locks()).name()).isEqualTo(TestDaemon.shmPath(root));
-            a = RuntimeBootIT.addContainer(d.runtime(), "a", ContainerStatus.CONFIGURED);
-            b = RuntimeBootIT.addContainer(d.runtime(), "b", ContainerStatus.CONFIGURED);
+            assertThat(d.locks()).isInstanceOf(ShmLockManager.class);
+            assertThat(((ShmLockManager) d.locks()).name()).isEqualTo(TestDaemon.shmPath(root));
+            a = RuntimeBootIT.addContainer(d, "a", ContainerStatus.CONFIGURED);
+            b = RuntimeBootIT.addContainer(d, "b", ContainerStatus.CONFIGURED);
         }
         try (TestDaemon d = TestDaemon.start(root)) {
-            LockManager locks = d.runtime().locks();
+            LockManager locks = d.locks();
             assertThat(locks.available()).hasValue(locks.total() - 2);
-            assertThat(locks.isAllocated(d.runtime().state().container(a).config().lockId())).isTrue();
-            assertThat(locks.isAllocated(d.runtime().state().container(b).config().lockId())).isTrue();
+            assertThat(locks.isAllocated(d.state().container(a).config().lockId())).isTrue();
+            assertThat(locks.isAllocated(d.state().container(b).config().lockId())).isTrue();
             // a new object gets a fresh lock, not one in use
             assertThat(locks.allocate().id()).isEqualTo(2);
         }
@@ -64,16 +64,16 @@ class LocksRuntimeIT {
         int lockA;
         int lockPod;
         try (TestDaemon d = TestDaemon.start(root)) {
-            d.runtime().locks().allocate(); // leaked by a crash: nobody in the state uses lock 0
-            String a = RuntimeBootIT.addContainer(d.runtime(), "a", ContainerStatus.RUNNING);
-            lockA = d.runtime().state().container(a).config().lockId();
-            lockPod = d.runtime().state().pod(addPod(d.runtime(), "p")).config().lockId();
+            d.locks().allocate(); // leaked by a crash: nobody in the state uses lock 0
+            String a = RuntimeBootIT.addContainer(d, "a", ContainerStatus.RUNNING);
+            lockA = d.state().container(a).config().lockId();
+            lockPod = d.state().pod(addPod(d, "p")).config().lockId();
         }
         // a reboot empties /dev/shm and the tmpfs tmp dir
         ShmLockManager.unlink(TestDaemon.shmPath(root));
         FileSystemUtils.deleteRecursively(root.resolve("run"));
         try (TestDaemon d = TestDaemon.start(root)) {
-            LockManager locks = d.runtime().locks();
+            LockManager locks = d.locks();
             assertThat(d.runtime().refreshedOnStart()).isTrue();
             assertThat(locks.available()).hasValue(locks.total() - 2);
             assertThat(locks.isAllocated(lockA)).isTrue();
@@ -88,11 +88,11 @@ class LocksRuntimeIT {
         small.put("libpod.num-locks", "64");
         try (TestDaemon d = TestDaemon.start(small)) {
             for (int i = 0; i < 5; i++) {
-                d.runtime().locks().allocate(); // spread the numbers out
+                d.locks().allocate(); // spread the numbers out
             }
-            RuntimeBootIT.addContainer(d.runtime(), "c1", ContainerStatus.CONFIGURED);
-            addPod(d.runtime(), "p1");
-            RuntimeBootIT.addContainer(d.runtime(), "c2", ContainerStatus.CONFIGURED);
+            RuntimeBootIT.addContainer(d, "c1", ContainerStatus.CONFIGURED);
+            addPod(d, "p1");
+            RuntimeBootIT.addContainer(d, "c2", ContainerStatus.CONFIGURED);
         }
         Map<String, Object> bigger = TestDaemon.isolated(root);
         bigger.put("libpod.num-locks", "128");
@@ -101,11 +101,11 @@ class LocksRuntimeIT {
         bigger.put("libpod.renumber", "true");
         try (TestDaemon d = TestDaemon.start(bigger)) {
             LibpodRuntime rt = d.runtime();
-            assertThat(rt.locks().total()).isEqualTo(128);
-            assertThat(rt.state().allContainers()).extracting(c -> c.config().lockId())
+            assertThat(d.locks().total()).isEqualTo(128);
+            assertThat(d.state().allContainers()).extracting(c -> c.config().lockId())
                     .containsExactlyInAnyOrder(0, 1);
-            assertThat(rt.state().allPods()).extracting(p -> p.config().lockId()).containsExactly(2);
-            assertThat(rt.locks().available()).hasValue(125);
+            assertThat(d.state().allPods()).extracting(p -> p.config().lockId()).containsExactly(2);
+            assertThat(d.locks().available()).hasValue(125);
         }
     }
 
@@ -113,19 +113,19 @@ class LocksRuntimeIT {
     void renumberOverHttpAndLockUsageInHealthAndMetrics() throws Exception {
         try (TestDaemon d = TestDaemon.start(root)) {
             LibpodRuntime rt = d.runtime();
-            rt.locks().allocateAndRetrieve(100);
-            RuntimeBootIT.addContainer(rt, "x", ContainerStatus.CONFIGURED);
-            rt.locks().allocateAndRetrieve(200);
-            addPod(rt, "y");
+            d.locks().allocateAndRetrieve(100);
+            RuntimeBootIT.addContainer(d, "x", ContainerStatus.CONFIGURED);
+            d.locks().allocateAndRetrieve(200);
+            addPod(d, "y");
             HttpResponse<String> r = d.send(HttpRequest.newBuilder(d.uri("/jpod/v1/system/renumber"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(r.statusCode()).isEqualTo(200);
             JsonNode report = JSON.readTree(r.body());
             assertThat(report.get("containers").asInt()).isEqualTo(1);
             assertThat(report.get("pods").asInt()).isEqualTo(1);
-            assertThat(rt.lookupContainer("x").config().lockId()).isZero();
-            assertThat(rt.lookupPod("y").config().lockId()).isEqualTo(1);
-            assertThat(rt.locks().available()).hasValue(rt.locks().total() - 2);
+            assertThat(d.state().lookupContainer("x").config().lockId()).isZero();
+            assertThat(d.state().lookupPod("y").config().lockId()).isEqualTo(1);
+            assertThat(d.locks().available()).hasValue(d.locks().total() - 2);
 
             JsonNode locks = JSON.readTree(d.get("/actuator/health").body()).get("components").get("locks");
             assertThat(locks.get("status").asString()).isEqualTo("UP");
@@ -142,7 +142,7 @@ class LocksRuntimeIT {
     @Test
     void shutdownUnmapsTheSegment() throws Exception {
         try (TestDaemon d = TestDaemon.start(root)) {
-            Lock lock = d.runtime().locks().allocate();
+            Lock lock = d.locks().allocate();
             d.runtime().shutdown(false);
             assertThatThrownBy(lock::lock).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.category()).isEqualTo(EngineException.Category.UNAVAILABLE));

@@ -30,18 +30,18 @@ class ObjectLocksIT {
     void creationAllocatesAndRemovalFreesTheLock() throws Exception {
         try (TestDaemon d = TestDaemon.start(root)) {
             LibpodRuntime rt = d.runtime();
-            int free = rt.locks().available().getAsInt();
-            StoredContainer c = rt.createContainer(ctr("web"));
-            assertThat(rt.locks().isAllocated(c.config().lockId())).isTrue();
-            var pod = rt.createPod(new PodConfig(RuntimeBootIT.newId(), "", "", -1, null, Map.of(), "", false,
+            int free = d.locks().available().getAsInt();
+            StoredContainer c = d.registry().addContainer(ctr("web"));
+            assertThat(d.locks().isAllocated(c.config().lockId())).isTrue();
+            var pod = d.registry().addPod(new PodConfig(RuntimeBootIT.newId(), "", "", -1, null, Map.of(), "", false,
                     List.of(), false));
             assertThat(pod.name()).matches("[a-z]+_[a-z]+");
             assertThat(pod.config().lockId()).isNotEqualTo(c.config().lockId());
-            assertThat(rt.locks().available()).hasValue(free - 2);
-            rt.removeContainer("web");
-            rt.removePod(pod.id());
-            assertThat(rt.locks().isAllocated(c.config().lockId())).isFalse();
-            assertThat(rt.locks().available()).hasValue(free);
+            assertThat(d.locks().available()).hasValue(free - 2);
+            d.registry().removeContainer("web");
+            d.registry().removePod(pod.id());
+            assertThat(d.locks().isAllocated(c.config().lockId())).isFalse();
+            assertThat(d.locks().available()).hasValue(free);
         }
     }
 
@@ -52,17 +52,17 @@ class ObjectLocksIT {
         try (TestDaemon d = TestDaemon.start(props)) {
             LibpodRuntime rt = d.runtime();
             for (int i = 0; i < 32; i++) {
-                rt.createContainer(ctr("c" + i));
+                d.registry().addContainer(ctr("c" + i));
             }
-            assertThatThrownBy(() -> rt.createContainer(ctr("one-too-many")))
+            assertThatThrownBy(() -> d.registry().addContainer(ctr("one-too-many")))
                     .isInstanceOfSatisfying(EngineException.class, e -> {
                         assertThat(e.category()).isEqualTo(Category.RESOURCE_EXHAUSTED);
                         assertThat(e.getMessage()).contains("num_locks (32)").contains("libpod.num-locks");
                     });
-            assertThat(rt.state().allContainers()).hasSize(32);
-            assertThat(rt.state().nameInUse("one-too-many")).isFalse();
-            rt.removeContainer("c7");
-            assertThat(rt.createContainer(ctr("one-too-many")).config().lockId()).isEqualTo(7);
+            assertThat(d.state().allContainers()).hasSize(32);
+            assertThat(d.state().nameInUse("one-too-many")).isFalse();
+            d.registry().removeContainer("c7");
+            assertThat(d.registry().addContainer(ctr("one-too-many")).config().lockId()).isEqualTo(7);
         }
     }
 
@@ -70,19 +70,19 @@ class ObjectLocksIT {
     void aNameClashIsAConflictAndGivesTheLockBack() throws Exception {
         try (TestDaemon d = TestDaemon.start(root)) {
             LibpodRuntime rt = d.runtime();
-            rt.createContainer(ctr("taken"));
-            int free = rt.locks().available().getAsInt();
-            assertThatThrownBy(() -> rt.createContainer(ctr("taken"))).isInstanceOfSatisfying(EngineException.class,
+            d.registry().addContainer(ctr("taken"));
+            int free = d.locks().available().getAsInt();
+            assertThatThrownBy(() -> d.registry().addContainer(ctr("taken"))).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));
-            assertThatThrownBy(() -> rt.createPod(new PodConfig(RuntimeBootIT.newId(), "taken", "", -1, null,
+            assertThatThrownBy(() -> d.registry().addPod(new PodConfig(RuntimeBootIT.newId(), "taken", "", -1, null,
                     Map.of(), "", false, List.of(), false))).isInstanceOf(EngineException.class);
-            assertThatThrownBy(() -> rt.createContainer(ctr("bad name!"))).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> d.registry().addContainer(ctr("bad name!"))).isInstanceOfSatisfying(
                     EngineException.class, e -> assertThat(e.category()).isEqualTo(Category.INVALID_ARGUMENT));
             // an ID clash fails inside the state, after the lock was taken: it must be given back
-            String id = rt.lookupContainer("taken").id();
-            assertThatThrownBy(() -> rt.createContainer(new ContainerConfig(id, "other", "", null, -1, null, null,
+            String id = d.state().lookupContainer("taken").id();
+            assertThatThrownBy(() -> d.registry().addContainer(new ContainerConfig(id, "other", "", null, -1, null, null,
                     null, List.of(), Map.of(), false))).isInstanceOf(EngineException.class);
-            assertThat(rt.locks().available()).hasValue(free);
+            assertThat(d.locks().available()).hasValue(free);
         }
     }
 }

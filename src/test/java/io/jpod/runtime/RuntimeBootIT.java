@@ -39,10 +39,10 @@ class RuntimeBootIT {
         return HexFormat.of().formatHex(b);
     }
 
-    static String addContainer(LibpodRuntime rt, String name, ContainerStatus status) {
+    static String addContainer(TestDaemon d, String name, ContainerStatus status) {
         String id = newId();
-        int lock = rt.locks().allocate().id();
-        rt.state().addContainer(new ContainerConfig(id, name, rt.config().namespace(), null, lock, Instant.now(),
+        int lock = d.locks().allocate().id();
+        d.state().addContainer(new ContainerConfig(id, name, d.runtime().config().namespace(), null, lock, Instant.now(),
                 null, null, List.of("sh"), Map.of(), false), ContainerState.configured().withStatus(status)
                 .withProcess(status == ContainerStatus.RUNNING ? 4242 : 0, 0, Instant.now()));
         return id;
@@ -72,8 +72,8 @@ class RuntimeBootIT {
         Map<String, Object> props = TestDaemon.isolated(root);
         String runRoot = props.get("libpod.storage.run-root").toString();
         try (TestDaemon d = TestDaemon.start(props)) {
-            assertThat(d.runtime().state().dbConfig().runRoot()).isEqualTo(runRoot);
-            assertThat(d.runtime().state().dbConfig().os()).isEqualTo("linux");
+            assertThat(d.state().dbConfig().runRoot()).isEqualTo(runRoot);
+            assertThat(d.state().dbConfig().os()).isEqualTo("linux");
         }
         Map<String, Object> moved = TestDaemon.isolated(root);
         moved.put("libpod.storage.run-root", root.resolve("elsewhere").toString());
@@ -82,7 +82,7 @@ class RuntimeBootIT {
                         + root.resolve("elsewhere") + "\"");
         assertThat(root.resolve("elsewhere")).doesNotExist();
         try (TestDaemon d = TestDaemon.start(props)) {
-            assertThat(d.runtime().state().dbConfig().runRoot()).isEqualTo(runRoot);
+            assertThat(d.state().dbConfig().runRoot()).isEqualTo(runRoot);
         }
     }
 
@@ -115,29 +115,29 @@ class RuntimeBootIT {
         int freeBefore;
         try (TestDaemon d = TestDaemon.start(root)) {
             LibpodRuntime rt = d.runtime();
-            running = addContainer(rt, "web", ContainerStatus.RUNNING);
-            stopped = addContainer(rt, "job", ContainerStatus.CREATED);
+            running = addContainer(d, "web", ContainerStatus.RUNNING);
+            stopped = addContainer(d, "job", ContainerStatus.CREATED);
             pod = newId();
-            rt.state().addPod(new PodConfig(pod, "pod1", "", rt.locks().allocate().id(), Instant.now(), Map.of(),
+            d.state().addPod(new PodConfig(pod, "pod1", "", d.locks().allocate().id(), Instant.now(), Map.of(),
                     "/libpod_parent", true, List.of("net"), false), new PodState("/libpod_parent/" + pod, null));
-            freeBefore = rt.locks().available().getAsInt();
+            freeBefore = d.locks().available().getAsInt();
         }
         try (TestDaemon d = TestDaemon.start(root)) {
             // no reboot: nothing is reset
             assertThat(d.runtime().refreshedOnStart()).isFalse();
-            assertThat(d.runtime().state().container(running).state().status()).isEqualTo(ContainerStatus.RUNNING);
-            assertThat(d.runtime().locks().available().getAsInt()).isEqualTo(freeBefore);
+            assertThat(d.state().container(running).state().status()).isEqualTo(ContainerStatus.RUNNING);
+            assertThat(d.locks().available().getAsInt()).isEqualTo(freeBefore);
         }
         FileSystemUtils.deleteRecursively(root.resolve("run"));
         try (TestDaemon d = TestDaemon.start(root)) {
             LibpodRuntime rt = d.runtime();
             assertThat(rt.refreshedOnStart()).isTrue();
-            var c = rt.state().container(running).state();
+            var c = d.state().container(running).state();
             assertThat(c.status()).isEqualTo(ContainerStatus.EXITED);
             assertThat(c.pid()).isZero();
-            assertThat(rt.state().container(stopped).state().status()).isEqualTo(ContainerStatus.CONFIGURED);
-            assertThat(rt.state().pod(pod).state().cgroupPath()).isEmpty();
-            assertThat(rt.locks().available().getAsInt()).isEqualTo(freeBefore);
+            assertThat(d.state().container(stopped).state().status()).isEqualTo(ContainerStatus.CONFIGURED);
+            assertThat(d.state().pod(pod).state().cgroupPath()).isEmpty();
+            assertThat(d.locks().available().getAsInt()).isEqualTo(freeBefore);
             Path alive = Path.of(rt.config().tmpDir(), "alive");
             assertThat(Files.readString(alive).trim())
                     .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim());
@@ -148,12 +148,12 @@ class RuntimeBootIT {
     void aDifferentBootIdInTheAliveFileAlsoMeansReboot() throws Exception {
         String running;
         try (TestDaemon d = TestDaemon.start(root)) {
-            running = addContainer(d.runtime(), "web", ContainerStatus.RUNNING);
+            running = addContainer(d, "web", ContainerStatus.RUNNING);
             Files.writeString(Path.of(d.runtime().config().tmpDir(), "alive"), "some-other-boot");
         }
         try (TestDaemon d = TestDaemon.start(root)) {
             assertThat(d.runtime().refreshedOnStart()).isTrue();
-            assertThat(d.runtime().state().container(running).state().status()).isEqualTo(ContainerStatus.EXITED);
+            assertThat(d.state().container(running).state().status()).isEqualTo(ContainerStatus.EXITED);
         }
     }
 
@@ -163,22 +163,22 @@ class RuntimeBootIT {
         a.put("libpod.namespace", "alpha");
         String id;
         try (TestDaemon d = TestDaemon.start(a)) {
-            id = addContainer(d.runtime(), "in-alpha", ContainerStatus.CONFIGURED);
-            assertThat(d.runtime().lookupContainer("in-alpha").id()).isEqualTo(id);
+            id = addContainer(d, "in-alpha", ContainerStatus.CONFIGURED);
+            assertThat(d.state().lookupContainer("in-alpha").id()).isEqualTo(id);
         }
         Map<String, Object> b = TestDaemon.isolated(root);
         b.put("libpod.namespace", "beta");
         try (TestDaemon d = TestDaemon.start(b)) {
-            assertThat(d.runtime().state().allContainers()).isEmpty();
-            assertThatThrownBy(() -> d.runtime().lookupContainer("in-alpha")).isInstanceOfSatisfying(
+            assertThat(d.state().allContainers()).isEmpty();
+            assertThatThrownBy(() -> d.state().lookupContainer("in-alpha")).isInstanceOfSatisfying(
                     EngineException.class, e -> assertThat(e.category()).isEqualTo(EngineException.Category.NOT_FOUND));
-            assertThatThrownBy(() -> d.runtime().lookupContainer(id.substring(0, 10)))
+            assertThatThrownBy(() -> d.state().lookupContainer(id.substring(0, 10)))
                     .isInstanceOf(EngineException.class);
             // the name is still taken engine-wide
-            assertThat(d.runtime().state().nameInUse("in-alpha")).isTrue();
+            assertThat(d.state().nameInUse("in-alpha")).isTrue();
         }
         try (TestDaemon d = TestDaemon.start(root)) {
-            assertThat(d.runtime().lookupContainer(id.substring(0, 10)).name()).isEqualTo("in-alpha");
+            assertThat(d.state().lookupContainer(id.substring(0, 10)).name()).isEqualTo("in-alpha");
         }
     }
 
@@ -188,13 +188,13 @@ class RuntimeBootIT {
             LibpodRuntime rt = d.runtime();
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 300; i++) {
-                String name = rt.generateName();
+                String name = d.registry().generateName();
                 assertThat(name).matches("[a-z]+_[a-z]+").isNotEqualTo("boring_wozniak");
                 assertThat(seen.add(name)).as("duplicate " + name).isTrue();
                 if (i % 2 == 0) {
-                    addContainer(rt, name, ContainerStatus.CONFIGURED);
+                    addContainer(d, name, ContainerStatus.CONFIGURED);
                 } else {
-                    rt.state().addPod(new PodConfig(newId(), name, "", rt.locks().allocate().id(), Instant.now(),
+                    d.state().addPod(new PodConfig(newId(), name, "", d.locks().allocate().id(), Instant.now(),
                             Map.of(), "", false, List.of(), false), new PodState("", null));
                 }
             }
@@ -222,7 +222,7 @@ class RuntimeBootIT {
             rt.shutdown(false);
             assertThatThrownBy(rt::config).isInstanceOf(RuntimeStoppedException.class)
                     .hasMessage("runtime has already been stopped");
-            assertThatThrownBy(() -> rt.lookupContainer("x")).isInstanceOf(RuntimeStoppedException.class);
+            assertThatThrownBy(rt::requireOciRuntime).isInstanceOf(RuntimeStoppedException.class);
             assertThatThrownBy(() -> rt.shutdown(false)).isInstanceOf(RuntimeStoppedException.class);
             assertThat(rt.isValid()).isFalse();
         }

@@ -48,9 +48,9 @@ class StartupFailureIT {
         Map<String, Object> p = TestDaemon.isolated(root);
         p.put("libpod.state-type", "memory");
         try (TestDaemon d = TestDaemon.start(p)) {
-            assertThat(d.runtime().state()).isInstanceOf(io.jpod.state.InMemoryState.class);
+            assertThat(d.state()).isInstanceOf(io.jpod.state.InMemoryState.class);
             assertThat(d.get("/libpod/info").statusCode()).isEqualTo(200);
-            assertThat(d.runtime().state().dbConfig().staticDir()).isEqualTo(d.runtime().config().staticDir());
+            assertThat(d.state().dbConfig().staticDir()).isEqualTo(d.runtime().config().staticDir());
         }
         assertThat(root.resolve("storage/libpod/jpod.db")).doesNotExist();
     }

@@ -1,7 +1,10 @@
 package io.jpod.testing;
 
 import io.jpod.JpodApplication;
+import io.jpod.lock.LockManager;
 import io.jpod.runtime.LibpodRuntime;
+import io.jpod.runtime.ObjectRegistry;
+import io.jpod.state.State;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,6 +73,20 @@ public final class TestDaemon implements AutoCloseable {
 
     public LibpodRuntime runtime() {
         return context.getBean(LibpodRuntime.class);
+    }
+
+    /** The daemon's state, as the services use it. */
+    public State state() {
+        return context.getBean(State.class);
+    }
+
+    public LockManager locks() {
+        return context.getBean(LockManager.class);
+    }
+
+    /** Where the daemon records new containers and pods (names, locks). */
+    public ObjectRegistry registry() {
+        return context.getBean(ObjectRegistry.class);
     }
 
     public <T> T bean(Class<T> type) {

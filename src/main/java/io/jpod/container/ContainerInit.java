@@ -1,0 +1,166 @@
+package io.jpod.container;
+
+import io.jpod.config.RuntimeConfig;
+import io.jpod.container.ContainerPaths.Layout;
+import io.jpod.error.EngineException;
+import io.jpod.host.Cgroups;
+import io.jpod.host.HostFacts;
+import io.jpod.image.Image;
+import io.jpod.image.ImageStore;
+import io.jpod.oci.Created;
+import io.jpod.oci.CreateRequest;
+import io.jpod.oci.OciRuntime;
+import io.jpod.oci.SeccompProfile;
+import io.jpod.oci.SpecGenerator;
+import io.jpod.oci.SpecOptions;
+import io.jpod.state.ContainerConfig.RunConfig;
+import io.jpod.state.State;
+import io.jpod.state.StoredContainer;
+import io.jpod.storage.PosixFiles;
+import io.jpod.storage.VfsRootfs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The OCI runtime step (libpod's init): the root filesystem mounted (overlay or vfs), the /etc files
+ * written, the namespaces set up or joined, the runtime spec with its seccomp filter written, and the
+ * container created under conmon. A failure leaves nothing mounted or attached.
+ */
+final class ContainerInit {
+
+    private static final Log LOG = LogFactory.getLog(ContainerInit.class);
+
+    private final State state;
+    private final ImageStore images;
+    private final OciRuntime oci;
+    private final MountPlanner mounts;
+    private final ContainerNetworking networking;
+    private final ContainerPaths paths;
+    private final RuntimeConfig config;
+    private final JsonMapper json;
+    private final SpecGenerator specs;
+    /** The OCI seccomp filter from the host's default profile, built once; null when the host has none. */
+    private final ObjectNode seccompSpec;
+    private final String seccompError;
+
+    ContainerInit(State state, ImageStore images, OciRuntime oci, MountPlanner mounts, ContainerNetworking networking,
+            ContainerPaths paths, RuntimeConfig config, JsonMapper json) {
+        this.state = state;
+        this.images = images;
+        this.oci = oci;
+        this.mounts = mounts;
+        this.networking = networking;
+        this.paths = paths;
+        this.config = config;
+        this.json = json;
+        this.specs = new SpecGenerator(json);
+        SeccompProfile seccomp = null;
+        String seccompFailure = null;
+        try {
+            seccomp = SeccompProfile.find(SeccompProfile.DEFAULT_PATHS, json);
+        } catch (EngineException e) {
+            // a broken profile must not silently drop the filter: starts fail with this message
+            seccompFailure = e.getMessage();
+            LOG.error(seccompFailure + ": containers cannot start until it is fixed");
+        }
+        this.seccompError = seccompFailure;
+        this.seccompSpec = seccomp == null ? null : seccomp.toOci(json, SpecGenerator.DEFAULT_CAPABILITIES,
+                HostFacts.arch(), HostFacts.system().kernel());
+        if (seccomp == null && seccompFailure == null) {
+            LOG.warn("no seccomp profile at " + SeccompProfile.DEFAULT_PATHS + ": containers run without a seccomp "
+                    + "filter (apt-get install golang-github-containers-common provides the default one)");
+        }
+    }
+
+    /** OCI create through conmon: rootfs mounted, spec written, state Created. */
+    StoredContainer init(StoredContainer c) {
+        if (seccompError != null) {
+            throw EngineException.invalidArgument(seccompError);
+        }
+        Layout l = paths.layout(c.id());
+        RunConfig run = c.config().run();
+        Image image = images.lookup(c.config().rootfsImageId());
+        mountRootfs(l, images.layerDirs(image));
+        try {
+            Files.deleteIfExists(paths.exitFile(c.id()));
+            Users.Resolved user = Users.resolve(l.merged(), run.user());
+            List<String> env = new ArrayList<>(run.env());
+            if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+                env.add("HOME=" + user.home());
+            }
+            writeEtcFiles(l, run.hostname());
+            var rl = HostLimits.read();
+            Map<String, String> joined = networking.joined(c);
+            c = state.container(c.id()); // the network set-up saved its namespace
+            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
+                    user.gid(), user.additionalGids(), run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
+                    rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
+                            new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
+                            new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
+                    Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
+                    seccompSpec, mounts.specMounts(run.mounts(), l.merged()), joined);
+            Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
+            Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
+                    paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));
+            return Transitions.save(state, c, c.state().initialized(created.pid(), created.conmonPid(),
+                    l.merged().toString(), l.userdata().toString()));
+        } catch (IOException | RuntimeException e) {
+            PosixFiles.unmount(l.merged());
+            try {
+                StoredContainer now = state.container(c.id());
+                state.saveContainerState(c.id(), networking.release(now, now.state()));
+            } catch (RuntimeException cleanup) {
+                LOG.warn("tearing down the network of " + c.id() + ": " + cleanup.getMessage());
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw EngineException.internal("preparing " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String cgroupsPath(String id) {
+        return "systemd".equals(config.cgroupManager()) ? "machine.slice:jpod:" + id : "/jpod_parent/jpod-" + id;
+    }
+
+    private static void writeEtcFiles(Layout l, String hostname) throws IOException {
+        Files.writeString(l.userdata().resolve("hostname"), hostname + "\n");
+        Files.writeString(l.userdata().resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\t"
+                + hostname + "\n");
+        Path host = Path.of("/etc/resolv.conf");
+        Files.writeString(l.userdata().resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");
+    }
+
+    private void mountRootfs(Layout l, List<Path> layers) {
+        try {
+            Files.createDirectories(l.diff());
+            Files.createDirectories(l.work());
+            Files.createDirectories(l.merged());
+        } catch (IOException e) {
+            throw EngineException.internal("creating rootfs directories: " + e.getMessage(), e);
+        }
+        if ("vfs".equals(config.storage().driver())) {
+            VfsRootfs.populate(l.merged(), layers);
+            return;
+        }
+        if (!"overlay".equals(config.storage().driver())) {
+            throw EngineException.invalidArgument("graph driver \"" + config.storage().driver()
+                    + "\" is not supported: use overlay or vfs");
+        }
+        PosixFiles.unmount(l.merged());
+        List<String> lower = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            lower.add(layers.get(i).toString()); // overlayfs lists the top layer first
+        }
+        PosixFiles.mount("overlay", l.merged(), "overlay", "lowerdir=" + String.join(":", lower) + ",upperdir="
+                + l.diff() + ",workdir=" + l.work());
+    }
+}

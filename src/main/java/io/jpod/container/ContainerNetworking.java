@@ -1,0 +1,251 @@
+package io.jpod.container;
+
+import io.jpod.common.PortMapping;
+import io.jpod.error.EngineException;
+import io.jpod.network.NetworkService;
+import io.jpod.state.ContainerConfig.RunConfig;
+import io.jpod.state.ContainerState;
+import io.jpod.state.ContainerStatus;
+import io.jpod.state.State;
+import io.jpod.state.StoredContainer;
+import io.jpod.state.StoredPod;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's networking: the plan at create (mode, networks, published ports), the namespaces
+ * it gets or joins at init (its own wired by CNI, the host's, another container's, its pod's), their
+ * release at cleanup, and networks connected or disconnected later.
+ */
+final class ContainerNetworking {
+
+    private final State state;
+    private final NetworkService networks;
+
+    ContainerNetworking(State state, NetworkService networks) {
+        this.state = state;
+        this.networks = networks;
+    }
+
+    /** A network's name, from its name or ID ({@code NOT_FOUND} when there is none). */
+    String networkName(String nameOrId) {
+        return networks.inspect(nameOrId).name();
+    }
+
+    record ResolvedNetwork(String mode, List<String> networks, List<PortMapping> ports) {}
+
+    /**
+     * The network mode, networks and ports of a new container, checked. A pod member that shares
+     * its pod's network takes the pod's: it can neither choose nor publish.
+     */
+    ResolvedNetwork plan(CreateRequest.NetworkRequest req, StoredPod pod) {
+        CreateRequest.NetworkRequest r = req == null ? new CreateRequest.NetworkRequest("", List.of(), List.of()) : req;
+        if (pod != null && pod.config().hasInfra() && pod.config().sharedNamespaces().contains("net")) {
+            if (!r.ports().isEmpty()) {
+                throw EngineException.invalidArgument("a container sharing its pod's network cannot publish ports: "
+                        + "publish them on the pod");
+            }
+            if (!r.mode().isEmpty() && !r.mode().equals("bridge") && !r.mode().equals("default")
+                    && !r.mode().equals("private")) {
+                throw EngineException.invalidArgument("a container sharing its pod's network cannot choose network "
+                        + "mode " + r.mode());
+            }
+            return new ResolvedNetwork("pod", List.of(), List.of());
+        }
+        List<String> nets = new ArrayList<>(r.networks());
+        String mode = mode(r, nets);
+        if (mode.equals("bridge")) {
+            nets = bridgeNetworks(nets);
+        }
+        List<PortMapping> ports = new ArrayList<>();
+        for (PortMapping p : r.ports()) {
+            ports.add(p.hostPort() == 0 ? new PortMapping(p.hostIp(), freePort(p.hostIp()), p.containerPort(),
+                    p.protocol()) : p);
+        }
+        return new ResolvedNetwork(mode, nets, ports);
+    }
+
+    /** The stored mode: bridge, none, host or container:ID; a network's name as the mode joins it (docker --network NAME). */
+    private String mode(CreateRequest.NetworkRequest r, List<String> nets) {
+        String mode = r.mode();
+        switch (mode) {
+            case "", "bridge", "default", "private" -> {
+                return "bridge";
+            }
+            case "none", "host" -> {
+                if (!nets.isEmpty() || !r.ports().isEmpty()) {
+                    throw EngineException.invalidArgument("network mode " + mode + " takes no networks and no "
+                            + "published ports");
+                }
+                return mode;
+            }
+            default -> {
+                if (!mode.startsWith("container:")) {
+                    nets.add(0, mode);
+                    return "bridge";
+                }
+                if (!r.ports().isEmpty()) {
+                    throw EngineException.invalidArgument("a container sharing another's network cannot publish "
+                            + "ports");
+                }
+                return "container:" + state.lookupContainer(mode.substring("container:".length())).id();
+            }
+        }
+    }
+
+    /** The networks' names, each once, in order; the default network when none is given. */
+    private List<String> bridgeNetworks(List<String> nets) {
+        List<String> names = new ArrayList<>();
+        for (String n : nets.isEmpty() ? List.of(networks.defaultNetwork()) : nets) {
+            String name = networks.inspect(n).name();
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** A host port nobody listens on now, for {@code -p 80} without a host port. */
+    private static int freePort(String hostIp) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(
+                hostIp.isEmpty() ? "0.0.0.0" : hostIp))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("cannot find a free port on " + hostIp + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sets up the container's network before its process exists: a namespace of its own wired by
+     * CNI (bridge, none), the host's (host), or another container's.
+     */
+    private Map<String, String> networkNamespaces(StoredContainer c) {
+        RunConfig run = c.config().run();
+        String mode = run.networkMode();
+        if (mode.equals("pod")) {
+            return Map.of(); // joined with the pod's other namespaces
+        }
+        if (mode.equals("host")) {
+            return Map.of("network", "host");
+        }
+        if (mode.startsWith("container:")) {
+            StoredContainer other = state.container(mode.substring("container:".length()));
+            if (other.state().status() != ContainerStatus.RUNNING) {
+                throw EngineException.invalidState("container " + other.id() + ", whose network " + c.id()
+                        + " shares, is not running");
+            }
+            return Map.of("network", "/proc/" + other.state().pid() + "/ns/net");
+        }
+        NetworkService.Attachment a = networks.attach(c.id(), mode.equals("bridge") ? run.networks() : List.of(),
+                run.ports());
+        state.saveContainerState(c.id(), state.container(c.id()).state()
+                .withNetwork(a.netns().toString(), a.results()));
+        return Map.of("network", a.netns().toString());
+    }
+
+    /** Tears down what {@link #networkNamespaces} set up; the state is the caller's to save. */
+    ContainerState release(StoredContainer c, ContainerState st) {
+        if (st.netNs().isEmpty()) {
+            return st;
+        }
+        networks.detach(c.id(), new NetworkService.Attachment(Path.of(st.netNs()), st.networkStatus()),
+                c.config().run() == null ? List.of() : c.config().run().ports());
+        return st.withNetwork("", Map.of());
+    }
+
+    /**
+     * The namespaces a pod member joins: its infra container's, for each namespace the pod shares
+     * (podman's names: net, ipc, uts, pid, cgroup).
+     */
+    private Map<String, String> podNamespaces(StoredContainer c) {
+        if (c.config().podId() == null || c.config().infra()) {
+            return Map.of();
+        }
+        StoredPod pod = state.pod(c.config().podId());
+        String infraId = pod.state().infraContainerId();
+        if (infraId == null || infraId.isEmpty()) {
+            return Map.of();
+        }
+        StoredContainer infra = state.container(infraId);
+        if (infra.state().status() != ContainerStatus.RUNNING || infra.state().pid() <= 0) {
+            throw EngineException.invalidState("the infra container of pod " + pod.name() + " is not running");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String ns : pod.config().sharedNamespaces()) {
+            String type = ns.equals("net") ? "network" : ns;
+            out.put(type, "/proc/" + infra.state().pid() + "/ns/" + ns);
+        }
+        return out;
+    }
+
+    /** The infra container of the container's pod, when it has one and is not it. */
+    String infraOf(StoredContainer c) {
+        if (c.config().podId() == null || c.config().infra()) {
+            return null;
+        }
+        String infraId = state.pod(c.config().podId()).state().infraContainerId();
+        return infraId == null || infraId.isEmpty() ? null : infraId;
+    }
+
+    /** Every namespace the container joins instead of making its own. */
+    Map<String, String> joined(StoredContainer c) {
+        Map<String, String> out = new LinkedHashMap<>(podNamespaces(c));
+        if (!out.containsKey("network")) {
+            out.putAll(networkNamespaces(c));
+        }
+        return out;
+    }
+
+
+    /**
+     * Adds a network to a bridge-mode container; a running one joins it at once on its next free
+     * interface, a stopped one at its next start. The caller holds the lock and passes the container as it is now.
+     */
+    void connect(StoredContainer cur, String name) {
+        RunConfig run = cur.config().run();
+        if (run == null || !run.networkMode().equals("bridge")) {
+            throw EngineException.invalidArgument("container " + cur.id() + " uses network mode "
+                    + (run == null ? "none" : run.networkMode()) + ": only bridge-mode containers join networks");
+        }
+        if (run.networks().contains(name)) {
+            throw EngineException.alreadyExists("container " + cur.name() + " is already connected to network "
+                    + name);
+        }
+        ContainerState st = cur.state();
+        if (!st.netNs().isEmpty() && (st.status() == ContainerStatus.RUNNING
+                || st.status() == ContainerStatus.PAUSED || st.status() == ContainerStatus.CREATED)) {
+            String result = networks.join(cur.id(), Path.of(st.netNs()), name, st.networkStatus().values());
+            Map<String, String> status = new LinkedHashMap<>(st.networkStatus());
+            status.put(name, result);
+            state.saveContainerState(cur.id(), st.withNetwork(st.netNs(), status));
+        }
+        List<String> nets = new ArrayList<>(run.networks());
+        nets.add(name);
+        state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
+    }
+
+    /** Removes a network from a container, leaving it at once when it runs (lock held, as for connect). */
+    void disconnect(StoredContainer cur, String name) {
+        RunConfig run = cur.config().run();
+        if (run == null || !run.networks().contains(name)) {
+            throw EngineException.invalidArgument("container " + cur.name() + " is not connected to network "
+                    + name);
+        }
+        ContainerState st = cur.state();
+        String result = st.networkStatus().get(name);
+        if (result != null && !st.netNs().isEmpty()) {
+            boolean first = run.networks().get(0).equals(name);
+            networks.leave(cur.id(), Path.of(st.netNs()), name, result, first ? run.ports() : List.of());
+            Map<String, String> status = new LinkedHashMap<>(st.networkStatus());
+            status.remove(name);
+            state.saveContainerState(cur.id(), st.withNetwork(st.netNs(), status));
+        }
+        List<String> nets = new ArrayList<>(run.networks());
+        nets.remove(name);
+        state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
+    }
+}
