@@ -45,7 +45,7 @@ class EventsController {
         boolean libpod = request.getRequestURI().contains("/libpod/");
         Instant from = time(since);
         Instant to = time(until);
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, FILTER_KEYS);
         boolean live = stream && (to == null || to.isAfter(Instant.now()));
         StreamingResponseBody body = out -> {
             if (!live) {
@@ -115,6 +115,10 @@ class EventsController {
         out.write('\n');
         out.flush();
     }
+
+    /** Docker's and podman's keys; those with no meaning here (swarm's, plugins) match everything. */
+    static final java.util.Set<String> FILTER_KEYS = java.util.Set.of("config", "container", "daemon", "event",
+            "image", "label", "network", "node", "plugin", "pod", "scope", "secret", "service", "type", "volume");
 
     /** Docker's filters: type, event, container, image, volume, network, pod, label. */
     static boolean matches(EngineEvent e, Map<String, List<String>> filters) {

@@ -1,12 +1,15 @@
 package io.jpod.api;
 
 import io.jpod.error.EngineException;
+import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
 import io.jpod.state.StoredContainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,8 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Filters {
 
+    /** The keys each list honours; any other is refused up front, even when the list is empty. */
+    public static final Set<String> CONTAINER_KEYS = Set.of("status", "name", "id", "label", "ancestor");
+    public static final Set<String> VOLUME_KEYS = Set.of("name", "driver", "label", "dangling");
+    public static final Set<String> IMAGE_KEYS = Set.of("dangling", "reference", "label", "id");
+    public static final Set<String> POD_KEYS = Set.of("name", "id", "status", "label");
+
     private Filters() {}
 
+    /**
+     * Parses the parameter; bad JSON, a value that is neither a list of strings nor a set of
+     * strings, is an {@code INVALID_ARGUMENT} (a 400): never an empty filter that matches everything.
+     */
     public static Map<String, List<String>> parse(JsonMapper json, String filters) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (filters == null || filters.isBlank()) {
@@ -27,21 +40,71 @@ public final class Filters {
         try {
             node = json.readTree(filters);
         } catch (RuntimeException e) {
-            throw EngineException.invalidArgument("invalid filters: " + filters);
+            throw invalid(filters, "not JSON");
         }
-        if (!node.isObject()) {
-            throw EngineException.invalidArgument("invalid filters: " + filters);
+        if (node == null || !node.isObject()) {
+            throw invalid(filters, "not a JSON object");
         }
-        node.properties().forEach(e -> {
-            List<String> values = new ArrayList<>();
-            if (e.getValue().isArray()) {
-                e.getValue().values().forEach(v -> values.add(v.asString()));
-            } else {
-                e.getValue().propertyNames().forEach(values::add);
-            }
-            out.put(e.getKey(), values);
-        });
+        for (var e : node.properties()) {
+            out.put(e.getKey(), values(filters, e.getKey(), e.getValue()));
+        }
         return out;
+    }
+
+    /** {@link #parse} that also refuses any key outside {@code accepted}, as Docker does. */
+    public static Map<String, List<String>> parse(JsonMapper json, String filters, Set<String> accepted) {
+        Map<String, List<String>> f = parse(json, filters);
+        for (String key : f.keySet()) {
+            if (!accepted.contains(key)) {
+                throw EngineException.invalidArgument("invalid filter '" + key + "': accepted here are "
+                        + new TreeSet<>(accepted));
+            }
+        }
+        return f;
+    }
+
+    /**
+     * The filters of a prune: only those it honours, so a filter the prune would ignore can never
+     * widen it to everything. Nothing is removed when this throws.
+     */
+    public static Map<String, List<String>> prune(JsonMapper json, String filters, Set<String> honoured) {
+        Map<String, List<String>> f = parse(json, filters);
+        for (String key : f.keySet()) {
+            if (!honoured.contains(key)) {
+                throw EngineException.invalidArgument("invalid filter '" + key + "': this prune "
+                        + (honoured.isEmpty() ? "takes no filters" : "takes only " + new TreeSet<>(honoured))
+                        + "; nothing was removed");
+            }
+        }
+        return f;
+    }
+
+    /** {@code ["a","b"]} or, from older docker clients, {@code {"a":true,"b":true}}. */
+    private static List<String> values(String filters, String key, JsonNode value) {
+        List<String> values = new ArrayList<>();
+        if (value.isArray()) {
+            for (JsonNode v : value.values()) {
+                if (!v.isString()) {
+                    throw invalid(filters, "the values of '" + key + "' must be strings");
+                }
+                values.add(v.asString());
+            }
+        } else if (value.isObject()) {
+            for (var v : value.properties()) {
+                if (!v.getValue().isBoolean()) {
+                    throw invalid(filters, "the values of '" + key + "' must map to true or false");
+                }
+                values.add(v.getKey());
+            }
+        } else {
+            throw invalid(filters, "'" + key + "' must be a list of strings");
+        }
+        return values;
+    }
+
+    private static EngineException invalid(String filters, String why) {
+        String shown = filters.length() > 200 ? filters.substring(0, 200) + "..." : filters;
+        return EngineException.invalidArgument("invalid filters " + shown + ": " + why);
     }
 
     /**
@@ -85,6 +148,25 @@ public final class Filters {
                 case "driver" -> e.getValue().contains(v.driver());
                 case "label" -> labels(v.labels(), e.getValue());
                 case "dangling" -> e.getValue().stream().allMatch(d -> unused == (d.equals("true") || d.equals("1")));
+                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code filters} for image lists, the same in both APIs: dangling, reference, label, id. */
+    public static boolean image(Image img, Map<String, List<String>> f) {
+        for (var e : f.entrySet()) {
+            boolean ok = switch (e.getKey()) {
+                case "dangling" -> e.getValue().stream()
+                        .allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
+                case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
+                        .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
+                case "label" -> labels(img.config().labels(), e.getValue());
+                case "id" -> e.getValue().stream().anyMatch(img.id()::startsWith);
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };
             if (!ok) {

@@ -8,6 +8,9 @@ import java.util.Map;
 /** The {@code filters} of network lists, the same in both APIs. */
 public final class NetworkFilters {
 
+    /** The keys a network list honours. */
+    public static final java.util.Set<String> KEYS = java.util.Set.of("name", "id", "driver", "label", "type", "scope");
+
     private NetworkFilters() {}
 
     public static boolean matches(NetworkConfig n, Map<String, List<String>> f) {

@@ -2,7 +2,9 @@ package io.jpod.container;
 
 import io.jpod.error.EngineException;
 import io.jpod.image.Image;
+import io.jpod.image.ImageReference;
 import io.jpod.image.ImageStore;
+import io.jpod.state.StoredContainer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +26,52 @@ public final class ImageUse {
         return containers.list().stream().anyMatch(c -> imageId.equals(c.config().rootfsImageId()));
     }
 
-    /** Untags or deletes, as {@code rmi} does; a used image needs {@code force}. */
+    /**
+     * Docker's {@code rmi}: a name that is one of several only loses that name, force or not; an ID
+     * of an image with several names needs {@code force}; an image a container uses needs
+     * {@code force}, and then only loses its names: its content stays so the container still starts.
+     */
     public ImageStore.RemoveReport remove(String nameOrId, boolean force) {
+        Image img = images.lookup(nameOrId);
+        boolean byName = byName(nameOrId, img);
+        if (byName && img.names().size() > 1) {
+            return images.remove(nameOrId, force, this::inUse); // untags that name only
+        }
+        if (!byName && img.names().size() > 1 && !force) {
+            throw EngineException.invalidState("conflict: unable to delete " + img.id().substring(0, 12)
+                    + " (must be forced) - image is referenced in multiple repositories");
+        }
+        if (force && inUse(img.id())) {
+            List<String> untagged = byName ? List.of(ImageReference.parse(nameOrId).toString()) : img.names();
+            untagged.forEach(n -> images.untag(img.id(), n));
+            return new ImageStore.RemoveReport(untagged, List.of());
+        }
         return images.remove(nameOrId, force, this::inUse);
+    }
+
+    /**
+     * podman's {@code rmi}: names as with Docker, but {@code force} removes the containers that use
+     * the image (running ones are killed) and then the image itself.
+     */
+    public ImageStore.RemoveReport removeWithContainers(String nameOrId, boolean force) {
+        Image img = images.lookup(nameOrId);
+        if (byName(nameOrId, img) && img.names().size() > 1) {
+            return images.remove(nameOrId, force, this::inUse);
+        }
+        if (force) {
+            for (StoredContainer c : containers.list()) {
+                if (img.id().equals(c.config().rootfsImageId())) {
+                    containers.remove(c.id(), true);
+                }
+            }
+        }
+        return images.remove(img.id(), force, this::inUse);
+    }
+
+    /** Whether the query named the image (rather than giving its ID or an ID prefix). */
+    private static boolean byName(String query, Image img) {
+        return !query.startsWith("sha256:") && ImageReference.isName(query)
+                && img.names().contains(ImageReference.parse(query).toString());
     }
 
     /**

@@ -24,8 +24,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The image store on disk, under the graph root:
@@ -37,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   tmp/                               work in progress, moved into place when complete
  * </pre>
  * Everything is written under {@code tmp/} and renamed into place, so a crash never leaves a
- * half-written layer or image visible.
+ * half-written layer or image visible; an archive is read and checked whole ({@link ArchiveLoader},
+ * configs through {@link ConfigJson}) before anything of it is moved into place.
  */
 public final class FileImageStore implements ImageStore {
 
@@ -69,117 +68,29 @@ public final class FileImageStore implements ImageStore {
         ImageConfig config = ImageChanges.apply(ImageConfig.empty(), changes);
         String diffId = storeLayer(tar);
         Instant now = Instant.now();
-        byte[] configBytes = configJson(config, List.of(diffId), now,
+        byte[] configBytes = ConfigJson.write(json, config, List.of(diffId), now,
                 List.of(new Image.HistoryEntry(now, "jpod import", message == null ? "" : message, false)));
         return commitImage(configBytes, refs, now);
     }
 
     @Override
     public List<Image> load(InputStream archive) {
-        Path work = tmpDir.resolve("load-" + UUID.randomUUID());
+        String run = UUID.randomUUID().toString();
+        Path work = tmpDir.resolve("load-" + run);
+        Path staging = tmpDir.resolve("stage-" + run);
         try {
-            unpackArchive(archive, work);
-            if (Files.isRegularFile(work.resolve("manifest.json"))) {
-                return loadDockerArchive(work);
+            List<ArchiveLoader.Staged> staged = new ArchiveLoader(json, this::stageLayer).read(archive, work, staging);
+            List<Image> out = new ArrayList<>();
+            for (ArchiveLoader.Staged s : staged) {
+                for (int i = 0; i < s.layerDirs().size(); i++) {
+                    publishLayer(s.layerDirs().get(i), s.diffIds().get(i));
+                }
+                out.add(commitImage(s.config(), s.refs(), s.created()));
             }
-            if (Files.isRegularFile(work.resolve("index.json"))) {
-                return loadOciLayout(work);
-            }
-            throw EngineException.invalidArgument("not an image archive: it has neither manifest.json (docker save) "
-                    + "nor index.json (OCI layout)");
-        } catch (IOException e) {
-            throw EngineException.invalidArgument("reading image archive: " + e.getMessage());
+            return out;
         } finally {
             Trees.delete(work);
-        }
-    }
-
-    private List<Image> loadDockerArchive(Path work) throws IOException {
-        JsonNode manifest = json.readTree(work.resolve("manifest.json").toFile());
-        List<Image> out = new ArrayList<>();
-        for (JsonNode entry : manifest.values()) {
-            byte[] config = Files.readAllBytes(inside(work, entry.path("Config").asString()));
-            List<String> diffIds = new ArrayList<>();
-            for (JsonNode layer : entry.path("Layers").values()) {
-                try (InputStream in = Files.newInputStream(inside(work, layer.asString()))) {
-                    diffIds.add(storeLayer(in));
-                }
-            }
-            List<ImageReference> refs = new ArrayList<>();
-            entry.path("RepoTags").values().forEach(t -> refs.add(ImageReference.parse(t.asString())));
-            out.add(commitLoaded(config, diffIds, refs));
-        }
-        return out;
-    }
-
-    private List<Image> loadOciLayout(Path work) throws IOException {
-        JsonNode index = json.readTree(work.resolve("index.json").toFile());
-        List<Image> out = new ArrayList<>();
-        for (JsonNode desc : index.path("manifests").values()) {
-            JsonNode manifest = json.readTree(blob(work, desc.path("digest").asString()).toFile());
-            byte[] config = Files.readAllBytes(blob(work, manifest.path("config").path("digest").asString()));
-            List<String> diffIds = new ArrayList<>();
-            for (JsonNode layer : manifest.path("layers").values()) {
-                try (InputStream in = Files.newInputStream(blob(work, layer.path("digest").asString()))) {
-                    diffIds.add(storeLayer(in));
-                }
-            }
-            List<ImageReference> refs = new ArrayList<>();
-            String refName = desc.path("annotations").path("org.opencontainers.image.ref.name").asString("");
-            if (!refName.isEmpty()) {
-                refs.add(ImageReference.parse(refName.contains(":") || refName.contains("/") ? refName
-                        : "localhost/oci-image:" + refName));
-            }
-            out.add(commitLoaded(config, diffIds, refs));
-        }
-        return out;
-    }
-
-    private Image commitLoaded(byte[] config, List<String> diffIds, List<ImageReference> refs) {
-        JsonNode cfg = json.readTree(config);
-        List<String> declared = new ArrayList<>();
-        cfg.path("rootfs").path("diff_ids").values().forEach(d -> declared.add(d.asString()));
-        if (!declared.equals(diffIds)) {
-            throw EngineException.invalidArgument("image archive is inconsistent: its config lists layers " + declared
-                    + " but the layers' contents hash to " + diffIds);
-        }
-        Instant created = parseInstant(cfg.path("created").asString(""));
-        return commitImage(config, refs, created);
-    }
-
-    private static Path blob(Path work, String digest) {
-        if (!digest.matches("sha256:[0-9a-f]{64}")) {
-            throw EngineException.invalidArgument("invalid digest in OCI layout: " + digest);
-        }
-        return inside(work, "blobs/sha256/" + digest.substring(7));
-    }
-
-    private static Path inside(Path work, String name) {
-        Path p = work.resolve(name).normalize();
-        if (!p.startsWith(work) || !Files.isRegularFile(p)) {
-            throw EngineException.invalidArgument("image archive names a missing or outside file: " + name);
-        }
-        return p;
-    }
-
-    /** Unpacks an archive's plain files (layer tars, JSON) into {@code work}. */
-    private static void unpackArchive(InputStream archive, Path work) throws IOException {
-        Files.createDirectories(work);
-        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                new java.io.BufferedInputStream(archive));
-        org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
-            Path dest = work.resolve(e.getName()).normalize();
-            if (!dest.startsWith(work)) {
-                throw EngineException.invalidArgument("image archive entry \"" + e.getName()
-                        + "\" escapes the archive");
-            }
-            if (e.isDirectory()) {
-                Files.createDirectories(dest);
-            } else if (e.isFile()) {
-                Files.createDirectories(dest.getParent());
-                Files.copy(tar, dest);
-            }
+            Trees.delete(staging);
         }
     }
 
@@ -187,61 +98,32 @@ public final class FileImageStore implements ImageStore {
     private String storeLayer(InputStream in) {
         Path work = tmpDir.resolve("layer-" + UUID.randomUUID());
         try {
-            LayerExtractor.Result r = LayerExtractor.extract(in, work.resolve("diff"));
-            Files.writeString(work.resolve("layer.json"), json.writeValueAsString(
-                    Map.of("diffId", r.diffId(), "size", r.size())));
-            Path target = layersDir.resolve(r.diffId().substring(7));
-            LayerExtractor.publish(work, target);
-            return r.diffId();
-        } catch (IOException e) {
-            throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
+            String diffId = stageLayer(in, work);
+            publishLayer(work, diffId);
+            return diffId;
         } finally {
             Trees.delete(work);
         }
     }
 
-    private byte[] configJson(ImageConfig c, List<String> diffIds, Instant created, List<Image.HistoryEntry> history) {
-        ObjectNode root = json.createObjectNode();
-        root.put("architecture", io.jpod.host.HostFacts.arch());
-        root.put("os", "linux");
-        root.put("created", created.toString());
-        ObjectNode cfg = root.putObject("config");
-        putList(cfg, "Cmd", c.cmd());
-        putList(cfg, "Entrypoint", c.entrypoint());
-        putList(cfg, "Env", c.env());
-        cfg.put("WorkingDir", c.workingDir());
-        cfg.put("User", c.user());
-        ObjectNode labels = cfg.putObject("Labels");
-        c.labels().forEach(labels::put);
-        ObjectNode ports = cfg.putObject("ExposedPorts");
-        c.exposedPorts().forEach(p -> ports.putObject(p));
-        ObjectNode volumes = cfg.putObject("Volumes");
-        c.volumes().forEach(v -> volumes.putObject(v));
-        if (!c.stopSignal().isEmpty()) {
-            cfg.put("StopSignal", c.stopSignal());
+    /** Extracts a layer into {@code dir} ({@code diff/} and {@code layer.json}), not yet visible. */
+    private String stageLayer(InputStream in, Path dir) {
+        try {
+            LayerExtractor.Result r = LayerExtractor.extract(in, dir.resolve("diff"));
+            Files.writeString(dir.resolve("layer.json"), json.writeValueAsString(
+                    Map.of("diffId", r.diffId(), "size", r.size())));
+            return r.diffId();
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
         }
-        ObjectNode rootfs = root.putObject("rootfs");
-        rootfs.put("type", "layers");
-        ArrayNode ids = rootfs.putArray("diff_ids");
-        diffIds.forEach(ids::add);
-        ArrayNode hist = root.putArray("history");
-        for (Image.HistoryEntry h : history) {
-            ObjectNode e = hist.addObject();
-            e.put("created", h.created().toString());
-            e.put("created_by", h.createdBy());
-            if (!h.comment().isEmpty()) {
-                e.put("comment", h.comment());
-            }
-        }
-        return json.writeValueAsBytes(root);
     }
 
-    private static void putList(ObjectNode node, String field, List<String> values) {
-        if (values.isEmpty()) {
-            node.putNull(field);
-        } else {
-            ArrayNode a = node.putArray(field);
-            values.forEach(a::add);
+    /** Moves a staged layer into place; a copy already there wins and the staged one goes. */
+    private void publishLayer(Path staged, String diffId) {
+        try {
+            LayerExtractor.publish(staged, layersDir.resolve(diffId.substring(7)));
+        } catch (IOException e) {
+            throw EngineException.internal("storing layer " + diffId + ": " + e.getMessage(), e);
         }
     }
 
@@ -300,7 +182,7 @@ public final class FileImageStore implements ImageStore {
             JsonNode n = json.readTree(imagesDir.resolve(id).resolve("image.json").toFile());
             List<String> names = new ArrayList<>();
             n.path("names").values().forEach(v -> names.add(v.asString()));
-            return new Meta(names, parseInstant(n.path("created").asString("")));
+            return new Meta(names, ConfigJson.parseInstant(n.path("created").asString("")));
         } catch (RuntimeException e) {
             throw new NoSuchObjectException("no such image: " + id);
         }
@@ -332,24 +214,7 @@ public final class FileImageStore implements ImageStore {
         } catch (RuntimeException e) {
             throw new NoSuchObjectException("no such image: " + id);
         }
-        JsonNode c = cfg.path("config");
-        List<String> layers = strings(cfg.path("rootfs").path("diff_ids"));
-        long size = layers.stream().mapToLong(this::layerSize).sum();
-        Map<String, String> labels = new LinkedHashMap<>();
-        c.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
-        ImageConfig config = new ImageConfig(strings(c.path("Cmd")), strings(c.path("Entrypoint")),
-                strings(c.path("Env")), c.path("WorkingDir").asString(""), c.path("User").asString(""), labels,
-                new ArrayList<>(c.path("ExposedPorts").propertyNames()), new ArrayList<>(c.path("Volumes").propertyNames()),
-                c.path("StopSignal").asString(""));
-        List<Image.HistoryEntry> history = new ArrayList<>();
-        for (JsonNode h : cfg.path("history").values()) {
-            history.add(new Image.HistoryEntry(parseInstant(h.path("created").asString("")),
-                    h.path("created_by").asString(""), h.path("comment").asString(""),
-                    h.path("empty_layer").asBoolean(false)));
-        }
-        Instant created = cfg.has("created") ? parseInstant(cfg.path("created").asString("")) : meta.created();
-        return new Image(id, meta.names(), created, size, layers, config, cfg.path("architecture").asString(""),
-                cfg.path("os").asString(""), history);
+        return ConfigJson.read(id, meta.names(), meta.created(), cfg, this::layerSize);
     }
 
     private long layerSize(String diffId) {
@@ -359,12 +224,6 @@ public final class FileImageStore implements ImageStore {
         } catch (RuntimeException e) {
             return 0;
         }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.values().forEach(v -> out.add(v.asString()));
-        return out;
     }
 
     @Override
@@ -466,7 +325,8 @@ public final class FileImageStore implements ImageStore {
             String id = resolve(nameOrId);
             Meta m = readMeta(id);
             boolean byName = !id.startsWith(nameOrId.replaceFirst("^sha256:", "")) && ImageReference.isName(nameOrId);
-            if (byName && m.names().size() > 1 && !force) {
+            // one name of several: only that name goes, force or not (the other names still hold the image)
+            if (byName && m.names().size() > 1) {
                 String name = ImageReference.parse(nameOrId).toString();
                 untag(id, name);
                 return new RemoveReport(List.of(name), List.of());
@@ -508,14 +368,6 @@ public final class FileImageStore implements ImageStore {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Instant parseInstant(String s) {
-        try {
-            return s.isEmpty() ? Instant.EPOCH : java.time.OffsetDateTime.parse(s).toInstant();
-        } catch (RuntimeException e) {
-            return Instant.EPOCH;
         }
     }
 }

@@ -21,20 +21,41 @@ public final class ImageChanges {
     private ImageChanges() {}
 
     public static ImageConfig apply(ImageConfig base, List<String> changes) {
-        List<String> cmd = base.cmd();
-        List<String> entrypoint = base.entrypoint();
-        List<String> env = new ArrayList<>(base.env());
-        String workdir = base.workingDir();
-        String user = base.user();
-        Map<String, String> labels = new LinkedHashMap<>(base.labels());
-        List<String> ports = new ArrayList<>(base.exposedPorts());
-        List<String> volumes = new ArrayList<>(base.volumes());
-        String stopSignal = base.stopSignal();
+        Draft draft = new Draft(base);
         for (String change : changes) {
             String line = change.strip();
-            if (line.isEmpty()) {
-                continue;
+            if (!line.isEmpty()) {
+                draft.apply(line);
             }
+        }
+        return draft.build();
+    }
+
+    /** The config being changed, one instruction at a time. */
+    private static final class Draft {
+        private List<String> cmd;
+        private List<String> entrypoint;
+        private final List<String> env;
+        private String workdir;
+        private String user;
+        private final Map<String, String> labels;
+        private final List<String> ports;
+        private final List<String> volumes;
+        private String stopSignal;
+
+        Draft(ImageConfig base) {
+            cmd = base.cmd();
+            entrypoint = base.entrypoint();
+            env = new ArrayList<>(base.env());
+            workdir = base.workingDir();
+            user = base.user();
+            labels = new LinkedHashMap<>(base.labels());
+            ports = new ArrayList<>(base.exposedPorts());
+            volumes = new ArrayList<>(base.volumes());
+            stopSignal = base.stopSignal();
+        }
+
+        void apply(String line) {
             int space = line.indexOf(' ');
             String op = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
             String arg = space < 0 ? "" : line.substring(space + 1).strip();
@@ -63,7 +84,10 @@ public final class ImageChanges {
                         + "ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, VOLUME or STOPSIGNAL");
             }
         }
-        return new ImageConfig(cmd, entrypoint, env, workdir, user, labels, ports, volumes, stopSignal);
+
+        ImageConfig build() {
+            return new ImageConfig(cmd, entrypoint, env, workdir, user, labels, ports, volumes, stopSignal);
+        }
     }
 
     private static List<String> command(String arg, boolean shellForm) {

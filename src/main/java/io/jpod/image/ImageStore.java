@@ -32,9 +32,9 @@ public interface ImageStore {
     Image untag(String nameOrId, String name);
 
     /**
-     * Removes an image, or only the name when {@code nameOrId} is one of several names. Refused while
-     * {@code inUse} says a container uses it, unless {@code force}. Returns the names untagged and the
-     * IDs deleted, as Docker reports them.
+     * Removes an image, or only the name when {@code nameOrId} is one of several names (with or
+     * without {@code force}). Refused while {@code inUse} says a container uses it, unless
+     * {@code force}. Returns the names untagged and the IDs deleted, as Docker reports them.
      */
     RemoveReport remove(String nameOrId, boolean force, Predicate<String> inUse);
 

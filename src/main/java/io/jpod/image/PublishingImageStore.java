@@ -68,9 +68,11 @@ public final class PublishingImageStore implements ImageStore {
 
     @Override
     public RemoveReport remove(String nameOrId, boolean force, Predicate<String> inUse) {
+        // read first: the events name the image even when it is gone afterwards
+        String id = store.lookup(nameOrId).id();
         RemoveReport r = store.remove(nameOrId, force, inUse);
-        r.untagged().forEach(n -> events.publish("image", "untag", "", n, java.util.Map.of()));
-        r.deleted().forEach(id -> events.publish("image", "delete", id, "", java.util.Map.of()));
+        r.untagged().forEach(n -> events.publish("image", "untag", id, n, java.util.Map.of()));
+        r.deleted().forEach(d -> events.publish("image", "delete", id, d, java.util.Map.of()));
         return r;
     }
 

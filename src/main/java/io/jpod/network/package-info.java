@@ -1,5 +1,5 @@
 /**
- * Container networks: CNI network configs, the plugins that attach a namespace to them, port publishing
- * and network namespaces.
+ * Container networks: {@link io.jpod.network.NetworkService} (names, subnets, the default network, events)
+ * over the {@link io.jpod.network.NetworkBackend} role, implemented with CNI plugins and network namespaces.
  */
 package io.jpod.network;

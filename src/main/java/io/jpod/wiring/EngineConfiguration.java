@@ -10,6 +10,8 @@ import io.jpod.config.ConfigFileSource;
 import io.jpod.container.ContainerService;
 import io.jpod.events.EventBus;
 import io.jpod.container.ExecService;
+import io.jpod.network.CniNetworkBackend;
+import io.jpod.network.NetworkBackend;
 import io.jpod.network.NetworkService;
 import io.jpod.kube.KubeService;
 import io.jpod.pod.PodService;
@@ -134,13 +136,19 @@ public class EngineConfiguration {
         return closed -> events.close();
     }
 
-    /** CNI networks; the default one is made on first start (root only). */
+    /** The CNI plugins behind the networks; host-local's leases under the tmp dir, cleared by a reboot. */
     @Bean
-    NetworkService networkService(LibpodRuntime runtime, EventBus events, JsonMapper json) {
+    NetworkBackend networkBackend(LibpodRuntime runtime, JsonMapper json) {
         var c = runtime.config();
-        NetworkService n = new NetworkService(Path.of(c.cniConfigDir()),
-                c.cniPluginDir().stream().map(Path::of).toList(), Path.of(c.tmpDir(), "cni", "networks"),
-                c.cniDefaultNetwork(), runtime.environment().identity().rootless(), events, json);
+        return new CniNetworkBackend(Path.of(c.cniConfigDir()), c.cniPluginDir().stream().map(Path::of).toList(),
+                Path.of(c.tmpDir(), "cni", "networks"), json);
+    }
+
+    /** Bridge networks; the default one is made on first start (root only). */
+    @Bean
+    NetworkService networkService(NetworkBackend backend, LibpodRuntime runtime, EventBus events) {
+        NetworkService n = new NetworkService(backend, runtime.config().cniDefaultNetwork(),
+                runtime.environment().identity().rootless(), events);
         try {
             n.ensureDefault();
         } catch (RuntimeException e) {

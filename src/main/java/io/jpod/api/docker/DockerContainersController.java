@@ -63,7 +63,7 @@ class DockerContainersController {
     @GetMapping("/containers/json")
     List<ContainerSummary> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.CONTAINER_KEYS);
         List<ContainerSummary> out = new ArrayList<>();
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
@@ -93,7 +93,8 @@ class DockerContainersController {
     }
 
     @PostMapping("/containers/prune")
-    ContainerPruneResponse prune() {
+    ContainerPruneResponse prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return new ContainerPruneResponse(containers.prune(), 0);
     }
 

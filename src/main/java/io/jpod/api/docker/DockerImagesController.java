@@ -82,15 +82,17 @@ class DockerImagesController {
     /** Removes images with no name ({@code dangling}) that no container uses; all unused ones with {@code dangling=false}. */
     @PostMapping("/images/prune")
     Map<String, Object> prune(@RequestParam(required = false) String filters) {
-        List<String> dangling = Filters.parse(json, filters).getOrDefault("dangling", List.of("true"));
+        List<String> dangling = Filters.prune(json, filters, java.util.Set.of("dangling"))
+                .getOrDefault("dangling", List.of("true"));
         List<String> deleted = imageUse.prune(dangling.contains("false") || dangling.contains("0"));
         return Map.of("ImagesDeleted", deleted.stream().map(d -> Map.of("Deleted", d)).toList(),
                 "SpaceReclaimed", 0);
     }
 
     @GetMapping("/images/json")
-    List<ImageSummary> list() {
-        return images.list().stream().map(ImageSummary::of).toList();
+    List<ImageSummary> list(@RequestParam(required = false) String filters) {
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.IMAGE_KEYS);
+        return images.list().stream().filter(img -> Filters.image(img, f)).map(ImageSummary::of).toList();
     }
 
     /** Image names contain slashes ({@code localhost/app:1}), so the name is taken from the rest of the path. */

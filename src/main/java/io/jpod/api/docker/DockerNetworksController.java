@@ -37,7 +37,7 @@ class DockerNetworksController {
 
     @GetMapping("/networks")
     List<NetworkResource> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, NetworkFilters.KEYS);
         return networks.list().stream().filter(n -> NetworkFilters.matches(n, f)).map(n -> NetworkResource.of(n, null, json))
                 .toList();
     }
@@ -74,7 +74,8 @@ class DockerNetworksController {
     }
 
     @PostMapping("/networks/prune")
-    Map<String, Object> prune() {
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return Map.of("NetworksDeleted", use.prune());
     }
 }

@@ -34,7 +34,7 @@ class DockerVolumesController {
 
     @GetMapping("/volumes")
     Volume.ListResponse list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.VOLUME_KEYS);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
         return new Volume.ListResponse(volumes.list().stream().filter(v -> matches(v, used, f)).map(Volume::of)
@@ -69,7 +69,8 @@ class DockerVolumesController {
     }
 
     @PostMapping("/volumes/prune")
-    Map<String, Object> prune() {
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return Map.of("VolumesDeleted", use.prune(), "SpaceReclaimed", 0);
     }
 }

@@ -78,7 +78,7 @@ class LibpodContainersController {
     List<ListContainer> list(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer last,
             @RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.CONTAINER_KEYS);
         List<StoredContainer> list = new ArrayList<>(containers.list());
         list.sort((a, b) -> b.config().created().compareTo(a.config().created()));
         int max = limit != null && limit > 0 ? limit : last != null && last > 0 ? last : Integer.MAX_VALUE;
@@ -142,7 +142,8 @@ class LibpodContainersController {
     }
 
     @PostMapping("/prune")
-    List<ContainerReports.PruneReport> prune() {
+    List<ContainerReports.PruneReport> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return containers.prune().stream().map(id -> new ContainerReports.PruneReport(id, 0, null)).toList();
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,7 +49,7 @@ class LibpodImagesController {
 
     @GetMapping("/json")
     List<LibpodImageSummary> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.IMAGE_KEYS);
         // containers per image, from one read of the state
         Map<String, Integer> used = new java.util.HashMap<>();
         containers.list().forEach(c -> used.merge(String.valueOf(c.config().rootfsImageId()), 1, Integer::sum));
@@ -61,22 +62,8 @@ class LibpodImagesController {
         return out;
     }
 
-    private boolean matches(Image img, Map<String, List<String>> f) {
-        for (var e : f.entrySet()) {
-            boolean ok = switch (e.getKey()) {
-                case "dangling" -> e.getValue().stream()
-                        .allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
-                case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
-                        .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
-                case "label" -> Filters.labels(img.config().labels(), e.getValue());
-                case "id" -> e.getValue().stream().anyMatch(img.id()::startsWith);
-                default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean matches(Image img, Map<String, List<String>> f) {
+        return Filters.image(img, f);
     }
 
     /**
@@ -132,9 +119,11 @@ class LibpodImagesController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all) {
+    List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all,
+            @RequestParam(required = false) String filters) {
+        List<String> dangling = Filters.prune(json, filters, Set.of("dangling")).getOrDefault("dangling", List.of());
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : imageUse.prune(all)) {
+        for (String id : imageUse.prune(all || dangling.contains("false") || dangling.contains("0"))) {
             out.add(Map.of("Id", id, "Size", 0));
         }
         return out;
@@ -155,7 +144,7 @@ class LibpodImagesController {
         int exit = 0;
         for (String name : targets) {
             try {
-                var report = imageUse.remove(name, force);
+                var report = imageUse.removeWithContainers(name, force);
                 deleted.addAll(report.deleted());
                 untagged.addAll(report.untagged());
             } catch (NoSuchObjectException e) {
@@ -213,7 +202,7 @@ class LibpodImagesController {
 
     @DeleteMapping("/{*rest}")
     Map<String, Object> remove(@PathVariable String rest, @RequestParam(defaultValue = "false") boolean force) {
-        var report = imageUse.remove(rest.substring(1), force);
+        var report = imageUse.removeWithContainers(rest.substring(1), force);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Deleted", report.deleted());
         out.put("Untagged", report.untagged());

@@ -38,7 +38,7 @@ class LibpodNetworksController {
 
     @GetMapping("/json")
     List<Network> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, io.jpod.api.NetworkFilters.KEYS);
         List<Network> out = new ArrayList<>();
         for (NetworkConfig n : networks.list()) {
             if (io.jpod.api.NetworkFilters.matches(n, f)) {
@@ -85,7 +85,8 @@ class LibpodNetworksController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String n : use.prune()) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -47,7 +47,7 @@ class LibpodPodsController {
 
     @GetMapping("/json")
     List<Map<String, Object>> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.POD_KEYS);
         List<Map<String, Object>> out = new ArrayList<>();
         for (PodService.View v : pods.list()) {
             if (matches(v, f)) {
@@ -187,7 +187,8 @@ class LibpodPodsController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : pods.prune()) {
             Map<String, Object> m = new LinkedHashMap<>();

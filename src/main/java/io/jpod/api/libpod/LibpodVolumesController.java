@@ -45,7 +45,7 @@ class LibpodVolumesController {
 
     @GetMapping("/json")
     List<VolumeConfigResponse> list(@RequestParam(required = false) String filters) {
-        Map<String, List<String>> f = Filters.parse(json, filters);
+        Map<String, List<String>> f = Filters.parse(json, filters, Filters.VOLUME_KEYS);
         // who uses what, read once and only when the filter asks
         java.util.Set<String> used = f.containsKey("dangling") ? use.used() : java.util.Set.of();
         List<VolumeConfigResponse> out = new ArrayList<>();
@@ -79,7 +79,8 @@ class LibpodVolumesController {
     }
 
     @PostMapping("/prune")
-    List<Map<String, Object>> prune() {
+    List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
+        Filters.prune(json, filters, java.util.Set.of());
         return use.prune().stream().map(n -> Map.<String, Object>of("Id", n, "Size", 0)).toList();
     }
 }
