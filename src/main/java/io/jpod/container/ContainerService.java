@@ -388,6 +388,11 @@ public final class ContainerService implements AutoCloseable {
         return paths.log(state.lookupContainer(nameOrId).id());
     }
 
+    /** Whether the container's process has ended, as the runtime says within {@code within} (exec's race with an exit). */
+    boolean processEndsWithin(String id, Duration within) {
+        return sync.processEndsWithin(id, within);
+    }
+
     /** Where the container's files are (exec sessions keep theirs in its userdata). */
     ContainerPaths paths() {
         return paths;

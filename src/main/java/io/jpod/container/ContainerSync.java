@@ -141,4 +141,21 @@ final class ContainerSync {
             return false;
         }
     }
+
+    /** As {@link #processEnded}, asked again for up to {@code within}: runc may still report a dying process. */
+    boolean processEndsWithin(String id, java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!processEnded(id)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -105,7 +105,7 @@ public final class ExecService {
             } catch (EngineException e) {
                 // as Docker: the session ends with 127 (not found) or 126 (not executable)
                 state.saveExecSession(s.exited(ContainerStarter.startFailureCode(e.getMessage())));
-                if (e.category() == EngineException.Category.RUNTIME_FAILURE && ended(c.id())) {
+                if (e.category() == EngineException.Category.RUNTIME_FAILURE && containers.processEndsWithin(c.id(), java.time.Duration.ofMillis(500))) {
                     // the container's process ended before conmon noticed: a conflict, not an engine failure
                     throw EngineException.invalidState("container " + c.id() + " is not running: cannot exec in it");
                 }
@@ -128,25 +128,6 @@ public final class ExecService {
             Trees.delete(dir);
             throw EngineException.internal("preparing exec " + id + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Whether the runtime says, within half a second, that the container's process has ended (or it is gone). */
-    private boolean ended(String id) {
-        for (int i = 0; i < 10; i++) { // runc may still report the dying process for a moment
-            try {
-                String status = oci.status(id);
-                if (status.isEmpty() || status.equals("stopped")) {
-                    return true;
-                }
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }
-        return false;
     }
 
     /** The OCI process of the session: the container's environment, user and directory unless it gives its own. */
