@@ -67,7 +67,8 @@ final class ConfigJson {
     }
 
     /** The image a stored config describes; {@code created} when the config has no time of its own. */
-    static Image read(String id, List<String> names, Instant created, JsonNode cfg, ToLongFunction<String> layerSize) {
+    static Image read(String id, List<String> names, List<String> digests, Instant created, JsonNode cfg,
+            ToLongFunction<String> layerSize) {
         JsonNode c = cfg.path("config");
         List<String> layers = strings(cfg.path("rootfs").path("diff_ids"));
         long size = layers.stream().mapToLong(layerSize).sum();
@@ -85,7 +86,7 @@ final class ConfigJson {
         }
         Instant when = cfg.has("created") ? parseInstant(cfg.path("created").asString("")) : created;
         return new Image(id, names, when, size, layers, config, cfg.path("architecture").asString(""),
-                cfg.path("os").asString(""), history);
+                cfg.path("os").asString(""), history, digests);
     }
 
     static List<String> strings(JsonNode array) {

@@ -4,7 +4,11 @@ import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.storage.LayerExtractor;
 import io.jpod.storage.Trees;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,23 +32,31 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The image store on disk, under the graph root:
  * <pre>
- *   layers/&lt;diff-id hex&gt;/diff        a layer's files (overlayfs format)
- *   layers/&lt;diff-id hex&gt;/layer.json  its size
- *   images/&lt;id&gt;/config.json          the image config, byte for byte (id = its SHA-256)
- *   images/&lt;id&gt;/image.json           names and creation time
- *   tmp/                               work in progress, moved into place when complete
+ *   layers/&lt;diff-id hex&gt;/diff          a layer's files (overlayfs format)
+ *   layers/&lt;diff-id hex&gt;/layer.tar.gz  the layer's archive, gzip-compressed, as pulled or imported
+ *   layers/&lt;diff-id hex&gt;/layer.json    its size, and the archive's digest and size
+ *   images/&lt;id&gt;/config.json            the image config, byte for byte (id = its SHA-256)
+ *   images/&lt;id&gt;/image.json             names, repository digests and creation time
+ *   tmp/                                 work in progress, moved into place when complete
  * </pre>
+ * The archive is kept beside the files because a layer must leave the store byte for byte as it
+ * came in (its SHA-256 uncompressed is the diff ID the config names): {@code save} and {@code push}
+ * stream it back out; a tar rebuilt from the files would hash differently.
  * Everything is written under {@code tmp/} and renamed into place, so a crash never leaves a
  * half-written layer or image visible; an archive is read and checked whole ({@link ArchiveLoader},
  * configs through {@link ConfigJson}) before anything of it is moved into place.
  */
 public final class FileImageStore implements ImageStore {
 
+    private static final String BLOB = "layer.tar.gz";
+
     private final Path layersDir;
     private final Path imagesDir;
     private final Path tmpDir;
     private final JsonMapper json;
     private final ReentrantLock mutex = new ReentrantLock();
+    /** Layers stored for an image not committed yet (a pull in progress): removals must not collect them. */
+    private final Map<String, Integer> pinned = new java.util.HashMap<>();
 
     public FileImageStore(Path graphRoot, JsonMapper json) {
         this.layersDir = graphRoot.resolve("layers");
@@ -55,6 +67,10 @@ public final class FileImageStore implements ImageStore {
             Files.createDirectories(layersDir);
             Files.createDirectories(imagesDir);
             Files.createDirectories(tmpDir);
+            // work a previous daemon left when it died: never visible, so nothing refers to it
+            try (Stream<Path> left = Files.list(tmpDir)) {
+                left.forEach(Trees::delete);
+            }
         } catch (IOException e) {
             throw EngineException.internal("creating the image store under " + graphRoot + ": " + e.getMessage(), e);
         }
@@ -70,7 +86,7 @@ public final class FileImageStore implements ImageStore {
         Instant now = Instant.now();
         byte[] configBytes = ConfigJson.write(json, config, List.of(diffId), now,
                 List.of(new Image.HistoryEntry(now, "jpod import", message == null ? "" : message, false)));
-        return commitImage(configBytes, refs, now);
+        return commitImage(configBytes, refs, now, List.of());
     }
 
     @Override
@@ -85,7 +101,7 @@ public final class FileImageStore implements ImageStore {
                 for (int i = 0; i < s.layerDirs().size(); i++) {
                     publishLayer(s.layerDirs().get(i), s.diffIds().get(i));
                 }
-                out.add(commitImage(s.config(), s.refs(), s.created()));
+                out.add(commitImage(s.config(), s.refs(), s.created(), List.of()));
             }
             return out;
         } finally {
@@ -106,16 +122,136 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
-    /** Extracts a layer into {@code dir} ({@code diff/} and {@code layer.json}), not yet visible. */
+    /**
+     * Extracts a layer into {@code dir} ({@code diff/}, {@code layer.tar.gz}, {@code layer.json}), not
+     * yet visible. The archive is kept as it arrives when gzip-compressed, compressed on the way otherwise.
+     */
     private String stageLayer(InputStream in, Path dir) {
         try {
-            LayerExtractor.Result r = LayerExtractor.extract(in, dir.resolve("diff"));
-            Files.writeString(dir.resolve("layer.json"), json.writeValueAsString(
-                    Map.of("diffId", r.diffId(), "size", r.size())));
+            Files.createDirectories(dir);
+            BufferedInputStream buffered = new BufferedInputStream(in, 65536);
+            boolean gzip = LayerBlobs.isGzip(buffered);
+            MessageDigest sha = LayerBlobs.sha256();
+            LayerExtractor.Result r;
+            try (OutputStream file = new DigestOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(dir.resolve(BLOB)), 65536), sha)) {
+                OutputStream sink = gzip ? file : LayerBlobs.fastGzip(file);
+                InputStream tee = LayerBlobs.tee(buffered, sink);
+                r = LayerExtractor.extract(tee, dir.resolve("diff"));
+                tee.transferTo(OutputStream.nullOutputStream());
+                if (sink instanceof java.util.zip.GZIPOutputStream gz) {
+                    gz.finish();
+                }
+            }
+            writeLayerMeta(dir, r, "sha256:" + HexFormat.of().formatHex(sha.digest()), Files.size(dir.resolve(BLOB)));
             return r.diffId();
         } catch (IOException e) {
             throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
         }
+    }
+
+    private void writeLayerMeta(Path dir, LayerExtractor.Result r, String blobDigest, long blobSize) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("diffId", r.diffId());
+        m.put("size", r.size());
+        m.put("blobDigest", blobDigest);
+        m.put("blobSize", blobSize);
+        Files.writeString(dir.resolve("layer.json"), json.writeValueAsString(m));
+    }
+
+    @Override
+    public String putLayer(Path blob, String blobDigest) {
+        Path work = tmpDir.resolve("layer-" + UUID.randomUUID());
+        try {
+            String diffId;
+            boolean gzip;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(blob), 65536)) {
+                gzip = LayerBlobs.isGzip(in);
+            }
+            if (gzip) {
+                // already compressed: extract from it and keep the very file, no copy
+                LayerExtractor.Result r;
+                try (InputStream in = Files.newInputStream(blob)) {
+                    r = LayerExtractor.extract(in, work.resolve("diff"));
+                }
+                Files.move(blob, work.resolve(BLOB));
+                writeLayerMeta(work, r, blobDigest, Files.size(work.resolve(BLOB)));
+                diffId = r.diffId();
+            } else {
+                try (InputStream in = Files.newInputStream(blob)) {
+                    diffId = stageLayer(in, work);
+                }
+            }
+            mutex.lock();
+            try {
+                pinned.merge(diffId, 1, Integer::sum);
+            } finally {
+                mutex.unlock();
+            }
+            publishLayer(work, diffId);
+            return diffId;
+        } catch (IOException e) {
+            throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
+        } finally {
+            Trees.delete(work);
+        }
+    }
+
+    @Override
+    public boolean hasLayer(String diffId) {
+        return diffId.matches("sha256:[0-9a-f]{64}") && Files.isRegularFile(layersDir.resolve(diffId.substring(7))
+                .resolve("layer.json"));
+    }
+
+    @Override
+    public void unpin(List<String> diffIds) {
+        mutex.lock();
+        try {
+            for (String d : diffIds) {
+                pinned.computeIfPresent(d, (k, n) -> n > 1 ? n - 1 : null);
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public LayerBlob layerBlob(String diffId) {
+        Path dir = layersDir.resolve(diffId.substring(7));
+        JsonNode meta;
+        try {
+            meta = json.readTree(dir.resolve("layer.json").toFile());
+        } catch (RuntimeException e) {
+            throw new NoSuchObjectException("no such layer: " + diffId);
+        }
+        Path blob = dir.resolve(BLOB);
+        if (!Files.isRegularFile(blob) || meta.path("blobDigest").asString("").isEmpty()) {
+            throw EngineException.invalidState("layer " + diffId + " was stored by an older jpod without its archive, "
+                    + "so it cannot be saved or pushed: import or pull the image again");
+        }
+        return new LayerBlob(diffId, blob, meta.path("blobDigest").asString(), meta.path("blobSize").asLong());
+    }
+
+    @Override
+    public Image commit(byte[] config, List<String> names, List<String> digests) {
+        List<String> diffIds;
+        Instant created;
+        try {
+            JsonNode cfg = json.readTree(config);
+            diffIds = ConfigJson.strings(cfg.path("rootfs").path("diff_ids"));
+            created = ConfigJson.parseInstant(cfg.path("created").asString(""));
+        } catch (RuntimeException e) {
+            throw EngineException.invalidArgument("invalid image config: " + e.getMessage());
+        }
+        for (String d : diffIds) {
+            if (!hasLayer(d)) {
+                throw EngineException.invalidArgument("image config names layer " + d + ", which is not stored");
+            }
+        }
+        List<ImageReference> refs = names.stream().map(ImageReference::parse).toList();
+        Image img = commitImage(config, refs, created, digests);
+        unpin(diffIds);
+        return img;
     }
 
     /** Moves a staged layer into place; a copy already there wins and the staged one goes. */
@@ -127,20 +263,28 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
-    private Image commitImage(byte[] config, List<ImageReference> refs, Instant created) {
+    private Image commitImage(byte[] config, List<ImageReference> refs, Instant created, List<String> newDigests) {
         String id = HexFormat.of().formatHex(sha256(config));
         mutex.lock();
         try {
             Path dir = imagesDir.resolve(id);
             List<String> names = new ArrayList<>();
+            List<String> digests = new ArrayList<>();
             if (Files.isDirectory(dir)) {
                 names.addAll(readMeta(id).names());
+                digests.addAll(readMeta(id).digests());
             } else {
                 Path work = tmpDir.resolve("image-" + UUID.randomUUID());
                 Files.createDirectories(work);
                 Files.write(work.resolve("config.json"), config);
-                writeMeta(work, new Meta(List.of(), created));
+                writeMeta(work, new Meta(List.of(), created, List.of()));
                 LayerExtractor.publish(work, dir);
+            }
+            for (String d : newDigests) {
+                // one digest per repository: a newer pull of the same repository replaces the older
+                String repo = d.substring(0, d.indexOf('@'));
+                digests.removeIf(old -> old.startsWith(repo + "@"));
+                digests.add(d);
             }
             for (ImageReference ref : refs) {
                 moveName(ref.toString(), id);
@@ -148,7 +292,7 @@ public final class FileImageStore implements ImageStore {
                     names.add(ref.toString());
                 }
             }
-            writeMeta(dir, new Meta(names, readMeta(id).created()));
+            writeMeta(dir, new Meta(names, readMeta(id).created(), digests));
             return read(id);
         } catch (IOException e) {
             throw EngineException.internal("storing image " + id + ": " + e.getMessage(), e);
@@ -167,7 +311,7 @@ public final class FileImageStore implements ImageStore {
             if (m.names().contains(name)) {
                 List<String> left = new ArrayList<>(m.names());
                 left.remove(name);
-                writeMeta(imagesDir.resolve(other), new Meta(left, m.created()));
+                writeMeta(imagesDir.resolve(other), m.withNames(left));
             }
         }
     }
@@ -175,14 +319,19 @@ public final class FileImageStore implements ImageStore {
     // ---- reading ---------------------------------------------------------------------------
 
     /** Names and creation time, kept beside the config. */
-    record Meta(List<String> names, Instant created) {}
+    record Meta(List<String> names, Instant created, List<String> digests) {
+        Meta withNames(List<String> n) {
+            return new Meta(n, created, digests);
+        }
+    }
 
     private Meta readMeta(String id) {
         try {
             JsonNode n = json.readTree(imagesDir.resolve(id).resolve("image.json").toFile());
             List<String> names = new ArrayList<>();
             n.path("names").values().forEach(v -> names.add(v.asString()));
-            return new Meta(names, ConfigJson.parseInstant(n.path("created").asString("")));
+            return new Meta(names, ConfigJson.parseInstant(n.path("created").asString("")),
+                    ConfigJson.strings(n.path("digests")));
         } catch (RuntimeException e) {
             throw new NoSuchObjectException("no such image: " + id);
         }
@@ -192,6 +341,7 @@ public final class FileImageStore implements ImageStore {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("names", meta.names());
         m.put("created", meta.created().toString());
+        m.put("digests", meta.digests());
         Path tmp = dir.resolve("image.json.tmp");
         Files.writeString(tmp, json.writeValueAsString(m));
         Files.move(tmp, dir.resolve("image.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -214,7 +364,7 @@ public final class FileImageStore implements ImageStore {
         } catch (RuntimeException e) {
             throw new NoSuchObjectException("no such image: " + id);
         }
-        return ConfigJson.read(id, meta.names(), meta.created(), cfg, this::layerSize);
+        return ConfigJson.read(id, meta.names(), meta.digests(), meta.created(), cfg, this::layerSize);
     }
 
     private long layerSize(String diffId) {
@@ -252,6 +402,18 @@ public final class FileImageStore implements ImageStore {
         }
         String q = query.startsWith("sha256:") ? query.substring(7) : query;
         List<String> ids = ids();
+        int at = query.indexOf('@');
+        if (at > 0) {
+            // name@sha256:... : the image pulled (or pushed) as that manifest of that repository
+            ImageReference ref = ImageReference.parse(query.substring(0, at));
+            String wanted = ref.registry() + "/" + ref.repository() + query.substring(at);
+            for (String id : ids) {
+                if (readMeta(id).digests().contains(wanted)) {
+                    return id;
+                }
+            }
+            throw new NoSuchObjectException("no such image: " + query);
+        }
         if (ids.contains(q)) {
             return q;
         }
@@ -287,7 +449,7 @@ public final class FileImageStore implements ImageStore {
             if (!m.names().contains(name)) {
                 List<String> names = new ArrayList<>(m.names());
                 names.add(name);
-                writeMeta(imagesDir.resolve(id), new Meta(names, m.created()));
+                writeMeta(imagesDir.resolve(id), m.withNames(names));
             }
             return read(id);
         } catch (IOException e) {
@@ -309,7 +471,7 @@ public final class FileImageStore implements ImageStore {
             }
             List<String> names = new ArrayList<>(m.names());
             names.remove(full);
-            writeMeta(imagesDir.resolve(id), new Meta(names, m.created()));
+            writeMeta(imagesDir.resolve(id), m.withNames(names));
             return read(id);
         } catch (IOException e) {
             throw EngineException.internal("untagging " + nameOrId + ": " + e.getMessage(), e);
@@ -343,9 +505,20 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
-    /** Deletes layers no image uses any more. */
+    @Override
+    public void pruneLayers() {
+        mutex.lock();
+        try {
+            collectLayers();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Deletes layers no image uses any more, but for those a pull in progress has stored. */
     private void collectLayers() {
         Set<String> used = new HashSet<>();
+        pinned.keySet().forEach(d -> used.add(d.substring(7)));
         for (String id : ids()) {
             used.addAll(read(id).layers().stream().map(d -> d.substring(7)).toList());
         }
@@ -354,6 +527,20 @@ public final class FileImageStore implements ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public byte[] config(Image image) {
+        try {
+            return Files.readAllBytes(imagesDir.resolve(image.id()).resolve("config.json"));
+        } catch (IOException e) {
+            throw new NoSuchObjectException("no such image: " + image.id());
+        }
+    }
+
+    @Override
+    public Path workDir() {
+        return tmpDir;
     }
 
     @Override

@@ -71,6 +71,18 @@ public record ImageReference(String registry, String repository, String tag) {
         return registry + "/" + repository + ":" + tag;
     }
 
+    /** Docker's short form of a repository digest: {@code busybox@sha256:...} for {@code docker.io/library/busybox@sha256:...}. */
+    public static String familiarDigest(String repoDigest) {
+        int at = repoDigest.indexOf('@');
+        String repo = repoDigest.substring(0, at);
+        String prefix = DEFAULT_REGISTRY + "/";
+        if (repo.startsWith(prefix)) {
+            repo = repo.substring(prefix.length());
+            repo = repo.startsWith("library/") ? repo.substring(8) : repo;
+        }
+        return repo + repoDigest.substring(at);
+    }
+
     /** Docker's short form: {@code busybox:latest} for {@code docker.io/library/busybox:latest}. */
     public String familiar() {
         if (!registry.equals(DEFAULT_REGISTRY)) {

@@ -41,6 +41,43 @@ public interface ImageStore {
     /** The image's layer directories, base first (overlay lower dirs, or the copy order for vfs). */
     List<Path> layerDirs(Image image);
 
+    // ---- for pulls, pushes and saves -------------------------------------------------------
+
+    /**
+     * Stores a layer from a downloaded, verified archive (gzip or plain tar), taking the file over;
+     * returns its diff ID. The layer stays pinned against removal until {@link #commit} of an image
+     * naming it, or {@link #unpin}. A layer already stored is kept and the file dropped.
+     *
+     * @param blobDigest the archive's digest, as the caller verified it
+     */
+    String putLayer(Path blob, String blobDigest);
+
+    boolean hasLayer(String diffId);
+
+    /** Releases layers {@link #putLayer} pinned, for a pull that gave up. */
+    void unpin(List<String> diffIds);
+
+    /** A stored layer's archive, as it leaves the store (save, push). */
+    LayerBlob layerBlob(String diffId);
+
+    /**
+     * Records an image whose layers are all stored, by its config bytes; names move to it, and
+     * {@code digests} ({@code repo@sha256:...}) replace those of the same repositories.
+     */
+    Image commit(byte[] config, List<String> names, List<String> digests);
+
+    /** The config, byte for byte. */
+    byte[] config(Image image);
+
+    /** Removes layers no image uses (verified downloads of pulls that failed among them). */
+    void pruneLayers();
+
+    /** A directory on the store's file system for work in progress (downloads); cleared at start. */
+    Path workDir();
+
     /** What a removal did. */
     record RemoveReport(List<String> untagged, List<String> deleted) {}
+
+    /** A layer's archive: gzip-compressed tar, whose digest and size a manifest names. */
+    record LayerBlob(String diffId, Path path, String digest, long size) {}
 }

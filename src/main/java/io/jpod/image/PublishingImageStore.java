@@ -80,4 +80,46 @@ public final class PublishingImageStore implements ImageStore {
     public List<Path> layerDirs(Image image) {
         return store.layerDirs(image);
     }
+
+    // pulls and pushes publish their own events (pull, push): they know the name asked for
+
+    @Override
+    public String putLayer(Path blob, String blobDigest) {
+        return store.putLayer(blob, blobDigest);
+    }
+
+    @Override
+    public boolean hasLayer(String diffId) {
+        return store.hasLayer(diffId);
+    }
+
+    @Override
+    public void unpin(List<String> diffIds) {
+        store.unpin(diffIds);
+    }
+
+    @Override
+    public LayerBlob layerBlob(String diffId) {
+        return store.layerBlob(diffId);
+    }
+
+    @Override
+    public Image commit(byte[] config, List<String> names, List<String> digests) {
+        return store.commit(config, names, digests);
+    }
+
+    @Override
+    public byte[] config(Image image) {
+        return store.config(image);
+    }
+
+    @Override
+    public void pruneLayers() {
+        store.pruneLayers();
+    }
+
+    @Override
+    public java.nio.file.Path workDir() {
+        return store.workDir();
+    }
 }

@@ -2,6 +2,7 @@ package io.jpod.api.docker;
 
 import io.jpod.api.wire.ImageParts;
 import io.jpod.image.Image;
+import io.jpod.image.ImageReference;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -25,7 +26,7 @@ record ImageInspect(String id, List<String> repoTags, List<String> repoDigests, 
                 c.entrypoint().isEmpty() ? null : c.entrypoint(), c.env(), c.workingDir(), c.user(), c.labels(),
                 ImageParts.set(c.exposedPorts()), ImageParts.set(c.volumes()), c.stopSignal());
         return new ImageInspect("sha256:" + img.id(), img.names().stream().map(DockerJson::imageName).toList(),
-                List.of(), "", ImageParts.comment(img), img.created().toString(), img.architecture(), img.os(),
+                img.digests().stream().map(ImageReference::familiarDigest).toList(), "", ImageParts.comment(img), img.created().toString(), img.architecture(), img.os(),
                 img.size(), img.size(), config, ImageParts.RootFs.of(img), ImageParts.GraphDriver.OVERLAY);
     }
 }

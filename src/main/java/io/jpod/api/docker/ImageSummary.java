@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
 import io.jpod.image.Image;
+import io.jpod.image.ImageReference;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -13,6 +14,6 @@ record ImageSummary(String id, String parentId, List<String> repoTags, List<Stri
 
     static ImageSummary of(Image img) {
         return new ImageSummary("sha256:" + img.id(), "", img.names().stream().map(DockerJson::imageName).toList(),
-                List.of(), img.created().getEpochSecond(), img.size(), -1, img.size(), img.config().labels(), -1);
+                img.digests().stream().map(ImageReference::familiarDigest).toList(), img.created().getEpochSecond(), img.size(), -1, img.size(), img.config().labels(), -1);
     }
 }

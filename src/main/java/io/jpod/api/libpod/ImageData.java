@@ -34,7 +34,7 @@ record ImageData(String id, String digest, List<String> repoTags, List<String> r
                 ImageParts.set(c.volumes()), c.workingDir(), c.labels(), c.stopSignal());
         List<History> history = img.history().stream().map(h -> new History(LibpodJson.time(h.created()),
                 h.createdBy(), h.comment(), h.emptyLayer() ? Boolean.TRUE : null)).toList();
-        return new ImageData(img.id(), "", img.names(), List.of(), "", ImageParts.comment(img),
+        return new ImageData(img.id(), img.digests().isEmpty() ? "" : img.digests().get(0).substring(img.digests().get(0).indexOf('@') + 1), img.names(), img.digests(), "", ImageParts.comment(img),
                 LibpodJson.time(img.created()), config, "", "", img.architecture(), img.os(), img.size(),
                 img.size(), ImageParts.GraphDriver.OVERLAY, ImageParts.RootFs.of(img),
                 c.labels().isEmpty() ? null : c.labels(), Map.of(), "application/vnd.oci.image.manifest.v1+json",

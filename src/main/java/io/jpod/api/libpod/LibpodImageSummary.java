@@ -14,7 +14,7 @@ record LibpodImageSummary(String id, String parentId, List<String> repoTags, Lis
 
     static LibpodImageSummary of(Image img, int containers) {
         var labels = img.config().labels();
-        return new LibpodImageSummary(img.id(), "", img.names(), List.of(), img.created().getEpochSecond(),
+        return new LibpodImageSummary(img.id(), "", img.names(), img.digests(), img.created().getEpochSecond(),
                 img.size(), 0, img.size(), labels.isEmpty() ? null : labels, containers, img.names(), "",
                 img.names());
     }
