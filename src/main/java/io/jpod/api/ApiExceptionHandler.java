@@ -30,6 +30,8 @@ public class ApiExceptionHandler {
             case INVALID_ARGUMENT -> HttpStatus.BAD_REQUEST;
             case NOT_MODIFIED -> HttpStatus.NOT_MODIFIED;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case REMOTE_FAILURE -> HttpStatus.BAD_GATEWAY;
             case RUNTIME_FAILURE, INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

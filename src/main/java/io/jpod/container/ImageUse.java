@@ -75,7 +75,8 @@ public final class ImageUse {
     }
 
     /**
-     * Deletes images no container uses: only unnamed ones, or every unused one with {@code all}.
+     * Deletes images no container uses: only unnamed ones, or every unused one with {@code all};
+     * then layers no image uses (left by failed pulls).
      * Returns the deleted IDs.
      */
     public List<String> prune(boolean all) {
@@ -89,6 +90,8 @@ public final class ImageUse {
                 }
             }
         }
+        // and the layers of pulls that did not finish, which no image holds
+        images.pruneLayers();
         return deleted;
     }
 }

@@ -17,6 +17,10 @@ public class EngineException extends RuntimeException {
         UNAVAILABLE,
         RESOURCE_EXHAUSTED,
         RUNTIME_FAILURE,
+        /** Credentials missing or refused (by a registry). */
+        UNAUTHENTICATED,
+        /** A remote service (a registry) failed or could not be reached: not the client's mistake, not ours. */
+        REMOTE_FAILURE,
         INTERNAL
     }
 
@@ -49,6 +53,14 @@ public class EngineException extends RuntimeException {
 
     public static EngineException invalidState(String message) {
         return new EngineException(Category.INVALID_STATE, message);
+    }
+
+    public static EngineException unauthenticated(String message) {
+        return new EngineException(Category.UNAUTHENTICATED, message);
+    }
+
+    public static EngineException remoteFailure(String message, Throwable cause) {
+        return new EngineException(Category.REMOTE_FAILURE, message, cause);
     }
 
     public static EngineException internal(String message, Throwable cause) {

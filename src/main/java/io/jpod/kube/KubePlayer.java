@@ -7,7 +7,7 @@ import static io.jpod.kube.KubeYaml.str;
 import io.jpod.container.ContainerService;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
-import io.jpod.image.ImageStore;
+import io.jpod.registry.RegistryService;
 import io.jpod.kube.KubeService.PlayReport;
 import io.jpod.kube.KubeService.PlayedPod;
 import io.jpod.pod.PodService;
@@ -23,9 +23,9 @@ final class KubePlayer {
     private final ContainerService containers;
     private final PodService pods;
     private final VolumeService volumes;
-    private final ImageStore images;
+    private final RegistryService images;
 
-    KubePlayer(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images) {
+    KubePlayer(ContainerService containers, PodService pods, VolumeService volumes, RegistryService images) {
         this.containers = containers;
         this.pods = pods;
         this.volumes = volumes;

@@ -3,6 +3,7 @@ package io.jpod.kube;
 import io.jpod.container.ContainerService;
 import io.jpod.image.ImageStore;
 import io.jpod.pod.PodService;
+import io.jpod.registry.RegistryService;
 import io.jpod.volume.VolumeService;
 import java.util.List;
 
@@ -18,9 +19,10 @@ public final class KubeService {
     private final KubeGenerator generator;
     private final KubePlayer player;
 
-    public KubeService(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images) {
+    public KubeService(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images,
+            RegistryService registry) {
         this.generator = new KubeGenerator(containers, pods, new ContainerSpecWriter(volumes, images));
-        this.player = new KubePlayer(containers, pods, volumes, images);
+        this.player = new KubePlayer(containers, pods, volumes, registry);
     }
 
     /** A played pod: its ID, its containers' IDs, and the errors of containers that did not start. */

@@ -8,8 +8,10 @@ import static io.jpod.kube.KubeYaml.strings;
 import io.jpod.common.PortMapping;
 import io.jpod.container.CreateRequest;
 import io.jpod.error.EngineException;
-import io.jpod.error.NoSuchObjectException;
-import io.jpod.image.ImageStore;
+import io.jpod.registry.Credentials;
+import io.jpod.registry.Platform;
+import io.jpod.registry.ProgressListener;
+import io.jpod.registry.RegistryService;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.volume.VolumeService;
 import java.util.ArrayList;
@@ -23,14 +25,14 @@ import java.util.Map;
  */
 final class PodSpecReader {
 
-    private final ImageStore images;
+    private final RegistryService images;
     private final VolumeService volumes;
     private final String podName;
     private final Map<String, Map<String, Object>> volumeSources;
     private final List<PortMapping> ports = new ArrayList<>();
     private final List<String> newClaims = new ArrayList<>();
 
-    PodSpecReader(ImageStore images, VolumeService volumes, String podName,
+    PodSpecReader(RegistryService images, VolumeService volumes, String podName,
             Map<String, Map<String, Object>> volumeSources) {
         this.images = images;
         this.volumes = volumes;
@@ -50,12 +52,14 @@ final class PodSpecReader {
     CreateRequest read(Map<String, Object> c) {
         String name = str(c.get("name"), "");
         String image = str(c.get("image"), "");
-        try {
-            images.lookup(image);
-        } catch (NoSuchObjectException e) {
-            throw EngineException.notFound("image " + image + " of container " + name + " is not present: "
-                    + "pulling from a registry is not supported yet, load or import it first");
+        if (image.isEmpty()) {
+            throw EngineException.invalidArgument("container " + name + " has no image");
         }
+        // podman's play: imagePullPolicy when given, else "newer" (keeps the local image when the
+        // registry cannot say)
+        String policy = str(c.get("imagePullPolicy"), "newer").toLowerCase(java.util.Locale.ROOT);
+        images.ensure(image, RegistryService.PullPolicy.parse(policy), Platform.host(), Credentials.NONE,
+                ProgressListener.NONE);
         addPorts(c);
         List<String> env = env(c);
         List<Mount> mounts = new ArrayList<>();

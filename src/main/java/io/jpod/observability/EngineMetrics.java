@@ -1,6 +1,7 @@
 package io.jpod.observability;
 
 import io.jpod.events.OperationObserver;
+import io.jpod.registry.TransferObserver;
 import io.jpod.error.EngineException;
 import io.jpod.state.State;
 import io.jpod.state.ContainerStatus;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  * jpod.operations}, tagged operation and outcome) with OCI runtime / conmon failures
  * ({@code jpod.runtime.failures}).
  */
-public final class EngineMetrics implements MeterBinder, OperationObserver {
+public final class EngineMetrics implements MeterBinder, OperationObserver, TransferObserver {
 
     private final State state;
     private final Supplier<Integer> images;
@@ -83,10 +84,30 @@ public final class EngineMetrics implements MeterBinder, OperationObserver {
         }
         Timer.builder("jpod.operations").description("engine operations")
                 .tag("operation", operation).tag("outcome", failure == null ? "success" : "error")
+                // pulls and pushes take seconds to minutes: their spread is worth a histogram
+                .publishPercentileHistogram(operation.equals("pull") || operation.equals("push"))
                 .register(r).record(nanos, TimeUnit.NANOSECONDS);
         if (failure instanceof EngineException e && e.category() == EngineException.Category.RUNTIME_FAILURE) {
             Counter.builder("jpod.runtime.failures").description("conmon or OCI runtime failures")
                     .tag("operation", operation).register(r).increment();
+        }
+    }
+
+    @Override
+    public void bytes(String direction, long count) {
+        MeterRegistry r = registry;
+        if (r != null && count > 0) {
+            Counter.builder("jpod.registry.bytes").description("bytes pulled from and pushed to registries")
+                    .baseUnit("bytes").tag("direction", direction).register(r).increment(count);
+        }
+    }
+
+    @Override
+    public void blob(String direction, boolean reused) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            Counter.builder("jpod.registry.blobs").description("layer blobs moved, or reused because already there")
+                    .tag("direction", direction).tag("reused", Boolean.toString(reused)).register(r).increment();
         }
     }
 }

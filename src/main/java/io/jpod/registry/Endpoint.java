@@ -11,4 +11,10 @@ import javax.net.ssl.SSLContext;
  * @param tls the trust (system store plus certs.d CAs) and client certificate for this host
  * @param mirror whether this is a mirror (failures fall through to the next endpoint)
  */
-public record Endpoint(String host, String repository, boolean insecure, SSLContext tls, boolean mirror) {}
+public record Endpoint(String host, String repository, boolean insecure, SSLContext tls, boolean mirror) {
+
+    /** This endpoint with TLS verification off and plain HTTP allowed ({@code --tls-verify=false}). */
+    public Endpoint insecureCopy() {
+        return insecure ? this : new Endpoint(host, repository, true, TrustAll.context(), mirror);
+    }
+}

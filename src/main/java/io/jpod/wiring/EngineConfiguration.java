@@ -23,6 +23,11 @@ import io.jpod.volume.VolumeService;
 import io.jpod.image.FileImageStore;
 import io.jpod.image.ImageStore;
 import io.jpod.image.PublishingImageStore;
+import io.jpod.registry.RegistryConfig;
+import io.jpod.registry.RegistryService;
+import io.jpod.registry.TransferObserver;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import io.jpod.config.LibpodConfigEnvironmentPostProcessor;
 import io.jpod.config.LibpodProperties;
 import io.jpod.config.RuntimeConfig;
@@ -103,6 +108,14 @@ public class EngineConfiguration {
                 events, observer.getIfAvailable(() -> OperationObserver.NONE));
     }
 
+    /** Pulls and pushes; {@code jpod.registry.stall-timeout} is how long a transfer may go without a byte before it is retried. */
+    @Bean
+    RegistryService registryService(ImageStore images, RegistryConfig registries, JsonMapper json, EventBus events,
+            ObjectProvider<OperationObserver> observer, ObjectProvider<TransferObserver> transfers,
+            @Value("${jpod.registry.stall-timeout:30s}") Duration stallTimeout) {
+        return new RegistryService(images, registries, json, events, observer.getIfAvailable(() -> OperationObserver.NONE),
+                transfers.getIfAvailable(() -> TransferObserver.NONE), stallTimeout);
+    }
 
     /** Names, locks and records of new containers and pods. */
     @Bean
@@ -164,8 +177,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    KubeService kubeService(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images) {
-        return new KubeService(containers, pods, volumes, images);
+    KubeService kubeService(ContainerService containers, PodService pods, VolumeService volumes, ImageStore images,
+            RegistryService registry) {
+        return new KubeService(containers, pods, volumes, images, registry);
     }
 
     @Bean

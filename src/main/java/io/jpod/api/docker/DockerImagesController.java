@@ -7,6 +7,7 @@ import io.jpod.image.Image;
 import io.jpod.image.ImageReference;
 import io.jpod.image.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,23 +32,21 @@ class DockerImagesController {
     private final ImageStore images;
     private final ImageUse imageUse;
     private final JsonMapper json;
+    private final DockerRegistryController registry;
 
-    DockerImagesController(ImageStore images, ImageUse imageUse, JsonMapper json) {
+    DockerImagesController(ImageStore images, ImageUse imageUse, JsonMapper json, DockerRegistryController registry) {
         this.images = images;
         this.imageUse = imageUse;
         this.json = json;
+        this.registry = registry;
     }
 
-    /** {@code docker import} ({@code fromSrc=-}); pulls ({@code fromImage}) need a registry, which is later work. */
-    @PostMapping("/images/create")
-    ResponseEntity<String> create(@RequestParam(required = false) String fromSrc,
+    /** {@code docker import} ({@code fromSrc=-}); pulls ({@code fromImage} alone) are {@link DockerRegistryController}'s. */
+    @PostMapping(value = "/images/create", params = "fromSrc")
+    ResponseEntity<String> create(@RequestParam String fromSrc,
             @RequestParam(required = false) String fromImage, @RequestParam(required = false) String repo,
             @RequestParam(required = false) String tag, @RequestParam(required = false) List<String> changes,
             @RequestParam(required = false) String message, HttpServletRequest request) throws IOException {
-        if (fromSrc == null) {
-            throw EngineException.notFound("no such image: " + fromImage + (tag != null ? ":" + tag : "")
-                    + " (pulling from a registry is not supported yet: import or load the image)");
-        }
         if (!fromSrc.equals("-")) {
             throw EngineException.invalidArgument("only fromSrc=- (the request body) is supported");
         }
@@ -108,10 +108,18 @@ class DockerImagesController {
     }
 
     @PostMapping("/images/{*rest}")
-    ResponseEntity<Void> post(@PathVariable String rest, @RequestParam String repo,
-            @RequestParam(required = false) String tag) {
+    ResponseEntity<Void> post(@PathVariable String rest, @RequestParam(required = false) String repo,
+            @RequestParam(required = false) String tag,
+            @RequestHeader(value = "X-Registry-Auth", required = false) String auth, HttpServletResponse response) {
+        if (rest.endsWith("/push")) {
+            registry.push(strip(rest, "/push"), tag, auth, response);
+            return null;
+        }
         if (!rest.endsWith("/tag")) {
             throw EngineException.notFound("page not found");
+        }
+        if (repo == null || repo.isBlank()) {
+            throw EngineException.invalidArgument("repo is required");
         }
         images.tag(strip(rest, "/tag"), tag != null && !tag.isEmpty() ? repo + ":" + tag : repo);
         return ResponseEntity.status(201).build();

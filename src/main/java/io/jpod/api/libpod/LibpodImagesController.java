@@ -8,6 +8,7 @@ import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,12 +41,15 @@ class LibpodImagesController {
     private final ImageUse imageUse;
     private final ContainerService containers;
     private final JsonMapper json;
+    private final LibpodRegistryController registry;
 
-    LibpodImagesController(ImageStore images, ImageUse imageUse, ContainerService containers, JsonMapper json) {
+    LibpodImagesController(ImageStore images, ImageUse imageUse, ContainerService containers, JsonMapper json,
+            LibpodRegistryController registry) {
         this.images = images;
         this.imageUse = imageUse;
         this.containers = containers;
         this.json = json;
+        this.registry = registry;
     }
 
     @GetMapping("/json")
@@ -64,32 +69,6 @@ class LibpodImagesController {
 
     private static boolean matches(Image img, Map<String, List<String>> f) {
         return Filters.image(img, f);
-    }
-
-    /**
-     * Registries are not reachable yet, so a pull succeeds only for an image already present
-     * (the {@code missing} policy podman's client uses before create/run); errors go in the stream,
-     * as podman sends them.
-     */
-    @PostMapping("/pull")
-    ResponseEntity<String> pull(@RequestParam String reference, @RequestParam(defaultValue = "always") String policy) {
-        StringBuilder out = new StringBuilder();
-        Image present = null;
-        try {
-            present = images.lookup(reference);
-        } catch (NoSuchObjectException absent) {
-            // reported below
-        }
-        if (present != null && !policy.equals("always")) {
-            Map<String, Object> done = new LinkedHashMap<>();
-            done.put("images", List.of(present.id()));
-            done.put("id", present.id());
-            out.append(json.writeValueAsString(done)).append('\n');
-        } else {
-            out.append(json.writeValueAsString(Map.of("error", "pulling " + reference + " from a registry is not "
-                    + "supported yet: load or import the image (podman load / podman import)"))).append('\n');
-        }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toString());
     }
 
     @PostMapping("/load")
@@ -182,7 +161,13 @@ class LibpodImagesController {
 
     @PostMapping("/{*rest}")
     ResponseEntity<Void> post(@PathVariable String rest, @RequestParam(required = false) String repo,
-            @RequestParam(required = false) String tag) {
+            @RequestParam(required = false) String tag, @RequestParam(required = false) String destination,
+            @RequestParam(defaultValue = "true") boolean quiet, @RequestParam(defaultValue = "true") boolean tlsVerify,
+            @RequestHeader(value = "X-Registry-Auth", required = false) String auth, HttpServletResponse response) {
+        if (rest.endsWith("/push")) {
+            registry.push(strip(rest, "/push"), destination, quiet, tlsVerify, auth, response);
+            return null;
+        }
         String full = repo == null || repo.isEmpty() ? "" : tag != null && !tag.isEmpty() ? repo + ":" + tag : repo;
         if (rest.endsWith("/tag")) {
             if (full.isEmpty()) {
