@@ -17,16 +17,26 @@ public interface RegistryConfig {
     List<ImageReference> resolve(String name);
 
     /**
-     * Where to pull {@code ref} from: its mirrors, then the registry (unless mirror-by-digest-only
-     * and {@code ref} has no digest). A blocked registry is an {@code INVALID_ARGUMENT} naming it;
-     * {@code localhost/...} names never leave the machine ({@code NOT_FOUND}).
+     * Where to pull {@code ref} from, in order: the mirrors of the registries.conf entry with the
+     * longest matching prefix (skipping those that serve only digests when {@code byDigest} is
+     * false, or only tags when it is true; mirror-by-digest-only makes them all digest-only), then
+     * the entry's location with the prefix remapped; never empty. A blocked registry is an
+     * {@code INVALID_ARGUMENT} naming it; {@code localhost/...} names never leave the machine
+     * ({@code NOT_FOUND}).
      */
     List<Endpoint> pullEndpoints(ImageReference ref, boolean byDigest);
 
-    /** Where to push {@code ref}: the registry itself (never a mirror); blocked as above. */
+    /**
+     * Where to push {@code ref}: the registry its name says (never a mirror, no prefix remapping),
+     * insecure when its entry says so; blocked and localhost as above.
+     */
     Endpoint pushEndpoint(ImageReference ref);
 
-    /** Credentials the auth files hold for {@code registry} ({@code host[:port]}), or {@link Credentials#NONE}. */
+    /**
+     * Credentials the auth files hold for {@code registry} ({@code host[:port]}; {@code docker.io}
+     * and {@code registry-1.docker.io} are the same), or {@link Credentials#NONE}. A file handing the
+     * registry to a credential helper is an {@code INVALID_ARGUMENT}.
+     */
     Credentials credentials(String registry);
 
     /** The unqualified-search registries, for {@code info}. */

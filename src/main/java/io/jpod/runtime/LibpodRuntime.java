@@ -1,6 +1,5 @@
 package io.jpod.runtime;
 
-import io.jpod.config.RegistriesConf;
 import io.jpod.config.RuntimeConfig;
 import io.jpod.error.ConfigException;
 import io.jpod.error.EngineException;
@@ -307,10 +306,6 @@ public final class LibpodRuntime {
 
     public Map<String, String> childEnvironment() {
         return read(() -> Map.copyOf(childEnv));
-    }
-
-    public RegistriesConf registries() {
-        return read(() -> RegistriesConf.read(Path.of(config.registriesConfigFile())));
     }
 
     /**

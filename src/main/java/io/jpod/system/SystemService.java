@@ -1,9 +1,9 @@
 package io.jpod.system;
 
-import io.jpod.config.RegistriesConf;
 import io.jpod.config.RuntimeConfig;
 import io.jpod.host.Cgroups;
 import io.jpod.host.HostFacts;
+import io.jpod.registry.RegistryConfig;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
@@ -25,11 +25,13 @@ public final class SystemService {
     private final LibpodRuntime runtime;
     private final State state;
     private final String jpodVersion;
+    private final RegistryConfig registries;
 
-    public SystemService(LibpodRuntime runtime, State state, String jpodVersion) {
+    public SystemService(LibpodRuntime runtime, State state, String jpodVersion, RegistryConfig registries) {
         this.runtime = runtime;
         this.state = state;
         this.jpodVersion = jpodVersion;
+        this.registries = registries;
     }
 
     public String version() {
@@ -57,8 +59,7 @@ public final class SystemService {
                 c.storage().driver(), c.storage().graphRoot(), c.storage().runRoot(), c.volumePath(), c.staticDir(),
                 c.tmpDir(), countImages(Path.of(c.storage().graphRoot())), containers.size(), byState,
                 state.allPods().size());
-        RegistriesConf regs = runtime.registries();
-        return new Info(host, store, regs.search(), regs.insecure());
+        return new Info(host, store, registries.searchRegistries(), registries.insecureRegistries());
     }
 
     /** Images are stored one directory each under {@code <graph root>/images}. */

@@ -38,8 +38,14 @@ import io.jpod.lock.Locking;
 import io.jpod.oci.OciRuntime;
 import io.jpod.observability.LockUsage;
 import io.jpod.state.State;
+import io.jpod.registry.HostRegistryConfig;
+import io.jpod.registry.RegistryConfig;
 import io.jpod.system.SystemService;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
@@ -209,9 +215,25 @@ public class EngineConfiguration {
     }
 
     @Bean
-    SystemService systemService(LibpodRuntime runtime, State state, ObjectProvider<BuildProperties> build) {
+    SystemService systemService(LibpodRuntime runtime, State state, ObjectProvider<BuildProperties> build,
+            RegistryConfig registries) {
         BuildProperties props = build.getIfAvailable();
-        return new SystemService(runtime, state, props != null ? props.getVersion() : "0.1.0-SNAPSHOT");
+        return new SystemService(runtime, state, props != null ? props.getVersion() : "0.1.0-SNAPSHOT", registries);
+    }
+
+    /**
+     * registries.conf (with its .conf.d), certs.d and the auth files, for pulls, pushes and info.
+     * {@code libpod.registries-certs-dirs} (comma-separated) replaces the two usual certs.d roots.
+     */
+    @Bean
+    RegistryConfig registryConfig(RuntimeConfig config, ConfigurableEnvironment env, RuntimeEnvironment runtimeEnv) {
+        String dirs = env.getProperty("libpod.registries-certs-dirs", "");
+        List<Path> certsDirs = dirs.isBlank() ? HostRegistryConfig.DEFAULT_CERTS_DIRS
+                : Arrays.stream(dirs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        // the identity's HOME and environment, so jpod.host.home/jpod.host.env confine tests' auth files too
+        Map<String, String> vars = new HashMap<>(runtimeEnv.identity().env());
+        vars.put("HOME", runtimeEnv.identity().home().toString());
+        return new HostRegistryConfig(Path.of(config.registriesConfigFile()), certsDirs, vars);
     }
 
     @Bean

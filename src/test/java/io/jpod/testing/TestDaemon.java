@@ -40,6 +40,8 @@ public final class TestDaemon implements AutoCloseable {
         p.put("libpod.system-config-file", root.resolve("etc/containers/libpod.conf").toString());
         p.put("libpod.vendor-config-file", root.resolve("usr/share/containers/libpod.conf").toString());
         p.put("libpod.registries-config-file", root.resolve("etc/containers/registries.conf").toString());
+        p.put("libpod.registries-certs-dirs", root.resolve("etc/containers/certs.d") + ","
+                + root.resolve("etc/docker/certs.d"));
         p.put("libpod.storage.config-file", root.resolve("etc/jpod/storage.conf").toString());
         p.put("libpod.storage.graph-root", root.resolve("storage").toString());
         p.put("libpod.storage.run-root", root.resolve("run/storage").toString());
