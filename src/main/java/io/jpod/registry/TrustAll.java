@@ -4,7 +4,9 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import javax.net.ssl.SSLEngine;
 
 /**
  * TLS that accepts any certificate: only for registries the user marked insecure (registries.conf
@@ -21,12 +23,25 @@ final class TrustAll {
         if (c == null) {
             try {
                 c = SSLContext.getInstance("TLS");
-                c.init(null, new TrustManager[] {new X509TrustManager() {
+                // an X509ExtendedTrustManager, so the JDK does not add its host name check on top
+                c.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
                     @Override
                     public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
                     @Override
                     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {}
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {}
+
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
 
                     @Override
                     public X509Certificate[] getAcceptedIssuers() {

@@ -2,7 +2,7 @@ package io.jpod.api.docker;
 
 import io.jpod.api.stream.DockerProgress;
 import io.jpod.api.stream.JsonLines;
-import io.jpod.api.wire.RegistryAuth;
+import io.jpod.registry.RegistryAuthHeader;
 import io.jpod.error.EngineException;
 import io.jpod.registry.Credentials;
 import io.jpod.registry.Platform;
@@ -44,7 +44,7 @@ class DockerRegistryController {
         if (fromImage == null || fromImage.isBlank()) {
             throw EngineException.invalidArgument("fromImage or fromSrc is required");
         }
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         Platform p = Platform.parse(platform);
         List<String> names;
         String name = fromImage;
@@ -94,7 +94,7 @@ class DockerRegistryController {
 
     /** {@code docker push}: {@code POST /images/{name}/push?tag=}, reached through the images catch-all. */
     void push(String name, String tag, String auth, HttpServletResponse response) {
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         String target = tag != null && !tag.isBlank() ? name + ":" + tag : name;
         JsonLines lines = new JsonLines(response, json);
         DockerProgress progress = new DockerProgress(lines);
@@ -123,7 +123,7 @@ class DockerRegistryController {
     @GetMapping("/images/search")
     List<Map<String, Object>> search(@RequestParam String term, @RequestParam(defaultValue = "25") int limit,
             @RequestHeader(value = "X-Registry-Auth", required = false) String auth) {
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         return registry.search(term, limit, creds, List.of(io.jpod.image.ImageReference.DEFAULT_REGISTRY)).stream()
                 .map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -2,7 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.stream.JsonLines;
 import io.jpod.api.stream.LibpodProgress;
-import io.jpod.api.wire.RegistryAuth;
+import io.jpod.registry.RegistryAuthHeader;
 import io.jpod.error.EngineException;
 import io.jpod.image.Image;
 import io.jpod.registry.Credentials;
@@ -51,7 +51,7 @@ class LibpodRegistryController {
                     + " names another transport (load archives with podman load)");
         }
         RegistryService.PullPolicy pullPolicy = RegistryService.PullPolicy.parse(policy);
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         Platform host = Platform.host();
         Platform platform = new Platform(os == null || os.isBlank() ? host.os() : os,
                 arch == null || arch.isBlank() ? host.architecture() : Platform.parse("linux/" + arch).architecture(),
@@ -87,7 +87,7 @@ class LibpodRegistryController {
     /** {@code podman push}: reached through the images catch-all ({@code POST /libpod/images/{name}/push}). */
     void push(String source, String destination, boolean quiet, boolean tlsVerify, String auth,
             HttpServletResponse response) {
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         String target = destination == null || destination.isBlank() ? source : destination;
         target = target.startsWith("docker://") ? target.substring(9) : target;
         if (quiet) {
@@ -122,7 +122,7 @@ class LibpodRegistryController {
     @GetMapping("/libpod/images/search")
     List<Map<String, Object>> search(@RequestParam String term, @RequestParam(defaultValue = "25") int limit,
             @RequestHeader(value = "X-Registry-Auth", required = false) String auth) {
-        Credentials creds = RegistryAuth.decode(auth, json).credentials();
+        Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         return registry.search(term, limit, creds, List.of()).stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Index", r.index());
