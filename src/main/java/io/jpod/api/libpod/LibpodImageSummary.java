@@ -15,7 +15,8 @@ record LibpodImageSummary(String id, String parentId, List<String> repoTags, Lis
     static LibpodImageSummary of(Image img, int containers) {
         var labels = img.config().labels();
         return new LibpodImageSummary(img.id(), "", img.names(), img.digests(), img.created().getEpochSecond(),
-                img.size(), 0, img.size(), labels.isEmpty() ? null : labels, containers, img.names(), "",
+                img.size(), 0, img.size(), labels.isEmpty() ? null : labels, containers, img.names(),
+                img.digests().isEmpty() ? "" : img.digests().get(0).substring(img.digests().get(0).indexOf('@') + 1),
                 img.names());
     }
 }

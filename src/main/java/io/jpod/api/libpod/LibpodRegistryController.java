@@ -105,7 +105,6 @@ class LibpodRegistryController {
         JsonLines lines = new JsonLines(response, json);
         LibpodProgress progress = new LibpodProgress(lines);
         try {
-            progress.stream("Getting image source signatures");
             registry.push(source, target, creds, tlsVerify, progress);
             progress.stream("Writing manifest to image destination");
         } catch (EngineException e) {
