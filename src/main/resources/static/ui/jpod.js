@@ -1,6 +1,6 @@
 // jpod dashboard: small enhancements over server-rendered pages. Every page works without this
 // script; with it, pages follow the engine's events, confirm destructive buttons, stream logs
-// and show upload progress.
+// and show upload, pull and push progress.
 (function () {
   'use strict';
 
@@ -181,6 +181,148 @@
       status.textContent = 'Uploading…';
       xhr.send(new FormData(form));
     });
+  });
+
+  // ---- pulls and pushes: the form starts a job in the daemon and its progress streams into the
+  // form's panel, one row per layer; Cancel stops it. The password field is emptied as it is sent.
+  var STATE_WORDS = { QUEUED: 'Waiting to start…', RUNNING: 'In progress…', SUCCEEDED: 'Done',
+    FAILED: 'Failed', CANCELLED: 'Cancelled' };
+
+  function layerRow(body, l) {
+    var row = Array.prototype.find.call(body.rows, function (r) { return r.dataset.layer === l.id; });
+    if (!row) {
+      row = body.insertRow();
+      row.dataset.layer = l.id;
+      var code = document.createElement('code');
+      code.textContent = l.id;
+      row.insertCell().appendChild(code);
+      row.insertCell().className = 'layer-status';
+      var bar = document.createElement('progress');
+      bar.max = 100;
+      bar.setAttribute('aria-label', 'Layer ' + l.id);
+      row.insertCell().appendChild(bar);
+      row.insertCell().className = 'layer-bytes';
+    }
+    return row;
+  }
+
+  function part(panel, css, text) {
+    var el = panel.querySelector(css);
+    el.hidden = !text;
+    return el;
+  }
+
+  function renderTransfer(panel, s) {
+    panel.hidden = false;
+    panel.dataset.state = s.state;
+    panel.querySelector('.transfer-state').textContent = STATE_WORDS[s.state] || s.state;
+    var body = panel.querySelector('tbody');
+    s.layers.forEach(function (l) {
+      var row = layerRow(body, l);
+      row.cells[1].textContent = l.status;
+      var bar = row.querySelector('progress');
+      if (l.percent < 0) { bar.removeAttribute('value'); } else { bar.value = l.percent; }
+      row.cells[3].textContent = l.bytes;
+    });
+    var list = panel.querySelector('.transfer-messages');
+    list.textContent = '';
+    s.messages.forEach(function (m) {
+      var li = document.createElement('li');
+      li.textContent = m;
+      list.appendChild(li);
+    });
+    part(panel, '.transfer-result', s.notice).textContent = s.notice || '';
+    part(panel, '.transfer-error', s.error).textContent = s.error || '';
+    part(panel, '.transfer-digest-line', s.digest);
+    panel.querySelector('.transfer-digest').textContent = s.digest || '';
+    var link = part(panel, '.transfer-link', s.kind === 'pull' && s.shortId);
+    if (s.shortId) { link.querySelector('a').href = '/ui/images?highlight=' + encodeURIComponent(s.shortId); }
+    var cancel = panel.querySelector('.transfer-cancel');
+    if (s.id) { cancel.action = '/ui/transfers/' + s.id + '/cancel'; }
+    cancel.hidden = s.done || !s.id;
+  }
+
+  function transferEnded(panel, s) {
+    var form = document.querySelector('form[data-transfer="' + panel.id + '"]');
+    if (form) { form.querySelector('button[type=submit]').disabled = false; }
+    if (s && s.state === 'SUCCEEDED' && s.kind === 'pull' && document.getElementById('images')) {
+      // the list comes back with the pulled image marked, and stays so as it refreshes
+      history.replaceState(null, '', '/ui/images?highlight=' + encodeURIComponent(s.shortId));
+    }
+    if (s && s.state === 'SUCCEEDED') { refresh(); }
+  }
+
+  function followTransfer(panel, src) {
+    var last = null;
+    var source = new EventSource(src);
+    streams.push(source);
+    source.addEventListener('state', function (e) {
+      last = JSON.parse(e.data);
+      renderTransfer(panel, last);
+    });
+    source.addEventListener('end', function () {
+      source.close();
+      transferEnded(panel, last);
+    });
+    source.onerror = function () {
+      source.close();
+      if (!last || !last.done) {
+        part(panel, '.transfer-error', 'x').textContent = 'Lost the progress stream: jpod could not be reached.';
+        transferEnded(panel, last);
+      }
+    };
+  }
+
+  document.querySelectorAll('form[data-transfer]').forEach(function (form) {
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var panel = document.getElementById(form.dataset.transfer);
+      var button = form.querySelector('button[type=submit]');
+      var body = new URLSearchParams(new FormData(form));
+      var password = form.querySelector('input[type=password]');
+      if (password) { password.value = ''; }
+      panel.querySelector('tbody').textContent = '';
+      renderTransfer(panel, { id: '', kind: '', state: 'QUEUED', done: false, layers: [], messages: [] });
+      button.disabled = true;
+      fetch(form.action, { method: 'POST', body: body, cache: 'no-store',
+        headers: { 'X-Requested-With': 'jpod-transfer' } })
+        .then(function (res) {
+          return res.json().catch(function () { return { message: res.statusText }; })
+            .then(function (json) { return { ok: res.ok, status: res.status, body: json }; });
+        })
+        .then(function (r) {
+          if (!r.ok) {
+            renderTransfer(panel, { id: '', kind: '', state: 'FAILED', done: true, layers: [], messages: [],
+              error: r.body.message || ('failed (' + r.status + ')') });
+            button.disabled = false;
+            return;
+          }
+          var cancel = panel.querySelector('.transfer-cancel');
+          cancel.action = r.body.cancel;
+          cancel.hidden = false;
+          followTransfer(panel, r.body.events);
+        })
+        .catch(function () {
+          renderTransfer(panel, { id: '', kind: '', state: 'FAILED', done: true, layers: [], messages: [],
+            error: 'jpod could not be reached.' });
+          button.disabled = false;
+        });
+    });
+  });
+
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches('form.transfer-cancel')) { return; }
+    e.preventDefault();
+    form.querySelector('button').disabled = true;
+    fetch(form.action, { method: 'POST', headers: { 'X-Requested-With': 'jpod-transfer' } })
+      .catch(function () { /* the stream says how it ends */ })
+      .then(function () { form.querySelector('button').disabled = false; });
+  });
+
+  // a job's own page follows it too
+  document.querySelectorAll('[data-transfer-panel][data-transfer-src]').forEach(function (panel) {
+    followTransfer(panel, panel.dataset.transferSrc);
   });
 
   applyFilters();

@@ -22,7 +22,10 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Images: list, upload (load an archive or import a root filesystem), tag, inspect, remove. */
+/**
+ * Images: list, upload (load an archive or import a root filesystem), tag, inspect, remove; pulls
+ * and pushes are {@link TransfersPage}'s.
+ */
 @Controller
 class ImagesPage {
 
@@ -39,18 +42,23 @@ class ImagesPage {
         this.json = json;
     }
 
+    /** {@code highlight}: an image ID (or its start) to mark, the one a pull just brought. */
     @GetMapping("/ui/images")
-    String list(Model model) {
+    String list(@RequestParam(defaultValue = "") String highlight, Model model) {
         Map<String, Long> users = new HashMap<>();
         containers.list().forEach(c -> users.merge(c.config().rootfsImageId(), 1L, Long::sum));
         model.addAttribute("page", "images");
         model.addAttribute("images", images.list().stream()
                 .sorted((a, b) -> b.created().compareTo(a.created()))
-                .map(i -> new Views.ImageRow(i.id(), i.id().substring(0, 12),
-                        i.names().stream().map(ContainerRow::familiar).toList(), Bytes.human(i.size()),
-                        Views.ago(i.created()), users.getOrDefault(i.id(), 0L)))
+                .map(i -> row(i, users.getOrDefault(i.id(), 0L), !highlight.isEmpty() && i.id().startsWith(highlight)))
                 .toList());
         return "images";
+    }
+
+    private static Views.ImageRow row(Image i, long users, boolean highlighted) {
+        return new Views.ImageRow(i.id(), i.id().substring(0, 12), i.names().stream().map(Views.Name::of).toList(),
+                i.digests().stream().map(Views.Digest::of).toList(), Bytes.human(i.size()), Views.ago(i.created()),
+                users, highlighted);
     }
 
     /**
@@ -97,13 +105,17 @@ class ImagesPage {
         }
     }
 
+    /** The shared inspect page, with the image's names, repository digests and the push form. */
     @GetMapping("/ui/images/{id}")
     String detail(@PathVariable String id, Model model) {
         Image img = images.lookup(id);
-        return Views.inspect(model, json, "images", "Image " + (img.names().isEmpty() ? img.id().substring(0, 12)
-                : img.names().get(0)), img, containers.list().stream()
-                .filter(c -> img.id().equals(c.config().rootfsImageId())).map(c -> c.name()).toList(),
-                "/ui/images/" + img.id() + "/remove");
+        List<String> users = containers.list().stream()
+                .filter(c -> img.id().equals(c.config().rootfsImageId())).map(c -> c.name()).toList();
+        Views.ImageRow row = row(img, users.size(), false);
+        Views.inspect(model, json, "images", "Image " + row.title(), img, users, "/ui/images/" + img.id() + "/remove");
+        model.addAttribute("image", row);
+        model.addAttribute("pushTo", img.names().isEmpty() ? "" : img.names().get(0));
+        return "image";
     }
 
     @PostMapping("/ui/images/{id}/tag")

@@ -32,15 +32,19 @@ class LiveStreams {
 
     /** A comment line this often keeps proxies from closing an idle stream and finds departed clients. */
     private static final long HEARTBEAT_SECONDS = 15;
+    /** A transfer's page needs no more than this many updates a second. */
+    private static final long TRANSFER_PACE_MILLIS = 150;
 
     private final EventBus events;
     private final ContainerService containers;
     private final JsonMapper json;
+    private final Transfers transfers;
 
-    LiveStreams(EventBus events, ContainerService containers, JsonMapper json) {
+    LiveStreams(EventBus events, ContainerService containers, JsonMapper json, Transfers transfers) {
         this.events = events;
         this.containers = containers;
         this.json = json;
+        this.transfers = transfers;
     }
 
     @GetMapping("/ui/events")
@@ -92,6 +96,41 @@ class LiveStreams {
                 return;
             }
             send(out, "end", "{}");
+        });
+    }
+
+    /**
+     * A pull's or push's progress: its whole state ({@code state}) whenever it changed, at most a
+     * few times a second (a download reports every chunk), and {@code end} once it is over.
+     */
+    @GetMapping("/ui/transfers/{id}/events")
+    ResponseEntity<StreamingResponseBody> transfer(@PathVariable String id, HttpServletResponse response) {
+        Transfer t = transfers.get(id);
+        return sse(response, out -> {
+            long seen = -1;
+            try {
+                while (!events.isClosed()) {
+                    long now = t.version();
+                    Transfer.Snapshot s = t.snapshot();
+                    if (now != seen) {
+                        send(out, "state", json.writeValueAsString(s));
+                        seen = now;
+                    }
+                    if (s.done()) {
+                        send(out, "end", "{}");
+                        return;
+                    }
+                    Thread.sleep(TRANSFER_PACE_MILLIS);
+                    if (t.awaitChange(seen, TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS)) == seen) {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                }
+            } catch (IOException gone) {
+                // the page was closed; the job goes on (its page can be opened again)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
     }
 

@@ -35,7 +35,39 @@ public final class Views {
     /** One setting with where its value came from. */
     public record Setting(String key, String value, String origin) {}
 
-    /** An image as the table shows it. */
-    public record ImageRow(String id, String shortId, List<String> names, String size, String created,
-            long containers) {}
+    /** An image as the table shows it; {@code highlighted}: the one a pull just brought. */
+    public record ImageRow(String id, String shortId, List<Name> names, List<Digest> digests, String size,
+            String created, long containers, boolean highlighted) {
+
+        /** The name a push defaults to, or the short ID. */
+        public String title() {
+            return names.isEmpty() ? shortId : names.get(0).familiar();
+        }
+    }
+
+    /** An image name as people write it ({@code busybox:latest}) and the registry it belongs to. */
+    public record Name(String familiar, String registry) {
+
+        static Name of(String name) {
+            try {
+                return new Name(ContainerRow.familiar(name), io.jpod.image.ImageReference.parse(name).registry());
+            } catch (RuntimeException e) {
+                return new Name(name, "");
+            }
+        }
+    }
+
+    /** A repository digest: the full {@code repo@sha256:...} and a short form for a table cell. */
+    public record Digest(String full, String familiar, String shortForm) {
+
+        static Digest of(String repoDigest) {
+            int at = repoDigest.indexOf('@');
+            if (at < 0) {
+                return new Digest(repoDigest, repoDigest, repoDigest);
+            }
+            String familiar = io.jpod.image.ImageReference.familiarDigest(repoDigest);
+            int colon = familiar.lastIndexOf(':');
+            return new Digest(repoDigest, familiar, familiar.substring(0, Math.min(familiar.length(), colon + 13)));
+        }
+    }
 }
