@@ -249,7 +249,20 @@
       // the list comes back with the pulled image marked, and stays so as it refreshes
       history.replaceState(null, '', '/ui/images?highlight=' + encodeURIComponent(s.shortId));
     }
-    if (s && s.state === 'SUCCEEDED') { refresh(); }
+    if (s && s.state === 'SUCCEEDED') {
+      refresh();
+      if (s.kind === 'pull') { showHighlighted(20); }
+    }
+  }
+
+  // the refreshed list arrives a moment later: bring the marked row into view once it is there
+  function showHighlighted(tries) {
+    var row = document.querySelector('#images tr.highlight');
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+    } else if (tries > 0) {
+      setTimeout(function () { showHighlighted(tries - 1); }, 250);
+    }
   }
 
   function followTransfer(panel, src) {

@@ -36,7 +36,7 @@ public final class Transfer {
     public record Layer(String id, String status, long current, long total, int percent, String bytes) {
 
         static Layer of(String id, String status, long current, long total) {
-            boolean complete = COMPLETE.contains(status);
+            boolean complete = complete(status);
             int percent = complete ? 100 : total > 0 ? (int) Math.min(100, current * 100 / total) : -1;
             String bytes = total <= 0 ? "" : complete || current >= total ? Bytes.human(total)
                     : Bytes.human(current) + " / " + Bytes.human(total);
@@ -181,12 +181,7 @@ public final class Transfer {
             public void message(String text) {
                 synchronized (Transfer.this) {
                     stopIfCancelled();
-                    messages.add(text);
-                    if (messages.size() > MESSAGES) {
-                        messages.remove(0);
-                    }
-                    version++;
-                    Transfer.this.notifyAll();
+                    add(text);
                 }
             }
 
@@ -194,16 +189,34 @@ public final class Transfer {
             public void layer(String layer, String status, long current, long total) {
                 synchronized (Transfer.this) {
                     stopIfCancelled();
+                    if (status.startsWith("Pulling from ")) {
+                        add(status); // Docker says it about the tag, not a layer: a line, not a row
+                        return;
+                    }
                     Layer before = layers.get(layer);
                     // steps without a byte count keep the size already known
                     long size = total > 0 ? total : before != null ? before.total() : 0;
-                    long done = total > 0 ? current : COMPLETE.contains(status) ? size : 0;
+                    long done = total > 0 ? current : complete(status) ? size : 0;
                     layers.put(layer, Layer.of(layer, status, done, size));
                     version++;
                     Transfer.this.notifyAll();
                 }
             }
         };
+    }
+
+    /** Whether a layer is through: downloaded, stored, or already where it goes. */
+    static boolean complete(String status) {
+        return COMPLETE.contains(status) || status.startsWith("Mounted from ");
+    }
+
+    private void add(String message) {
+        messages.add(message);
+        if (messages.size() > MESSAGES) {
+            messages.remove(0);
+        }
+        version++;
+        notifyAll();
     }
 
     private void stopIfCancelled() {

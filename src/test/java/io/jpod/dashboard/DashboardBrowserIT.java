@@ -101,6 +101,10 @@ class DashboardBrowserIT {
 
     /** Every visible form field has a label a screen reader can read. */
     static void everyFieldIsLabelled() {
+        everyFieldIsLabelled(browser);
+    }
+
+    static void everyFieldIsLabelled(WebDriver browser) {
         Object unlabelled = ((JavascriptExecutor) browser).executeScript(
                 "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
                         + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label'))"

@@ -34,6 +34,7 @@ class TransfersTest {
     @Test
     void aJobRecordsItsLayersMessagesAndOutcome() throws Exception {
         Transfer t = transfers.start("pull", "busybox", l -> {
+            l.layer("latest", "Pulling from library/busybox", 0, 0);
             l.layer("aaaaaaaaaaaa", "Pulling fs layer", 0, 0);
             l.layer("aaaaaaaaaaaa", "Downloading", 512, 2048);
             l.layer("bbbbbbbbbbbb", "Already exists", 0, 0);
@@ -48,7 +49,7 @@ class TransfersTest {
         assertThat(s.layers().get(0)).isEqualTo(new Transfer.Layer("aaaaaaaaaaaa", "Download complete", 2048, 2048,
                 100, "2.0 KiB"));
         assertThat(s.layers().get(1).percent()).isEqualTo(100);
-        assertThat(s.messages()).containsExactly("Digest: sha256:abc");
+        assertThat(s.messages()).containsExactly("Pulling from library/busybox", "Digest: sha256:abc");
         assertThat(s.notice()).isEqualTo("pulled busybox");
         assertThat(s.shortId()).isEqualTo("0123456789ab");
         assertThat(transfers.get(t.id())).isSameAs(t);
