@@ -16,7 +16,11 @@ public final class Flushing {
         return springsStream -> {
             var out = response.getOutputStream();
             body.writeTo(out);
-            out.flush();
+            try {
+                out.flush();
+            } catch (java.io.IOException gone) {
+                // the client left (a page closed its stream): nothing more to send, nothing to report
+            }
         };
     }
 }
