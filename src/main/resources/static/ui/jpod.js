@@ -185,8 +185,6 @@
 
   // ---- pulls and pushes: the form starts a job in the daemon and its progress streams into the
   // form's panel, one row per layer; Cancel stops it. The password field is emptied as it is sent.
-  var STATE_WORDS = { QUEUED: 'Waiting to start…', RUNNING: 'In progress…', SUCCEEDED: 'Done',
-    FAILED: 'Failed', CANCELLED: 'Cancelled' };
 
   function layerRow(body, l) {
     var row = Array.prototype.find.call(body.rows, function (r) { return r.dataset.layer === l.id; });
@@ -215,7 +213,7 @@
   function renderTransfer(panel, s) {
     panel.hidden = false;
     panel.dataset.state = s.state;
-    panel.querySelector('.transfer-state').textContent = STATE_WORDS[s.state] || s.state;
+    panel.querySelector('.transfer-state').textContent = s.label || '';
     var body = panel.querySelector('tbody');
     s.layers.forEach(function (l) {
       var row = layerRow(body, l);
@@ -295,7 +293,8 @@
       var password = form.querySelector('input[type=password]');
       if (password) { password.value = ''; }
       panel.querySelector('tbody').textContent = '';
-      renderTransfer(panel, { id: '', kind: '', state: 'QUEUED', done: false, layers: [], messages: [] });
+      renderTransfer(panel, { id: '', kind: '', state: 'QUEUED', label: 'Starting…', done: false, layers: [],
+        messages: [] });
       button.disabled = true;
       fetch(form.action, { method: 'POST', body: body, cache: 'no-store',
         headers: { 'X-Requested-With': 'jpod-transfer' } })
@@ -305,8 +304,8 @@
         })
         .then(function (r) {
           if (!r.ok) {
-            renderTransfer(panel, { id: '', kind: '', state: 'FAILED', done: true, layers: [], messages: [],
-              error: r.body.message || ('failed (' + r.status + ')') });
+            renderTransfer(panel, { id: '', kind: '', state: 'FAILED', label: 'Failed', done: true, layers: [],
+              messages: [], error: r.body.message || ('failed (' + r.status + ')') });
             button.disabled = false;
             return;
           }
@@ -316,8 +315,8 @@
           followTransfer(panel, r.body.events);
         })
         .catch(function () {
-          renderTransfer(panel, { id: '', kind: '', state: 'FAILED', done: true, layers: [], messages: [],
-            error: 'jpod could not be reached.' });
+          renderTransfer(panel, { id: '', kind: '', state: 'FAILED', label: 'Failed', done: true, layers: [],
+            messages: [], error: 'jpod could not be reached.' });
           button.disabled = false;
         });
     });

@@ -19,10 +19,23 @@ import org.apache.commons.logging.LogFactory;
 public final class Transfer {
 
     /** Where a job is. */
-    public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    public enum State {
+        QUEUED("Waiting to start…"), RUNNING("In progress…"), SUCCEEDED("Done"), FAILED("Failed"),
+        CANCELLED("Cancelled");
+
+        private final String label;
+
+        State(String label) {
+            this.label = label;
+        }
 
         public boolean done() {
             return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        }
+
+        /** As the page says it. */
+        public String label() {
+            return label;
         }
     }
 
@@ -45,7 +58,8 @@ public final class Transfer {
     }
 
     /** What a page shows; {@code kind} is {@code pull} or {@code push}. */
-    public record Snapshot(String id, String kind, String subject, State state, boolean done, List<Layer> layers,
+    public record Snapshot(String id, String kind, String subject, State state, String label, boolean done,
+            List<Layer> layers,
             List<String> messages, String error, String notice, String imageId, String shortId, String digest) {}
 
     /** Statuses after which a layer's bar is full. */
@@ -134,7 +148,7 @@ public final class Transfer {
 
     synchronized Snapshot snapshot() {
         String imageId = outcome != null ? outcome.imageId() : null;
-        return new Snapshot(id, kind, subject, state, state.done(), List.copyOf(layers.values()),
+        return new Snapshot(id, kind, subject, state, state.label(), state.done(), List.copyOf(layers.values()),
                 List.copyOf(messages), error, state == State.CANCELLED ? kind + " of " + subject + " cancelled"
                         : outcome != null ? outcome.notice() : null, imageId,
                 imageId != null ? imageId.substring(0, Math.min(12, imageId.length())) : null,
