@@ -107,7 +107,10 @@ final class Pusher {
             throw EngineException.remoteFailure("registry " + session.endpoint().host() + " stored the manifest as "
                     + reported + " where jpod sent " + digest, null);
         }
-        store.commit(config, List.of(), List.of(dest.registry() + "/" + dest.repository() + "@" + digest));
+        if (img.names().contains(dest.toString())) {
+            // as Docker: the local name now has a known digest (a push elsewhere leaves no trace here)
+            store.commit(config, List.of(), List.of(dest.registry() + "/" + dest.repository() + "@" + digest));
+        }
         return new PushResult(dest.tag(), digest, manifest.length);
     }
 
