@@ -169,11 +169,11 @@ public final class FlakyProxy implements AutoCloseable {
                 if (req == null) {
                     return;
                 }
-                awaitResume();
                 String[] line = req.startLine.split(" ");
                 String method = line[0];
                 String path = line.length > 1 ? line[1] : "";
                 seen.add(new Seen(method, path, req.header("range")));
+                awaitResume();
                 if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                     copyBody(req, false, cin, OutputStream.nullOutputStream());
                     byte[] body = ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected by FlakyProxy\"}]}")

@@ -135,9 +135,7 @@ public final class LocalRegistry implements AutoCloseable {
             }
             if (b.token) {
                 ts = new TokenServer(dir.resolve("token"), user, password);
-                if (b.anonymousPull) {
-                    ts.allowAnonymousPull();
-                }
+                ts.allowAnonymousPull(b.anonymousPull);
             }
             tokenServer = ts;
             HttpClient.Builder cb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

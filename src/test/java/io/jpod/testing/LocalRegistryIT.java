@@ -195,6 +195,59 @@ class LocalRegistryIT {
     }
 
     @Test
+    void tokenServerCanAllowAnonymousPullsOnly() throws IOException {
+        TokenServer ts = token.tokenServer();
+        RegistrySeed.Pushed pushed = RegistrySeed.pushBusybox(token, "public/busybox:latest", RegistrySeed.Format.OCI);
+        ts.allowAnonymousPull(true);
+        try {
+            ts.clearRequests();
+            ProcessRunner.Result pull = skopeo("inspect", "--tls-verify=false", "--no-creds",
+                    "docker://" + pushed.reference());
+            assertThat(pull.ok()).as(pull.stderr()).isTrue();
+            assertThat(ts.requests()).anyMatch(r -> r.user() == null && r.status() == 200
+                    && r.scopes().contains("repository:public/busybox:pull"));
+
+            // the anonymous token carries pull only: the registry refuses the push
+            Path layout = RegistrySeed.busyboxLayout().dir();
+            ProcessRunner.Result push = skopeo("copy", "--dest-tls-verify=false", "--dest-no-creds",
+                    "oci:" + layout + ":latest", "docker://" + token.host() + "/public/other:latest");
+            assertThat(push.ok()).isFalse();
+            assertThat(push.stderr()).containsIgnoringCase("unauthorized");
+        } finally {
+            ts.allowAnonymousPull(false);
+        }
+    }
+
+    @Test
+    void startsFastAndStopsForGood() throws Exception {
+        long t0 = System.nanoTime();
+        LocalRegistry extra = LocalRegistry.plain();
+        long startMillis = (System.nanoTime() - t0) / 1_000_000;
+        Path storage = extra.storageDir();
+        URI v2 = URI.create(extra.url() + "/v2/");
+        assertThat(HTTP.send(HttpRequest.newBuilder(v2).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(200);
+        extra.close();
+        System.out.println("LocalRegistry.plain() started in " + startMillis + " ms");
+        assertThat(startMillis).as("start-up time").isLessThan(5000);
+        assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(v2).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding())).isInstanceOf(IOException.class);
+        assertThat(storage).doesNotExist();
+    }
+
+    @Test
+    void bigImageHoldsAHundredMegabytes() throws IOException {
+        RegistrySeed.Pushed big = RegistrySeed.pushBig(plain, "big:latest");
+        JsonNode manifest = rawManifest(big, List.of("--tls-verify=false"));
+        long total = 0;
+        for (JsonNode layer : manifest.path("layers")) {
+            total += layer.path("size").asLong();
+        }
+        assertThat(manifest.path("layers").size()).isEqualTo(5);
+        assertThat(total).isGreaterThan(100L << 20);
+    }
+
+    @Test
     void proxyForwardsAndCountsRanges() throws Exception {
         HttpResponse<String> v2 = get("/v2/", Map.of());
         assertThat(v2.statusCode()).isEqualTo(200);
@@ -210,7 +263,7 @@ class LocalRegistryIT {
         assertThat(tail.statusCode()).isEqualTo(206);
         assertThat(tail.body().length).isEqualTo(whole.body().length - 100);
 
-        assertThat(proxy.requestCount()).isEqualTo(3);
+        assertThat(proxy.requestCount()).as("%s", proxy.requests()).isEqualTo(3);
         assertThat(proxy.rangeRequestCount()).isEqualTo(1);
         assertThat(proxy.requests().get(2).range()).isEqualTo("bytes=100-");
     }
@@ -243,7 +296,7 @@ class LocalRegistryIT {
         assertThat(get("/v2/", Map.of()).statusCode()).isEqualTo(503);
         assertThat(get("/v2/", Map.of()).statusCode()).isEqualTo(503);
         assertThat(get("/v2/", Map.of()).statusCode()).isEqualTo(200);
-        assertThat(proxy.requestCount()).isEqualTo(3);
+        assertThat(proxy.requestCount()).as("%s", proxy.requests()).isEqualTo(3);
     }
 
     @Test

@@ -164,7 +164,7 @@ public final class RegistrySeed {
                 Blob m = w.image(arch, List.of(base, archLayer));
                 platforms.put(arch, m.digest());
                 Map<String, Object> e = descriptor(OCI_MANIFEST, m);
-                e.put("platform", Map.of("architecture", arch, "os", "linux"));
+                e.put("platform", ordered("architecture", arch, "os", "linux"));
                 entries.add(e);
             }
             Map<String, Object> index = new LinkedHashMap<>();
@@ -211,6 +211,15 @@ public final class RegistrySeed {
         return root;
     }
 
+    /** A map keeping its keys' order: JSON written from it, and so its digest, is the same in every JVM. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
     private static Map<String, Object> descriptor(String mediaType, Blob b) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mediaType", mediaType);
@@ -234,11 +243,12 @@ public final class RegistrySeed {
         }
 
         Blob layer(byte[] tar) throws IOException {
-            return stream(out -> out.write(tar));
+            return stream(Deflater.BEST_SPEED, out -> out.write(tar));
         }
 
         Blob randomLayer(String name, int size, Random random) throws IOException {
-            return stream(out -> {
+            // random bytes do not compress: stored (level 0) gzip blocks cost nothing to write
+            return stream(Deflater.NO_COMPRESSION, out -> {
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
                 tar.putArchiveEntry(dirEntry());
                 tar.closeArchiveEntry();
@@ -269,13 +279,13 @@ public final class RegistrySeed {
         }
 
         /** gzips what {@code writer} writes into a new blob, digesting both forms on the way. */
-        private Blob stream(TarWriter writer) throws IOException {
+        private Blob stream(int level, TarWriter writer) throws IOException {
             Path tmp = Files.createTempFile(blobs, "layer", ".tmp");
             MessageDigest compressed = sha256();
             MessageDigest uncompressed = sha256();
             try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
                     DigestOutputStream c = new DigestOutputStream(file, compressed);
-                    GZIPOutputStream gz = new FastGzip(c);
+                    GZIPOutputStream gz = new LevelGzip(c, level);
                     DigestOutputStream u = new DigestOutputStream(gz, uncompressed)) {
                 writer.write(u);
             }
@@ -298,10 +308,10 @@ public final class RegistrySeed {
             config.put("created", CREATED);
             config.put("architecture", arch);
             config.put("os", "linux");
-            config.put("config", Map.of("Env", List.of(PATH), "Cmd", List.of("sh")));
-            config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(Blob::diffId).toList()));
+            config.put("config", ordered("Env", List.of(PATH), "Cmd", List.of("sh")));
+            config.put("rootfs", ordered("type", "layers", "diff_ids", layers.stream().map(Blob::diffId).toList()));
             config.put("history", layers.stream()
-                    .map(l -> Map.of("created", CREATED, "created_by", "jpod RegistrySeed")).toList());
+                    .map(l -> ordered("created", CREATED, "created_by", "jpod RegistrySeed")).toList());
             Blob configBlob = json(config);
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("schemaVersion", 2);
@@ -323,11 +333,11 @@ public final class RegistrySeed {
         }
     }
 
-    /** Level 1: random data does not compress anyway, and the big image should build in seconds. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
+    /** gzip at a chosen level: test images favour build speed over size. */
+    private static final class LevelGzip extends GZIPOutputStream {
+        LevelGzip(OutputStream out, int level) throws IOException {
             super(out, 1 << 16);
-            def.setLevel(Deflater.BEST_SPEED);
+            def.setLevel(level);
         }
     }
 

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * certificate ({@code x5c}); that self-signed certificate is the registry's {@code rootcertbundle}.
  *
  * <p>Basic credentials, when sent, must match the configured user; without them the request is anonymous,
- * which is refused unless {@link #allowAnonymousPull()} is set, and then gets pull access only. Every request is
+ * which is refused unless {@link #allowAnonymousPull(boolean)} is set, and then gets pull access only. Every request is
  * recorded ({@link #requests()}) so a test can assert that the flow ran and which scopes were asked.
  *
  * <p>Usually created by {@link LocalRegistry.Builder#tokenAuth}; usable alone: {@code new TokenServer(dir, user, pw)}.
@@ -96,9 +96,12 @@ public final class TokenServer implements AutoCloseable {
         server.start();
     }
 
-    /** Lets requests without credentials have pull access (as public repositories on a real registry). */
-    public TokenServer allowAnonymousPull() {
-        anonymousPull = true;
+    /**
+     * Whether requests without credentials get pull access (as public repositories on a real registry);
+     * may be switched while the server runs.
+     */
+    public TokenServer allowAnonymousPull(boolean allow) {
+        anonymousPull = allow;
         return this;
     }
 
