@@ -195,6 +195,47 @@ class LocalRegistryIT {
     }
 
     @Test
+    void tokenFlowWorksFromJavaWithGetAndPost() throws Exception {
+        RegistrySeed.Pushed pushed = RegistrySeed.pushBusybox(token, "java/busybox:latest", RegistrySeed.Format.OCI);
+        URI manifest = URI.create(token.url() + "/v2/java/busybox/manifests/latest");
+        HttpResponse<String> challenge = HTTP.send(HttpRequest.newBuilder(manifest).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(challenge.statusCode()).isEqualTo(401);
+        assertThat(challenge.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("Bearer realm=\"" + token.tokenServer().realm() + "\"")
+                .contains("service=\"" + TokenServer.SERVICE + "\"")
+                .contains("scope=\"repository:java/busybox:pull\"");
+
+        String basic = java.util.Base64.getEncoder().encodeToString("bob:b0b-pass".getBytes());
+        HttpResponse<String> viaGet = HTTP.send(HttpRequest.newBuilder(URI.create(token.tokenServer().realm()
+                + "?service=" + TokenServer.SERVICE + "&scope=repository:java/busybox:pull"))
+                .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viaPost = HTTP.send(HttpRequest.newBuilder(URI.create(token.tokenServer().realm()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=bob&password=b0b-pass"
+                        + "&service=" + TokenServer.SERVICE + "&scope=repository%3Ajava%2Fbusybox%3Apull"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        for (HttpResponse<String> answer : List.of(viaGet, viaPost)) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode t = JSON.readTree(answer.body());
+            assertThat(t.path("expires_in").asInt()).isEqualTo(300);
+            HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(manifest)
+                    .header("Authorization", "Bearer " + t.path("access_token").asText())
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+            assertThat(got.headers().firstValue("Docker-Content-Digest")).contains(pushed.digest());
+        }
+        // a pull token does not let the client push
+        String pullToken = JSON.readTree(viaGet.body()).path("token").asText();
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(
+                URI.create(token.url() + "/v2/java/busybox/blobs/uploads/"))
+                .header("Authorization", "Bearer " + pullToken).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void tokenServerCanAllowAnonymousPullsOnly() throws IOException {
         TokenServer ts = token.tokenServer();
         RegistrySeed.Pushed pushed = RegistrySeed.pushBusybox(token, "public/busybox:latest", RegistrySeed.Format.OCI);

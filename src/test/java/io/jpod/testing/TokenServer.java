@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A registry token server for tests of the bearer-token flow (distribution's {@code auth: token}). The
  * registry only verifies tokens; this server issues them: {@code GET /token?service=S&scope=repository:NAME:pull,push}
+ * (or the OAuth2 form {@code POST /token}, {@code grant_type=password&username=..&password=..&service=..&scope=..})
  * answers {@code {"token", "access_token", "expires_in"}} with an RS256 JWT whose header carries the signing
  * certificate ({@code x5c}); that self-signed certificate is the registry's {@code rootcertbundle}.
  *
@@ -137,43 +138,62 @@ public final class TokenServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
-            String service = query.getOrDefault("service", List.of("")).get(0);
-            List<String> scopes = query.getOrDefault("scope", List.of()).stream()
+            String method = exchange.getRequestMethod();
+            // GET carries everything in the query and basic credentials; the OAuth2 POST a form body
+            Map<String, List<String>> params = "POST".equals(method)
+                    ? parseQuery(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                    : parseQuery(exchange.getRequestURI().getRawQuery());
+            String service = params.getOrDefault("service", List.of("")).get(0);
+            List<String> scopes = params.getOrDefault("scope", List.of()).stream()
                     .flatMap(s -> List.of(s.split(" ")).stream()).filter(s -> !s.isBlank()).toList();
-            String who = null;
+            String[] credentials = null;
             int status;
-            byte[] body;
+            byte[] body = null;
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (!"GET".equals(exchange.getRequestMethod())) {
+            if (!"GET".equals(method) && !"POST".equals(method)) {
                 status = 405;
-                body = error("only GET /token is served here");
+                body = error("GET or POST /token only");
+            } else if ("POST".equals(method)) {
+                if ("password".equals(params.getOrDefault("grant_type", List.of("")).get(0))) {
+                    credentials = new String[] {params.getOrDefault("username", List.of("")).get(0),
+                            params.getOrDefault("password", List.of("")).get(0)};
+                    status = 0;
+                } else {
+                    status = 400;
+                    body = error("grant_type password only");
+                }
             } else if (auth != null && !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
                 status = 401;
                 body = error("only basic credentials are accepted");
-            } else if (auth != null) {
-                String[] pair = new String(Base64.getDecoder().decode(auth.substring(6).trim()),
+            } else {
+                credentials = auth == null ? null : new String(Base64.getDecoder().decode(auth.substring(6).trim()),
                         StandardCharsets.UTF_8).split(":", 2);
-                who = pair[0];
-                if (user != null && user.equals(pair[0]) && pair.length == 2 && password.equals(pair[1])) {
+                status = 0;
+            }
+            String who = credentials == null ? null : credentials[0];
+            if (status == 0) {
+                if (credentials != null) {
+                    if (user != null && user.equals(credentials[0]) && credentials.length == 2
+                            && password.equals(credentials[1])) {
+                        status = 200;
+                        body = token(service, who, scopes, Set.of("pull", "push", "delete", "*"));
+                    } else {
+                        status = 401;
+                        body = error("wrong user name or password");
+                    }
+                } else if (anonymousPull) {
                     status = 200;
-                    body = token(service, who, scopes, Set.of("pull", "push", "delete", "*"));
+                    body = token(service, "", scopes, Set.of("pull"));
                 } else {
                     status = 401;
-                    body = error("wrong user name or password");
+                    body = error("credentials required");
                 }
-            } else if (anonymousPull) {
-                status = 200;
-                body = token(service, "", scopes, Set.of("pull"));
-            } else {
-                status = 401;
-                body = error("credentials required");
             }
             if (!SERVICE.equals(service) && status == 200) {
                 status = 400;
                 body = error("unknown service " + service);
             }
-            requests.add(new Request(exchange.getRequestMethod(), service, scopes, who, status));
+            requests.add(new Request(method, service, scopes, who, status));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             if (status == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jpod test tokens\"");
