@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Proves the registry fixtures with real tools only (skopeo, curl-free JDK HttpClient), no jpod code: each mode
+ * Proves the registry fixtures with real tools only (skopeo, curl, the JDK HttpClient), no jpod code: each mode
  * of {@link LocalRegistry} serves what {@link RegistrySeed} pushed, credentials are checked, the token flow runs,
  * and {@link FlakyProxy} forwards, cuts, fails and stalls on demand.
  */
@@ -350,11 +350,21 @@ class LocalRegistryIT {
     }
 
     @Test
-    void skopeoPullsThroughTheProxy() throws IOException {
+    void skopeoPullsAndPushesThroughTheProxy() throws IOException {
         ProcessRunner.Result r = skopeo("inspect", "--tls-verify=false", "docker://" + proxy.host() + "/busybox:latest");
         assertThat(r.ok()).as(r.stderr()).isTrue();
         assertThat(JSON.readTree(r.stdout()).path("Digest").asText()).isEqualTo(seeded.busybox().digest());
         assertThat(proxy.requests()).anyMatch(s -> s.path().startsWith("/v2/busybox/manifests/latest"));
+
+        // uploads (POST, PATCH with a streamed body, PUT) pass too, and their Locations lead back to the proxy
+        proxy.reset();
+        RegistrySeed.Pushed pushed = RegistrySeed.push(RegistrySeed.busyboxLayout(), proxy.host() + "/via-proxy:1",
+                List.of("--dest-tls-verify=false"), RegistrySeed.Format.OCI, false);
+        assertThat(proxy.requests()).anyMatch(s -> s.method().equals("PUT") && s.path().contains("/blobs/uploads/"));
+        assertThat(pushed.digest()).isEqualTo(RegistrySeed.busyboxLayout().manifestDigest());
+        JsonNode direct = JSON.readTree(skopeo("inspect", "--tls-verify=false",
+                "docker://" + plain.host() + "/via-proxy:1").stdout());
+        assertThat(direct.path("Digest").asText()).isEqualTo(pushed.digest());
     }
 
     private static HttpRequest.Builder request(String path, Map<String, String> headers) {
