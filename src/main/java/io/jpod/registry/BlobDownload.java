@@ -104,6 +104,9 @@ final class BlobDownload {
     }
 
     private static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
