@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RegistrySession {
 
-    /** Hosts found to speak plain HTTP (insecure ones only), so later sessions skip the TLS attempt. */
+    /** Insecure hosts found to speak plain HTTP (true) or TLS (false), so later sessions skip the probe. */
     private static final Map<String, Boolean> PLAIN_HTTP = new ConcurrentHashMap<>();
     private static final Map<javax.net.ssl.SSLContext, HttpClient> CLIENTS = new ConcurrentHashMap<>();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -100,20 +100,37 @@ final class RegistrySession {
 
     private <T> HttpResponse<T> sendOnce(String pathOrUrl, java.util.function.Function<HttpRequest.Builder, HttpRequest> build,
             HttpResponse.BodyHandler<T> handler) throws IOException {
+        if (endpoint.insecure() && !PLAIN_HTTP.containsKey(endpoint.host())) {
+            probeScheme();
+        }
         try {
             return client.send(build.apply(request(uri(pathOrUrl))), handler);
-        } catch (SSLException | ConnectException e) {
-            if (endpoint.insecure() && !Boolean.TRUE.equals(PLAIN_HTTP.get(endpoint.host()))
-                    && !pathOrUrl.startsWith("http") && e instanceof SSLException) {
-                PLAIN_HTTP.put(endpoint.host(), true);
-                try {
-                    return client.send(build.apply(request(uri(pathOrUrl))), handler);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * An insecure registry may speak plain HTTP: like containers/image, try TLS first and fall back
+     * when the handshake fails or gets no answer (some plain servers wait for more of the request).
+     * The finding is kept for the daemon's life.
+     */
+    private void probeScheme() throws IOException {
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(endpoint.tls())
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("https://" + endpoint.host() + "/v2/"))
+                .timeout(Duration.ofSeconds(2)).header("User-Agent", "jpod").GET().build();
+        try {
+            probe.send(req, HttpResponse.BodyHandlers.discarding());
+            PLAIN_HTTP.put(endpoint.host(), false);
+        } catch (SSLException | java.net.http.HttpTimeoutException e) {
+            PLAIN_HTTP.put(endpoint.host(), true);
+        } catch (ConnectException e) {
+            throw e; // nobody listens: neither scheme will do
+        } catch (IOException e) {
+            // a reset or close during the handshake: also a plain HTTP server's answer to TLS
+            PLAIN_HTTP.put(endpoint.host(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
