@@ -104,6 +104,9 @@ class DockerImagesController {
         if (rest.endsWith("/history")) {
             return history(strip(rest, "/history"));
         }
+        if (rest.endsWith("/get")) {
+            return io.jpod.api.shared.ImageSaveRoutes.single(images, json, strip(rest, "/get"));
+        }
         throw EngineException.notFound("page not found");
     }
 

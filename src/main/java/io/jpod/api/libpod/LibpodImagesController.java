@@ -177,6 +177,9 @@ class LibpodImagesController {
         if (rest.endsWith("/history")) {
             return ResponseEntity.ok(history(images.lookup(strip(rest, "/history"))));
         }
+        if (rest.endsWith("/get")) {
+            return io.jpod.api.shared.ImageSaveRoutes.single(images, json, strip(rest, "/get"));
+        }
         throw EngineException.notFound("page not found");
     }
 
