@@ -91,6 +91,10 @@ public final class ImageArchives {
         if (references == null || references.isEmpty()) {
             throw EngineException.invalidArgument("no image to save: name at least one");
         }
+        if (format == Format.OCI_ARCHIVE && references.size() > 1) {
+            // as podman: its load takes one image from an OCI layout
+            throw EngineException.invalidArgument("an oci-archive holds one image: save several as docker-archive");
+        }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (String ref : references) {
             Image img = store.lookup(ref);
@@ -258,7 +262,8 @@ public final class ImageArchives {
         /**
          * An OCI image layout: {@code oci-layout}, the blobs (layers gzip-compressed as stored,
          * configs, one manifest per image), and {@code index.json} naming each manifest once per
-         * name it is saved under (its {@code org.opencontainers.image.ref.name}).
+         * name it is saved under (its {@code org.opencontainers.image.ref.name}; {@link #prepare} allows
+     * one image, by one reference).
          */
         private void ociArchive(TarArchiveOutputStream tar) throws IOException {
             file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));

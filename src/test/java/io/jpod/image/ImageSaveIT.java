@@ -34,6 +34,8 @@ import tools.jackson.databind.JsonNode;
 class ImageSaveIT {
 
     static Path root;
+    /** The local podman's run root: podman refuses one longer than 50 characters. */
+    static Path localRun;
     static TestDaemon daemon;
     static String busyboxId;
     static String appId;
@@ -43,6 +45,7 @@ class ImageSaveIT {
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-save");
+        localRun = Files.createTempDirectory("jps");
         daemon = TestDaemon.start(root);
         Files.createDirectories(root.resolve("docker-config"));
         Files.writeString(root.resolve("containers.conf"), "");
@@ -75,6 +78,7 @@ class ImageSaveIT {
     static void stop() throws Exception {
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
+        org.springframework.util.FileSystemUtils.deleteRecursively(localRun);
     }
 
     @Test
@@ -196,7 +200,8 @@ class ImageSaveIT {
             assertThat(json(r.body()).path("message").asString()).as(path).contains("no such image");
         }
         for (String path : List.of("/libpod/images/export?references=busybox&format=bogus",
-                "/libpod/images/busybox/get?format=oci-dir", "/libpod/images/export")) {
+                "/libpod/images/busybox/get?format=oci-dir", "/libpod/images/export",
+                "/libpod/images/export?references=busybox&references=localhost/app:1&format=oci-archive")) {
             HttpResponse<byte[]> r = get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(400);
             assertThat(json(r.body()).path("message").asString()).as(path).isNotEmpty();
@@ -259,7 +264,7 @@ class ImageSaveIT {
     private static ProcessRunner.Result local(String... args) throws Exception {
         Path dir = root.resolve("local-podman");
         List<String> argv = new ArrayList<>(List.of("podman", "--root", dir.resolve("root").toString(),
-                "--runroot", dir.resolve("run").toString(), "--storage-driver", "vfs",
+                "--runroot", localRun.toString(), "--storage-driver", "vfs",
                 "--tmpdir", dir.resolve("tmp").toString()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("local-containers.conf").toString(),
