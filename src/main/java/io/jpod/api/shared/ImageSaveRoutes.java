@@ -1,13 +1,15 @@
 package io.jpod.api.shared;
 
+import io.jpod.error.EngineException;
 import io.jpod.image.ImageArchives;
 import io.jpod.image.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ImageSaveRoutes {
 
     static final String TAR = "application/x-tar";
+    private static final Log LOG = LogFactory.getLog(ImageSaveRoutes.class);
 
     private final ImageArchives archives;
 
@@ -37,8 +40,7 @@ public class ImageSaveRoutes {
 
     /** {@code docker save a b}: always the docker format. */
     @GetMapping("/images/get")
-    void dockerSave(@RequestParam(required = false) List<String> names, HttpServletResponse response)
-            throws IOException {
+    void dockerSave(@RequestParam(required = false) List<String> names, HttpServletResponse response) {
         write(archives, names, ImageArchives.Format.DOCKER_ARCHIVE, response);
     }
 
@@ -48,7 +50,7 @@ public class ImageSaveRoutes {
      */
     @GetMapping("/libpod/images/export")
     void libpodExport(@RequestParam(required = false) List<String> references,
-            @RequestParam(required = false) String format, HttpServletResponse response) throws IOException {
+            @RequestParam(required = false) String format, HttpServletResponse response) {
         write(archives, references, ImageArchives.Format.parse(format), response);
     }
 
@@ -60,22 +62,28 @@ public class ImageSaveRoutes {
     public static <T> T single(ImageStore images, JsonMapper json, String nameOrId) {
         ServletRequestAttributes attrs = (ServletRequestAttributes) RequestContextHolder.currentRequestAttributes();
         HttpServletRequest request = attrs.getRequest();
-        try {
-            write(new ImageArchives(images, json), List.of(nameOrId),
-                    ImageArchives.Format.parse(request.getParameter("format")), attrs.getResponse());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(new ImageArchives(images, json), List.of(nameOrId),
+                ImageArchives.Format.parse(request.getParameter("format")), attrs.getResponse());
         return null;
     }
 
     private static void write(ImageArchives archives, List<String> refs, ImageArchives.Format format,
-            HttpServletResponse response) throws IOException {
+            HttpServletResponse response) {
         try (ImageArchives.Save save = archives.prepare(refs, format)) {
             response.setContentType(TAR);
-            OutputStream out = response.getOutputStream();
-            save.writeTo(out);
-            out.flush();
+            try {
+                OutputStream out = response.getOutputStream();
+                save.writeTo(out);
+                out.flush();
+            } catch (IOException e) {
+                if (!response.isCommitted()) {
+                    response.reset();
+                    throw EngineException.internal("saving " + refs + ": " + e.getMessage(), e);
+                }
+                // the archive has begun: there is no telling the client more than a cut stream (and a
+                // client that went away is no failure of the daemon's)
+                LOG.warn("saving " + refs + " ended early: " + e.getMessage());
+            }
         }
     }
 }
