@@ -86,9 +86,15 @@ class ImageSaveIT {
         Path one = root.resolve("one.tar");
         Path two = root.resolve("two.tar");
         Path byId = root.resolve("by-id.tar");
+        String since = String.valueOf(java.time.Instant.now().getEpochSecond() - 1);
         ok(docker("save", "-o", one.toString(), "localhost/layered:v1"));
         ok(docker("save", "-o", two.toString(), "busybox", "localhost/app:1"));
         ok(docker("save", "-o", byId.toString(), busyboxId.substring(0, 12)));
+
+        // as Docker: an image event "save" per image saved
+        String saved = ok(docker("events", "--since", since, "--until", String.valueOf(
+                java.time.Instant.now().getEpochSecond() + 1), "--filter", "event=save", "--format", "{{.Actor.ID}}"));
+        assertThat(saved.lines().distinct()).containsExactlyInAnyOrder(layeredId, busyboxId, appId);
 
         Map<String, byte[]> oneEntries = entries(one);
         JsonNode manifest = json(oneEntries.get("manifest.json"));

@@ -105,7 +105,7 @@ class DockerImagesController {
             return history(strip(rest, "/history"));
         }
         if (rest.endsWith("/get")) {
-            return io.jpod.api.shared.ImageSaveRoutes.single(images, json, strip(rest, "/get"));
+            return io.jpod.api.shared.ImageSaveRoutes.single(strip(rest, "/get"));
         }
         throw EngineException.notFound("page not found");
     }

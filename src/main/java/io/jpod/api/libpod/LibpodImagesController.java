@@ -178,7 +178,7 @@ class LibpodImagesController {
             return ResponseEntity.ok(history(images.lookup(strip(rest, "/history"))));
         }
         if (rest.endsWith("/get")) {
-            return io.jpod.api.shared.ImageSaveRoutes.single(images, json, strip(rest, "/get"));
+            return io.jpod.api.shared.ImageSaveRoutes.single(strip(rest, "/get"));
         }
         throw EngineException.notFound("page not found");
     }

@@ -1,6 +1,7 @@
 package io.jpod.api.shared;
 
 import io.jpod.error.EngineException;
+import io.jpod.events.EventBus;
 import io.jpod.image.ImageArchives;
 import io.jpod.image.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.support.RequestContextUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,15 +36,17 @@ public class ImageSaveRoutes {
     private static final Log LOG = LogFactory.getLog(ImageSaveRoutes.class);
 
     private final ImageArchives archives;
+    private final EventBus events;
 
-    ImageSaveRoutes(ImageStore images, JsonMapper json) {
+    ImageSaveRoutes(ImageStore images, JsonMapper json, EventBus events) {
         this.archives = new ImageArchives(images, json);
+        this.events = events;
     }
 
     /** {@code docker save a b}: always the docker format. */
     @GetMapping("/images/get")
     void dockerSave(@RequestParam(required = false) List<String> names, HttpServletResponse response) {
-        write(archives, names, ImageArchives.Format.DOCKER_ARCHIVE, response);
+        write(names, ImageArchives.Format.DOCKER_ARCHIVE, response);
     }
 
     /**
@@ -51,7 +56,7 @@ public class ImageSaveRoutes {
     @GetMapping("/libpod/images/export")
     void libpodExport(@RequestParam(required = false) List<String> references,
             @RequestParam(required = false) String format, HttpServletResponse response) {
-        write(archives, references, ImageArchives.Format.parse(format), response);
+        write(references, ImageArchives.Format.parse(format), response);
     }
 
     /**
@@ -59,22 +64,25 @@ public class ImageSaveRoutes {
      * return what this returns (null: the response is written). The format is the current request's
      * {@code format} parameter (libpod's; Docker has none), the docker format by default.
      */
-    public static <T> T single(ImageStore images, JsonMapper json, String nameOrId) {
+    public static <T> T single(String nameOrId) {
         ServletRequestAttributes attrs = (ServletRequestAttributes) RequestContextHolder.currentRequestAttributes();
         HttpServletRequest request = attrs.getRequest();
-        write(new ImageArchives(images, json), List.of(nameOrId),
-                ImageArchives.Format.parse(request.getParameter("format")), attrs.getResponse());
+        ImageSaveRoutes routes = RequestContextUtils.findWebApplicationContext(request).getBean(ImageSaveRoutes.class);
+        routes.write(List.of(nameOrId), ImageArchives.Format.parse(request.getParameter("format")),
+                attrs.getResponse());
         return null;
     }
 
-    private static void write(ImageArchives archives, List<String> refs, ImageArchives.Format format,
-            HttpServletResponse response) {
+    private void write(List<String> refs, ImageArchives.Format format, HttpServletResponse response) {
         try (ImageArchives.Save save = archives.prepare(refs, format)) {
             response.setContentType(TAR);
             try {
                 OutputStream out = response.getOutputStream();
                 save.writeTo(out);
                 out.flush();
+                // as Docker and podman: one "save" event per image, once it is written
+                save.images().forEach(img -> events.publish("image", "save", img.id(),
+                        img.names().isEmpty() ? "" : img.names().get(0), Map.of()));
             } catch (IOException e) {
                 if (!response.isCommitted()) {
                     response.reset();
