@@ -50,8 +50,9 @@ public class ImageSaveRoutes {
     }
 
     /**
-     * {@code podman --remote save} (one image or several, {@code -m}). {@code compress} concerns
-     * podman's directory formats only, which are refused; it is accepted and ignored.
+     * {@code podman --remote save}: podman 4.3's client sends every argument as a reference, with
+     * {@code -m} or not, and its server saves them all, as here. {@code compress} and
+     * {@code ociAcceptUncompressedLayers} concern podman's directory formats only, which are refused.
      */
     @GetMapping("/libpod/images/export")
     void libpodExport(@RequestParam(required = false) List<String> references,
