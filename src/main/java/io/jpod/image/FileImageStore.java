@@ -194,6 +194,8 @@ public final class FileImageStore implements ImageStore {
             throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
         } finally {
             Trees.delete(work);
+            // the store took the file over: a plain tar was compressed into a copy, a duplicate is not kept
+            Trees.delete(blob);
         }
     }
 

@@ -156,6 +156,9 @@ class LibpodImagesController {
         if (rest.endsWith("/history")) {
             return ResponseEntity.ok(history(images.lookup(strip(rest, "/history"))));
         }
+        if (rest.endsWith("/get")) {
+            return io.jpod.api.shared.ImageSaveRoutes.single(strip(rest, "/get"));
+        }
         throw EngineException.notFound("page not found");
     }
 
