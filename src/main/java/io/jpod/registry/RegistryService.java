@@ -220,11 +220,26 @@ public final class RegistryService {
 
     /** Pushes local image {@code source} as {@code destination} (default: the source's name). */
     public PushResult push(String source, String destination, Credentials credentials, ProgressListener listener) {
-        return push(source, destination, credentials, true, listener);
+        return push(source, destination, credentials, true, "", listener);
     }
 
     public PushResult push(String source, String destination, Credentials credentials, boolean tlsVerify,
             ProgressListener listener) {
+        return push(source, destination, credentials, tlsVerify, "", listener);
+    }
+
+    /**
+     * As above, in manifest {@code format} {@code v2s2} (the default, as Docker pushes) or {@code oci};
+     * {@code v2s1} is refused (schema 1 is deprecated).
+     */
+    public PushResult push(String source, String destination, Credentials credentials, boolean tlsVerify,
+            String format, ProgressListener listener) {
+        boolean oci = switch (format == null ? "" : format.strip().toLowerCase(Locale.ROOT)) {
+            case "", "v2s2", "docker" -> false;
+            case "oci" -> true;
+            default -> throw EngineException.invalidArgument("manifest format \"" + format
+                    + "\" is not supported: use v2s2 or oci");
+        };
         Image img = store.lookup(source);
         String target = destination == null || destination.isBlank() ? source : destination;
         if (target.contains("@")) {
@@ -241,7 +256,7 @@ public final class RegistryService {
         progress.message("The push refers to repository [" + familiar(dest).replaceFirst(":[^:/]*$", "") + "]");
         return observer.time("push", () -> {
             try {
-                PushResult p = pusher.push(new RegistrySession(ep, creds, scopes, json), img, dest, progress);
+                PushResult p = pusher.push(new RegistrySession(ep, creds, scopes, json), img, dest, oci, progress);
                 progress.message(p.tag() + ": digest: " + p.digest() + " size: " + p.size());
                 events.publish("image", "push", img.id(), dest.toString(), Map.of());
                 return p;
