@@ -185,6 +185,7 @@ class RegistryClientsIT {
     @Test
     @Order(5)
     void dockerPushThenPullBackGivesTheSameDigest() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
         String pushed = plain.host() + "/pushed:v1";
         ok("tag", plain.host() + "/busybox:latest", pushed);
         String out = ok("push", pushed);
@@ -199,6 +200,11 @@ class RegistryClientsIT {
         assertThat(ok("pull", pushed)).contains("Digest: " + digest);
         assertThat(ok("images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Digest}}"))
                 .contains(pushed + " " + digest);
+        Thread.sleep(1100); // the CLI sends "--until 0s" as whole seconds: let this one pass
+        String events = ok("events", "--since", Long.toString(since), "--until", "0s", "--filter", "type=image",
+                "--format", "{{.Action}} {{.Actor.Attributes.name}}");
+        assertThat(events.lines().filter(l -> l.contains(plain.host() + "/pushed")).map(l -> l.split(" ")[0]))
+                .as(events).containsSubsequence("push", "pull");
     }
 
     @Test
@@ -222,11 +228,24 @@ class RegistryClientsIT {
     void dockerPullWithoutLoginIsRefusedClearly() throws Exception {
         // the CLI asks for a user name on a 401 from the daemon and waits for ever, which dockerd never causes:
         // it answers a registry's refusal with a 500. The timeout turns such a hang into a failure here.
-        ProcessRunner.Result r = docker(root.resolve("docker-anon"), null, "pull", secure.host() + "/busybox:latest");
+        ProcessRunner.Result r = anonymous("pull", secure.host() + "/busybox:latest");
         assertThat(r.stdout()).as("the CLI prompted for credentials").doesNotContain("Username:");
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.stderr().toLowerCase()).containsAnyOf("unauthorized", "authentication required",
+        assertThat(r.stderr().toLowerCase()).containsAnyOf("unauthorized", "requires authentication",
                 "no basic auth credentials");
+    }
+
+    @Test
+    @Order(10)
+    void dockerPushWithoutLoginIsRefusedClearly() throws Exception {
+        String target = secure.host() + "/anonymous:v1";
+        ok("tag", plain.host() + "/busybox:latest", target);
+        ProcessRunner.Result r = anonymous("push", target);
+        assertThat(r.stdout()).as("the CLI prompted for credentials").doesNotContain("Username:");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr().toLowerCase()).containsAnyOf("unauthorized", "requires authentication",
+                "no basic auth credentials");
+        ok("rmi", target);
     }
 
     @Test
@@ -408,12 +427,19 @@ class RegistryClientsIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        return docker(root.resolve("docker-config"), null, args);
+        return docker(root.resolve("docker-config"), null, 30, args);
     }
 
-    static ProcessRunner.Result docker(Path config, byte[] stdin, String... args) throws Exception {
+    /** Without stored credentials; a client waiting for a user name gives up after a few seconds. */
+    static ProcessRunner.Result anonymous(String... args) throws Exception {
+        return docker(root.resolve("docker-anon"), null, 8, args);
+    }
+
+    static ProcessRunner.Result docker(Path config, byte[] stdin, int timeoutSeconds, String... args)
+            throws Exception {
         // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
-        List<String> argv = new ArrayList<>(List.of("timeout", "20", "docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("timeout", Integer.toString(timeoutSeconds), "docker", "-H",
+                "tcp://127.0.0.1:" + daemon.port()));
         argv.addAll(List.of(args));
         Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
         return ProcessRunner.run(argv, env, stdin == null ? new byte[0] : stdin, Duration.ofSeconds(90));
@@ -426,7 +452,7 @@ class RegistryClientsIT {
     }
 
     static ProcessRunner.Result login(LocalRegistry reg, String password) throws Exception {
-        return docker(root.resolve("docker-config"), password.getBytes(StandardCharsets.UTF_8), "login", "-u", USER,
+        return docker(root.resolve("docker-config"), password.getBytes(StandardCharsets.UTF_8), 30, "login", "-u", USER,
                 "--password-stdin", reg.host());
     }
 
