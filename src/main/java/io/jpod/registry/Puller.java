@@ -49,7 +49,7 @@ final class Puller {
     Pulled pull(RegistrySession session, ImageReference ref, String digest, Platform platform, PullProgress progress)
             throws IOException {
         String name = digest != null ? ref.registry() + "/" + ref.repository() + "@" + digest : ref.toString();
-        Fetched top = manifest(session, digest != null ? digest : ref.tag(), name);
+        Fetched top = RegistrySession.retrying(() -> manifest(session, digest != null ? digest : ref.tag(), name));
         if (digest != null && !top.digest().equals(digest)) {
             throw EngineException.remoteFailure("manifest of " + name + " does not match its digest (got "
                     + top.digest() + "): refused", null);
@@ -58,7 +58,7 @@ final class Puller {
         Fetched chosen = top;
         if (Manifests.isIndex(top.mediaType())) {
             Manifests.Descriptor d = Manifests.choose(top.body(), platform, name);
-            chosen = manifest(session, d.digest(), name);
+            chosen = RegistrySession.retrying(() -> manifest(session, d.digest(), name));
             if (!chosen.digest().equals(d.digest())) {
                 throw EngineException.remoteFailure("manifest " + d.digest() + " of " + name
                         + " does not match its digest: refused", null);
@@ -68,7 +68,7 @@ final class Puller {
             }
         }
         Manifests.ImageManifest im = Manifests.image(chosen.body(), name);
-        byte[] config = config(session, im.config(), name);
+        byte[] config = RegistrySession.retrying(() -> config(session, im.config(), name));
         JsonNode cfg = json.readTree(config);
         List<String> diffIds = new ArrayList<>();
         cfg.path("rootfs").path("diff_ids").values().forEach(v -> diffIds.add(v.asString()));

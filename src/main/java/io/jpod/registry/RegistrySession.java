@@ -137,6 +137,38 @@ final class RegistrySession {
         }
     }
 
+    /** A registry call that may throw {@link IOException}. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a small idempotent call (a manifest, a config) again after a broken connection or a
+     * registry's 429/5xx, up to three times with back-off; blobs have their own, resuming retries.
+     */
+    static <T> T retrying(Call<T> call) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                if (attempt == 3 || e.getMessage() != null && e.getMessage().startsWith("interrupted")) {
+                    throw e;
+                }
+            } catch (EngineException e) {
+                if (attempt == 3 || e.category() != EngineException.Category.REMOTE_FAILURE) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200L << (attempt - 1));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ie);
+            }
+        }
+    }
+
     /** Checks the endpoint and the credentials: {@code GET /v2/}, authenticating as it asks. */
     void ping() throws IOException {
         HttpResponse<String> r = send("/v2/", b -> b.GET().build(), HttpResponse.BodyHandlers.ofString());
