@@ -76,10 +76,16 @@ final class Puller {
             throw EngineException.remoteFailure(name + ": its manifest has " + im.layers().size()
                     + " layers but its config " + diffIds.size(), null);
         }
-        boolean fresh = fetchLayers(session, im.layers(), diffIds, progress);
-        String repoDigest = ref.registry() + "/" + ref.repository() + "@" + top.digest();
-        Image img = store.commit(config, digest != null ? List.of() : List.of(ref.toString()), List.of(repoDigest));
-        return new Pulled(img, top.digest(), fresh);
+        // the pull's own pins: its layers stay while it works, and a failure leaves them to prune
+        store.pin(diffIds);
+        try {
+            boolean fresh = fetchLayers(session, im.layers(), diffIds, progress);
+            String repoDigest = ref.registry() + "/" + ref.repository() + "@" + top.digest();
+            Image img = store.commit(config, digest != null ? List.of() : List.of(ref.toString()), List.of(repoDigest));
+            return new Pulled(img, top.digest(), fresh);
+        } finally {
+            store.unpin(diffIds);
+        }
     }
 
     /** Stores the layers the store lacks; whether any was fetched. */
@@ -87,7 +93,6 @@ final class Puller {
             PullProgress progress) throws IOException {
         List<SharedDownloads.Transfer> transfersOfThisPull = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
-        List<String> stored = new ArrayList<>();
         try {
             for (int i = 0; i < layers.size(); i++) {
                 Manifests.Descriptor l = layers.get(i);
@@ -107,7 +112,6 @@ final class Puller {
             for (int k = 0; k < transfersOfThisPull.size(); k++) {
                 SharedDownloads.Transfer t = transfersOfThisPull.get(k);
                 String diffId = await(t, progress);
-                stored.add(diffId);
                 String expected = diffIds.get(indexes.get(k));
                 if (!diffId.equals(expected)) {
                     throw EngineException.remoteFailure("layer " + t.digest + " unpacks to " + diffId
@@ -117,8 +121,9 @@ final class Puller {
             }
             return !transfersOfThisPull.isEmpty();
         } catch (RuntimeException | IOException e) {
+            // downloads still running stop unless another pull wants them; what was stored is
+            // released with this pull's pins
             transfersOfThisPull.forEach(t -> t.release(progress));
-            store.unpin(stored);
             throw e;
         }
     }
