@@ -117,6 +117,20 @@ class RegistryFaultsIT {
     }
 
     @Test
+    void transient503sOnLayersAreRetried() throws Exception {
+        try (StreamedPull p = StreamedPull.start(proxy.host() + "/big", "latest")) {
+            // manifest and config are in: what the registry is asked from now on are layers (5, 3 at a time)
+            p.awaitLine(l -> "Pulling fs layer".equals(l.path("status").asString()), Duration.ofSeconds(60));
+            proxy.failNext(2, 503);
+            Pull done = p.finish(Duration.ofSeconds(60));
+            assertThat(done.error()).as("%s", done).isNull();
+            assertThat(done.lines()).as("a layer was retried: %s", done)
+                    .anyMatch(l -> "Retrying".equals(l.path("status").asString()));
+        }
+        assertThat(imageId(proxy.host() + "/big:latest")).isEqualTo(configDigest(big));
+    }
+
+    @Test
     void connectionCutMidBlobResumesWithRange() throws Exception {
         long layerSize = Files.size(reg.blobFile(RegistrySeed.busyboxLayout().layerDigests().get(0)));
         assertThat(layerSize).as("the busybox layer is long enough to cut").isGreaterThan(200_000);
