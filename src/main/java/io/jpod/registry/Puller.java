@@ -76,10 +76,18 @@ final class Puller {
             throw EngineException.remoteFailure(name + ": its manifest has " + im.layers().size()
                     + " layers but its config " + diffIds.size(), null);
         }
+        // "Image is up to date" only when the name already meant this very image (as dockerd says it)
+        String id = sha256Hex(config);
+        boolean upToDate;
+        try {
+            upToDate = store.lookup(digest != null ? name : ref.toString()).id().equals(id);
+        } catch (EngineException absent) {
+            upToDate = false;
+        }
         // the pull's own pins: its layers stay while it works, and a failure leaves them to prune
         store.pin(diffIds);
         try {
-            boolean fresh = fetchLayers(session, im.layers(), diffIds, progress);
+            boolean fresh = fetchLayers(session, im.layers(), diffIds, progress) || !upToDate;
             String repoDigest = ref.registry() + "/" + ref.repository() + "@" + top.digest();
             Image img = store.commit(config, digest != null ? List.of() : List.of(ref.toString()), List.of(repoDigest));
             return new Pulled(img, top.digest(), fresh);

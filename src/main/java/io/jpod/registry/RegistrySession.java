@@ -137,6 +137,38 @@ final class RegistrySession {
         }
     }
 
+    /**
+     * A transport failure in words a user can act on: TLS trust and name problems say what to do,
+     * not which JDK class failed.
+     */
+    static String describe(IOException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")) {
+                return "the certificate of " + host + " is signed by an unknown authority (put its CA in "
+                        + "/etc/containers/certs.d/" + host + "/ca.crt, or mark the registry insecure in registries.conf, "
+                        + "or pull with --tls-verify=false)";
+            }
+            if (m.contains("No subject alternative") || m.contains("doesn't match any of the subject alternative")) {
+                return "the certificate of " + host + " is not valid for that name: " + m;
+            }
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return "the certificate of " + host + " has expired";
+            }
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to " + host + ": connection refused";
+        }
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "cannot connect to " + host + ": timed out";
+        }
+        if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                || e instanceof java.net.UnknownHostException) {
+            return "cannot resolve " + host;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     /** A registry call that may throw {@link IOException}. */
     @FunctionalInterface
     interface Call<T> {
