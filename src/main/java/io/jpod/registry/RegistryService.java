@@ -139,7 +139,7 @@ public final class RegistryService {
                             continue;
                         }
                         throw EngineException.remoteFailure("pulling " + ref + " from " + ep.host() + ": "
-                                + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+                                + RegistrySession.describe(e, ep.host()), e);
                     }
                 }
             }
@@ -262,7 +262,7 @@ public final class RegistryService {
                 return p;
             } catch (IOException e) {
                 throw EngineException.remoteFailure("pushing " + dest + " to " + ep.host() + ": "
-                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+                        + RegistrySession.describe(e, ep.host()), e);
             } catch (UncheckedIOException e) {
                 throw EngineException.internal("reading a layer of " + source + ": " + e.getMessage(), e);
             }
@@ -277,8 +277,7 @@ public final class RegistryService {
         try {
             new RegistrySession(ep, credentials, List.of(), json).ping();
         } catch (IOException e) {
-            throw EngineException.remoteFailure("logging in to " + host + ": " + (e.getMessage() != null
-                    ? e.getMessage() : e.getClass().getSimpleName()), e);
+            throw EngineException.remoteFailure("logging in to " + host + ": " + RegistrySession.describe(e, host), e);
         }
     }
 
@@ -337,7 +336,7 @@ public final class RegistryService {
                             n.path("is_official").asBoolean(false), n.path("is_automated").asBoolean(false), registry));
                 }
             } catch (IOException e) {
-                throw EngineException.remoteFailure("searching " + registry + ": " + e.getMessage(), e);
+                throw EngineException.remoteFailure("searching " + registry + ": " + RegistrySession.describe(e, registry), e);
             } catch (tools.jackson.core.JacksonException e) {
                 throw EngineException.remoteFailure("searching " + registry + ": the answer is not JSON", e);
             }

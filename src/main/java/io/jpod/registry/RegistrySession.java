@@ -137,6 +137,70 @@ final class RegistrySession {
         }
     }
 
+    /**
+     * A transport failure in words a user can act on: TLS trust and name problems say what to do,
+     * not which JDK class failed.
+     */
+    static String describe(IOException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")) {
+                return "the certificate of " + host + " is signed by an unknown authority (put its CA in "
+                        + "/etc/containers/certs.d/" + host + "/ca.crt, or mark the registry insecure in registries.conf, "
+                        + "or pull with --tls-verify=false)";
+            }
+            if (m.contains("No subject alternative") || m.contains("doesn't match any of the subject alternative")) {
+                return "the certificate of " + host + " is not valid for that name: " + m;
+            }
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return "the certificate of " + host + " has expired";
+            }
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to " + host + ": connection refused";
+        }
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "cannot connect to " + host + ": timed out";
+        }
+        if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                || e instanceof java.net.UnknownHostException) {
+            return "cannot resolve " + host;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A registry call that may throw {@link IOException}. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a small idempotent call (a manifest, a config) again after a broken connection or a
+     * registry's 429/5xx, up to three times with back-off; blobs have their own, resuming retries.
+     */
+    static <T> T retrying(Call<T> call) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                if (attempt == 3 || e.getMessage() != null && e.getMessage().startsWith("interrupted")) {
+                    throw e;
+                }
+            } catch (EngineException e) {
+                if (attempt == 3 || e.category() != EngineException.Category.REMOTE_FAILURE) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200L << (attempt - 1));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ie);
+            }
+        }
+    }
+
     /** Checks the endpoint and the credentials: {@code GET /v2/}, authenticating as it asks. */
     void ping() throws IOException {
         HttpResponse<String> r = send("/v2/", b -> b.GET().build(), HttpResponse.BodyHandlers.ofString());

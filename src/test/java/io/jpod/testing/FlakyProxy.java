@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An HTTP/1.1 proxy on 127.0.0.1 in front of a plain-HTTP {@link LocalRegistry}, whose faults a test switches on
  * while a client talks to it, to test retries and resumed downloads:
  * <ul>
- * <li>{@link #cutAfterBytes(long)}: the next response to a blob GET ({@code .../blobs/...}) is cut after that many
- * body bytes (the connection closes);
+ * <li>{@link #cutAfterBytes(long)}: the next response to a blob GET ({@code .../blobs/...}) longer than that is
+ * cut after that many body bytes (the connection closes);
  * <li>{@link #failNext(int, int)}: the next requests are answered with that status (and {@code Connection: close})
  * instead of being forwarded;
  * <li>{@link #stall()}: nothing more is forwarded, in either direction, until {@link #resume()}: a registry that
@@ -91,7 +91,10 @@ public final class FlakyProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** Cuts the next blob GET's response after {@code n} body bytes (once); a shorter body is not cut. */
+    /**
+     * Cuts the next blob GET's response that is longer than {@code n} bytes after {@code n} body bytes (once);
+     * shorter ones (a config fetched before the layers) pass whole and leave the cut armed.
+     */
     public FlakyProxy cutAfterBytes(long n) {
         cutAfter.set(n);
         return this;
@@ -136,6 +139,22 @@ public final class FlakyProxy implements AutoCloseable {
     /** How many requests carried a Range header. */
     public long rangeRequestCount() {
         return seen.stream().filter(s -> s.range() != null).count();
+    }
+
+    /**
+     * The armed cut if this response's body is longer than it (or of unknown length), disarming it; a
+     * shorter body (an image config before the layers) leaves it armed for the next blob.
+     */
+    private long takeCut(Head resp) {
+        long n = cutAfter.get();
+        if (n < 0) {
+            return -1;
+        }
+        String length = resp.header("content-length");
+        if (length != null && Long.parseLong(length.trim()) <= n) {
+            return -1;
+        }
+        return cutAfter.compareAndSet(n, -1) ? n : -1;
     }
 
     private void acceptLoop() {
@@ -195,7 +214,7 @@ public final class FlakyProxy implements AutoCloseable {
                 uout.write(req.raw);
                 copyBody(req, false, cin, uout);
                 uout.flush();
-                long cut = "GET".equals(method) && path.contains("/blobs/") ? cutAfter.getAndSet(-1) : -1;
+                boolean blobGet = "GET".equals(method) && path.contains("/blobs/");
                 Head resp;
                 do {
                     resp = Head.read(uin);
@@ -206,6 +225,7 @@ public final class FlakyProxy implements AutoCloseable {
                     cout.write(resp.raw);
                 } while (resp.status() >= 100 && resp.status() < 200);
                 boolean noBody = "HEAD".equals(method) || resp.status() == 204 || resp.status() == 304;
+                long cut = blobGet && !noBody ? takeCut(resp) : -1;
                 OutputStream body = cut >= 0 ? new Cutting(cout, cut) : cout;
                 boolean delimitedByClose = !noBody && copyBody(resp, true, uin, body);
                 cout.flush();
