@@ -10,6 +10,10 @@ packages=(runc conmon catatonit containernetworking-plugins golang-github-contai
 packages+=(podman)
 # The dashboard's browser test: headless Chromium driven through chromedriver (Selenium).
 packages+=(chromium chromium-driver)
+# Registry tests run their own distribution registry on loopback (never the package's system service or its
+# /etc/docker/registry/config.yml: each test writes its own config), skopeo seeds it with test images, and
+# htpasswd (apache2-utils) writes its bcrypt password file.
+packages+=(docker-registry skopeo apache2-utils)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "host-setup: run as root (apt-get install needs it)" >&2

@@ -182,18 +182,14 @@ public final class FileImageStore implements ImageStore {
                     diffId = stageLayer(in, work);
                 }
             }
-            mutex.lock();
-            try {
-                pinned.merge(diffId, 1, Integer::sum);
-            } finally {
-                mutex.unlock();
-            }
             publishLayer(work, diffId);
             return diffId;
         } catch (IOException e) {
             throw EngineException.invalidArgument("invalid layer: " + e.getMessage());
         } finally {
             Trees.delete(work);
+            // the store took the file over: a plain tar was compressed into a copy, a duplicate is not kept
+            Trees.delete(blob);
         }
     }
 
@@ -201,6 +197,16 @@ public final class FileImageStore implements ImageStore {
     public boolean hasLayer(String diffId) {
         return diffId.matches("sha256:[0-9a-f]{64}") && Files.isRegularFile(layersDir.resolve(diffId.substring(7))
                 .resolve("layer.json"));
+    }
+
+    @Override
+    public void pin(List<String> diffIds) {
+        mutex.lock();
+        try {
+            diffIds.forEach(d -> pinned.merge(d, 1, Integer::sum));
+        } finally {
+            mutex.unlock();
+        }
     }
 
     @Override
@@ -249,9 +255,7 @@ public final class FileImageStore implements ImageStore {
             }
         }
         List<ImageReference> refs = names.stream().map(ImageReference::parse).toList();
-        Image img = commitImage(config, refs, created, digests);
-        unpin(diffIds);
-        return img;
+        return commitImage(config, refs, created, digests);
     }
 
     /** Moves a staged layer into place; a copy already there wins and the staged one goes. */

@@ -45,8 +45,8 @@ public interface ImageStore {
 
     /**
      * Stores a layer from a downloaded, verified archive (gzip or plain tar), taking the file over;
-     * returns its diff ID. The layer stays pinned against removal until {@link #commit} of an image
-     * naming it, or {@link #unpin}. A layer already stored is kept and the file dropped.
+     * returns its diff ID. A layer already stored is kept and the file dropped. Until an image names
+     * it, it is collected by the next removal or prune unless {@link #pin pinned}.
      *
      * @param blobDigest the archive's digest, as the caller verified it
      */
@@ -54,7 +54,13 @@ public interface ImageStore {
 
     boolean hasLayer(String diffId);
 
-    /** Releases layers {@link #putLayer} pinned, for a pull that gave up. */
+    /**
+     * Keeps layers (stored or still to come) from being collected while a pull works towards an
+     * image naming them; counted, so concurrent pulls of shared layers each hold their own pin.
+     */
+    void pin(List<String> diffIds);
+
+    /** Gives back pins of {@link #pin}, once the image is committed or the pull gave up. */
     void unpin(List<String> diffIds);
 
     /** A stored layer's archive, as it leaves the store (save, push). */

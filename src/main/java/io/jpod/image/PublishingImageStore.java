@@ -94,6 +94,11 @@ public final class PublishingImageStore implements ImageStore {
     }
 
     @Override
+    public void pin(List<String> diffIds) {
+        store.pin(diffIds);
+    }
+
+    @Override
     public void unpin(List<String> diffIds) {
         store.unpin(diffIds);
     }

@@ -1,5 +1,5 @@
 /**
- * Images: the {@link io.jpod.image.ImageStore} contract, its file implementation (layers, configs, names)
- * and the decorator that publishes image events.
+ * Images: the {@link io.jpod.image.ImageStore} contract, its file implementation (layers, configs, names),
+ * the decorator that publishes image events, and the archives images are saved as ({@code ImageArchives}).
  */
 package io.jpod.image;

@@ -103,8 +103,8 @@ final class BlobDownload {
         }
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    private String describe(IOException e) {
+        return RegistrySession.describe(e, session.endpoint().host());
     }
 
     /** A failure worth another attempt; {@code keepPartial} when the bytes so far are good to resume from. */

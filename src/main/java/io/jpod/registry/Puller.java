@@ -49,7 +49,7 @@ final class Puller {
     Pulled pull(RegistrySession session, ImageReference ref, String digest, Platform platform, PullProgress progress)
             throws IOException {
         String name = digest != null ? ref.registry() + "/" + ref.repository() + "@" + digest : ref.toString();
-        Fetched top = manifest(session, digest != null ? digest : ref.tag(), name);
+        Fetched top = RegistrySession.retrying(() -> manifest(session, digest != null ? digest : ref.tag(), name));
         if (digest != null && !top.digest().equals(digest)) {
             throw EngineException.remoteFailure("manifest of " + name + " does not match its digest (got "
                     + top.digest() + "): refused", null);
@@ -58,7 +58,7 @@ final class Puller {
         Fetched chosen = top;
         if (Manifests.isIndex(top.mediaType())) {
             Manifests.Descriptor d = Manifests.choose(top.body(), platform, name);
-            chosen = manifest(session, d.digest(), name);
+            chosen = RegistrySession.retrying(() -> manifest(session, d.digest(), name));
             if (!chosen.digest().equals(d.digest())) {
                 throw EngineException.remoteFailure("manifest " + d.digest() + " of " + name
                         + " does not match its digest: refused", null);
@@ -68,7 +68,7 @@ final class Puller {
             }
         }
         Manifests.ImageManifest im = Manifests.image(chosen.body(), name);
-        byte[] config = config(session, im.config(), name);
+        byte[] config = RegistrySession.retrying(() -> config(session, im.config(), name));
         JsonNode cfg = json.readTree(config);
         List<String> diffIds = new ArrayList<>();
         cfg.path("rootfs").path("diff_ids").values().forEach(v -> diffIds.add(v.asString()));
@@ -76,10 +76,24 @@ final class Puller {
             throw EngineException.remoteFailure(name + ": its manifest has " + im.layers().size()
                     + " layers but its config " + diffIds.size(), null);
         }
-        boolean fresh = fetchLayers(session, im.layers(), diffIds, progress);
-        String repoDigest = ref.registry() + "/" + ref.repository() + "@" + top.digest();
-        Image img = store.commit(config, digest != null ? List.of() : List.of(ref.toString()), List.of(repoDigest));
-        return new Pulled(img, top.digest(), fresh);
+        // "Image is up to date" only when the name already meant this very image (as dockerd says it)
+        String id = sha256Hex(config);
+        boolean upToDate;
+        try {
+            upToDate = store.lookup(digest != null ? name : ref.toString()).id().equals(id);
+        } catch (EngineException absent) {
+            upToDate = false;
+        }
+        // the pull's own pins: its layers stay while it works, and a failure leaves them to prune
+        store.pin(diffIds);
+        try {
+            boolean fresh = fetchLayers(session, im.layers(), diffIds, progress) || !upToDate;
+            String repoDigest = ref.registry() + "/" + ref.repository() + "@" + top.digest();
+            Image img = store.commit(config, digest != null ? List.of() : List.of(ref.toString()), List.of(repoDigest));
+            return new Pulled(img, top.digest(), fresh);
+        } finally {
+            store.unpin(diffIds);
+        }
     }
 
     /** Stores the layers the store lacks; whether any was fetched. */
@@ -87,7 +101,6 @@ final class Puller {
             PullProgress progress) throws IOException {
         List<SharedDownloads.Transfer> transfersOfThisPull = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
-        List<String> stored = new ArrayList<>();
         try {
             for (int i = 0; i < layers.size(); i++) {
                 Manifests.Descriptor l = layers.get(i);
@@ -107,7 +120,6 @@ final class Puller {
             for (int k = 0; k < transfersOfThisPull.size(); k++) {
                 SharedDownloads.Transfer t = transfersOfThisPull.get(k);
                 String diffId = await(t, progress);
-                stored.add(diffId);
                 String expected = diffIds.get(indexes.get(k));
                 if (!diffId.equals(expected)) {
                     throw EngineException.remoteFailure("layer " + t.digest + " unpacks to " + diffId
@@ -117,8 +129,9 @@ final class Puller {
             }
             return !transfersOfThisPull.isEmpty();
         } catch (RuntimeException | IOException e) {
+            // downloads still running stop unless another pull wants them; what was stored is
+            // released with this pull's pins
             transfersOfThisPull.forEach(t -> t.release(progress));
-            store.unpin(stored);
             throw e;
         }
     }

@@ -60,7 +60,8 @@ final class Pusher {
         return out;
     }
 
-    PushResult push(RegistrySession session, Image img, ImageReference dest, PullProgress progress) throws IOException {
+    PushResult push(RegistrySession session, Image img, ImageReference dest, boolean oci, PullProgress progress)
+            throws IOException {
         List<ImageStore.LayerBlob> blobs = img.layers().stream().map(store::layerBlob).toList();
         List<String> sources = mountSources(img, dest);
         blobs.forEach(b -> progress.layer(Manifests.shortId(b.digest()), "Preparing", 0, 0));
@@ -94,10 +95,11 @@ final class Pusher {
         String configDigest = "sha256:" + Puller.sha256Hex(config);
         pushBlob(session, configDigest, config.length, () -> new java.io.ByteArrayInputStream(config), sources,
                 ProgressListener.NONE, false);
-        byte[] manifest = manifest(configDigest, config.length, blobs);
+        byte[] manifest = manifest(configDigest, config.length, blobs, oci);
+        String manifestType = oci ? Manifests.OCI_MANIFEST : Manifests.DOCKER_V2;
         String digest = "sha256:" + Puller.sha256Hex(manifest);
         HttpResponse<String> r = session.send("/v2/" + session.endpoint().repository() + "/manifests/" + dest.tag(),
-                b -> b.header("Content-Type", Manifests.DOCKER_V2).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
+                b -> b.header("Content-Type", manifestType).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest))
                         .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw session.failure(r.statusCode(), r.body(), "pushing the manifest of " + dest);
@@ -107,7 +109,10 @@ final class Pusher {
             throw EngineException.remoteFailure("registry " + session.endpoint().host() + " stored the manifest as "
                     + reported + " where jpod sent " + digest, null);
         }
-        store.commit(config, List.of(), List.of(dest.registry() + "/" + dest.repository() + "@" + digest));
+        if (img.names().contains(dest.toString())) {
+            // as Docker: the local name now has a known digest (a push elsewhere leaves no trace here)
+            store.commit(config, List.of(), List.of(dest.registry() + "/" + dest.repository() + "@" + digest));
+        }
         return new PushResult(dest.tag(), digest, manifest.length);
     }
 
@@ -119,18 +124,19 @@ final class Pusher {
         }
     }
 
-    private byte[] manifest(String configDigest, long configSize, List<ImageStore.LayerBlob> blobs) {
+    /** A Docker v2 schema 2 manifest, or with {@code oci} an OCI image manifest, of the stored gzip layers. */
+    private byte[] manifest(String configDigest, long configSize, List<ImageStore.LayerBlob> blobs, boolean oci) {
         ObjectNode m = json.createObjectNode();
         m.put("schemaVersion", 2);
-        m.put("mediaType", Manifests.DOCKER_V2);
+        m.put("mediaType", oci ? Manifests.OCI_MANIFEST : Manifests.DOCKER_V2);
         ObjectNode c = m.putObject("config");
-        c.put("mediaType", Manifests.DOCKER_CONFIG);
+        c.put("mediaType", oci ? Manifests.OCI_CONFIG : Manifests.DOCKER_CONFIG);
         c.put("size", configSize);
         c.put("digest", configDigest);
         ArrayNode layers = m.putArray("layers");
         for (ImageStore.LayerBlob b : blobs) {
             ObjectNode l = layers.addObject();
-            l.put("mediaType", Manifests.DOCKER_LAYER);
+            l.put("mediaType", oci ? Manifests.OCI_LAYER_GZIP : Manifests.DOCKER_LAYER);
             l.put("size", b.size());
             l.put("digest", b.digest());
         }

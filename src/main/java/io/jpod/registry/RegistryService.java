@@ -139,7 +139,7 @@ public final class RegistryService {
                             continue;
                         }
                         throw EngineException.remoteFailure("pulling " + ref + " from " + ep.host() + ": "
-                                + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+                                + RegistrySession.describe(e, ep.host()), e);
                     }
                 }
             }
@@ -220,11 +220,26 @@ public final class RegistryService {
 
     /** Pushes local image {@code source} as {@code destination} (default: the source's name). */
     public PushResult push(String source, String destination, Credentials credentials, ProgressListener listener) {
-        return push(source, destination, credentials, true, listener);
+        return push(source, destination, credentials, true, "", listener);
     }
 
     public PushResult push(String source, String destination, Credentials credentials, boolean tlsVerify,
             ProgressListener listener) {
+        return push(source, destination, credentials, tlsVerify, "", listener);
+    }
+
+    /**
+     * As above, in manifest {@code format} {@code v2s2} (the default, as Docker pushes) or {@code oci};
+     * {@code v2s1} is refused (schema 1 is deprecated).
+     */
+    public PushResult push(String source, String destination, Credentials credentials, boolean tlsVerify,
+            String format, ProgressListener listener) {
+        boolean oci = switch (format == null ? "" : format.strip().toLowerCase(Locale.ROOT)) {
+            case "", "v2s2", "docker" -> false;
+            case "oci" -> true;
+            default -> throw EngineException.invalidArgument("manifest format \"" + format
+                    + "\" is not supported: use v2s2 or oci");
+        };
         Image img = store.lookup(source);
         String target = destination == null || destination.isBlank() ? source : destination;
         if (target.contains("@")) {
@@ -241,13 +256,13 @@ public final class RegistryService {
         progress.message("The push refers to repository [" + familiar(dest).replaceFirst(":[^:/]*$", "") + "]");
         return observer.time("push", () -> {
             try {
-                PushResult p = pusher.push(new RegistrySession(ep, creds, scopes, json), img, dest, progress);
+                PushResult p = pusher.push(new RegistrySession(ep, creds, scopes, json), img, dest, oci, progress);
                 progress.message(p.tag() + ": digest: " + p.digest() + " size: " + p.size());
                 events.publish("image", "push", img.id(), dest.toString(), Map.of());
                 return p;
             } catch (IOException e) {
                 throw EngineException.remoteFailure("pushing " + dest + " to " + ep.host() + ": "
-                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+                        + RegistrySession.describe(e, ep.host()), e);
             } catch (UncheckedIOException e) {
                 throw EngineException.internal("reading a layer of " + source + ": " + e.getMessage(), e);
             }
@@ -262,8 +277,7 @@ public final class RegistryService {
         try {
             new RegistrySession(ep, credentials, List.of(), json).ping();
         } catch (IOException e) {
-            throw EngineException.remoteFailure("logging in to " + host + ": " + (e.getMessage() != null
-                    ? e.getMessage() : e.getClass().getSimpleName()), e);
+            throw EngineException.remoteFailure("logging in to " + host + ": " + RegistrySession.describe(e, host), e);
         }
     }
 
@@ -322,7 +336,7 @@ public final class RegistryService {
                             n.path("is_official").asBoolean(false), n.path("is_automated").asBoolean(false), registry));
                 }
             } catch (IOException e) {
-                throw EngineException.remoteFailure("searching " + registry + ": " + e.getMessage(), e);
+                throw EngineException.remoteFailure("searching " + registry + ": " + RegistrySession.describe(e, registry), e);
             } catch (tools.jackson.core.JacksonException e) {
                 throw EngineException.remoteFailure("searching " + registry + ": the answer is not JSON", e);
             }

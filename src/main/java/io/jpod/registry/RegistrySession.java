@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RegistrySession {
 
-    /** Hosts found to speak plain HTTP (insecure ones only), so later sessions skip the TLS attempt. */
+    /** Insecure hosts found to speak plain HTTP (true) or TLS (false), so later sessions skip the probe. */
     private static final Map<String, Boolean> PLAIN_HTTP = new ConcurrentHashMap<>();
     private static final Map<javax.net.ssl.SSLContext, HttpClient> CLIENTS = new ConcurrentHashMap<>();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -100,23 +100,104 @@ final class RegistrySession {
 
     private <T> HttpResponse<T> sendOnce(String pathOrUrl, java.util.function.Function<HttpRequest.Builder, HttpRequest> build,
             HttpResponse.BodyHandler<T> handler) throws IOException {
+        if (endpoint.insecure() && !PLAIN_HTTP.containsKey(endpoint.host())) {
+            probeScheme();
+        }
         try {
             return client.send(build.apply(request(uri(pathOrUrl))), handler);
-        } catch (SSLException | ConnectException e) {
-            if (endpoint.insecure() && !Boolean.TRUE.equals(PLAIN_HTTP.get(endpoint.host()))
-                    && !pathOrUrl.startsWith("http") && e instanceof SSLException) {
-                PLAIN_HTTP.put(endpoint.host(), true);
-                try {
-                    return client.send(build.apply(request(uri(pathOrUrl))), handler);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * An insecure registry may speak plain HTTP: like containers/image, try TLS first and fall back
+     * when the handshake fails or gets no answer (some plain servers wait for more of the request).
+     * The finding is kept for the daemon's life.
+     */
+    private void probeScheme() throws IOException {
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(endpoint.tls())
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("https://" + endpoint.host() + "/v2/"))
+                .timeout(Duration.ofSeconds(2)).header("User-Agent", "jpod").GET().build();
+        try {
+            probe.send(req, HttpResponse.BodyHandlers.discarding());
+            PLAIN_HTTP.put(endpoint.host(), false);
+        } catch (SSLException | java.net.http.HttpTimeoutException e) {
+            PLAIN_HTTP.put(endpoint.host(), true);
+        } catch (ConnectException e) {
+            throw e; // nobody listens: neither scheme will do
+        } catch (IOException e) {
+            // a reset or close during the handshake: also a plain HTTP server's answer to TLS
+            PLAIN_HTTP.put(endpoint.host(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * A transport failure in words a user can act on: TLS trust and name problems say what to do,
+     * not which JDK class failed.
+     */
+    static String describe(IOException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")) {
+                return "the certificate of " + host + " is signed by an unknown authority (put its CA in "
+                        + "/etc/containers/certs.d/" + host + "/ca.crt, or mark the registry insecure in registries.conf, "
+                        + "or pull with --tls-verify=false)";
+            }
+            if (m.contains("No subject alternative") || m.contains("doesn't match any of the subject alternative")) {
+                return "the certificate of " + host + " is not valid for that name: " + m;
+            }
+            if (t instanceof java.security.cert.CertificateExpiredException) {
+                return "the certificate of " + host + " has expired";
+            }
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to " + host + ": connection refused";
+        }
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "cannot connect to " + host + ": timed out";
+        }
+        if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                || e instanceof java.net.UnknownHostException) {
+            return "cannot resolve " + host;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A registry call that may throw {@link IOException}. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a small idempotent call (a manifest, a config) again after a broken connection or a
+     * registry's 429/5xx, up to three times with back-off; blobs have their own, resuming retries.
+     */
+    static <T> T retrying(Call<T> call) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                if (attempt == 3 || e.getMessage() != null && e.getMessage().startsWith("interrupted")) {
+                    throw e;
+                }
+            } catch (EngineException e) {
+                if (attempt == 3 || e.category() != EngineException.Category.REMOTE_FAILURE) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200L << (attempt - 1));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ie);
+            }
         }
     }
 

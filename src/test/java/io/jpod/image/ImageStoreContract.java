@@ -192,6 +192,159 @@ abstract class ImageStoreContract {
         assertThat(store.list()).isEmpty();
     }
 
+    // ---- pulls: putLayer, commit, pins; layerBlob for saves and pushes --------------------------
+
+    /** A downloaded blob, where a pull leaves it: in the store's work directory. */
+    Path download(byte[] bytes) throws Exception {
+        Path f = store.workDir().resolve("download-" + java.util.UUID.randomUUID());
+        Files.write(f, bytes);
+        return f;
+    }
+
+    static byte[] gunzip(Path gz) throws Exception {
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void putLayerTakesAGzipBlobAsItIsAndCompressesAPlainTar() throws Exception {
+        byte[] gz = TarBuilder.gzip(secondLayer());
+        Path gzFile = download(gz);
+        String gzDiffId = store.putLayer(gzFile, sha256(gz));
+        assertThat(gzDiffId).isEqualTo(sha256(secondLayer()));
+        assertThat(store.hasLayer(gzDiffId)).isTrue();
+        assertThat(gzFile).doesNotExist();
+        ImageStore.LayerBlob gzBlob = store.layerBlob(gzDiffId);
+        // kept byte for byte: the digest a registry's manifest names stays right
+        assertThat(Files.readAllBytes(gzBlob.path())).isEqualTo(gz);
+        assertThat(gzBlob.digest()).isEqualTo(sha256(gz));
+        assertThat(gzBlob.size()).isEqualTo(gz.length);
+        assertThat(gzBlob.diffId()).isEqualTo(gzDiffId);
+
+        byte[] plain = busyboxRootfs();
+        Path plainFile = download(plain);
+        String plainDiffId = store.putLayer(plainFile, sha256(plain));
+        assertThat(plainDiffId).isEqualTo(sha256(plain));
+        assertThat(plainFile).doesNotExist();
+        ImageStore.LayerBlob plainBlob = store.layerBlob(plainDiffId);
+        // stored compressed, and described by the digest and size of what is stored
+        byte[] stored = Files.readAllBytes(plainBlob.path());
+        assertThat(plainBlob.digest()).isEqualTo(sha256(stored));
+        assertThat(plainBlob.size()).isEqualTo(stored.length);
+        assertThat(gunzip(plainBlob.path())).isEqualTo(plain);
+        assertThat(store.hasLayer("sha256:" + "0".repeat(64))).isFalse();
+        assertCategory(() -> store.layerBlob("sha256:" + "0".repeat(64)), Category.NOT_FOUND);
+    }
+
+    @Test
+    void aLayerAlreadyStoredIsReusedAndTheNewFileDropped() throws Exception {
+        Image img = importBusybox("first");
+        ImageStore.LayerBlob before = store.layerBlob(img.layers().get(0));
+        byte[] gz = TarBuilder.gzip(busyboxRootfs());
+        Path again = download(gz);
+        assertThat(store.putLayer(again, sha256(gz))).isEqualTo(img.layers().get(0));
+        assertThat(again).doesNotExist();
+        assertThat(store.layerBlob(img.layers().get(0))).isEqualTo(before);
+        store.unpin(img.layers());
+        assertThat(store.layerDirs(store.lookup("first")).get(0).resolve("bin/busybox")).isExecutable();
+    }
+
+    @Test
+    void commitRecordsTheImageWithItsNamesAndOneDigestPerRepository() throws Exception {
+        byte[] l1 = busyboxRootfs();
+        byte[] l2 = TarBuilder.gzip(secondLayer());
+        List<String> diffIds = List.of(store.putLayer(download(l1), sha256(l1)), store.putLayer(download(l2), sha256(l2)));
+        byte[] config = config(diffIds, "sh");
+        String d1 = "sha256:" + "1".repeat(64);
+        String d2 = "sha256:" + "2".repeat(64);
+        Image img = store.commit(config, List.of("busybox:1"), List.of("docker.io/library/busybox@" + d1,
+                "mirror.example/busybox@" + d1));
+        assertThat(img.id()).isEqualTo(sha256(config).substring(7));
+        assertThat(img.names()).containsExactly("docker.io/library/busybox:1");
+        assertThat(img.layers()).isEqualTo(diffIds);
+        assertThat(img.digests()).containsExactlyInAnyOrder("docker.io/library/busybox@" + d1,
+                "mirror.example/busybox@" + d1);
+        assertThat(store.config(img)).isEqualTo(config);
+        assertThat(store.lookup("busybox@" + d1).id()).isEqualTo(img.id());
+        assertThat(store.lookup("mirror.example/busybox@" + d1).id()).isEqualTo(img.id());
+
+        // pulled again as a newer manifest of one repository: that repository's digest is replaced
+        Image again = store.commit(config, List.of("busybox:2"), List.of("docker.io/library/busybox@" + d2));
+        assertThat(again.id()).isEqualTo(img.id());
+        assertThat(again.names()).containsExactly("docker.io/library/busybox:1", "docker.io/library/busybox:2");
+        assertThat(again.digests()).containsExactlyInAnyOrder("docker.io/library/busybox@" + d2,
+                "mirror.example/busybox@" + d1);
+        assertThat(store.lookup("docker.io/library/busybox@" + d2).id()).isEqualTo(img.id());
+        assertCategory(() -> store.lookup("busybox@" + d1), Category.NOT_FOUND);
+        assertThat(store.layerDirs(again).get(1).resolve("opt/new")).hasContent("fresh");
+    }
+
+    @Test
+    void aCommitNamingALayerNotStoredIsRefusedWithNothingStored() throws Exception {
+        byte[] l1 = busyboxRootfs();
+        String stored = store.putLayer(download(l1), sha256(l1));
+        byte[] config = config(List.of(stored, sha256(secondLayer())), "sh");
+        assertCategory(() -> store.commit(config, List.of("localhost/half:1"), List.of()), Category.INVALID_ARGUMENT);
+        assertThat(store.list()).isEmpty();
+        assertCategory(() -> store.lookup("localhost/half:1"), Category.NOT_FOUND);
+        assertCategory(() -> store.commit("{ not json".getBytes(StandardCharsets.UTF_8), List.of(), List.of()),
+                Category.INVALID_ARGUMENT);
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aPinnedLayerSurvivesRemovalsUntilUnpinnedThenPruneTakesIt() throws Exception {
+        Image other = importBusybox("other");
+        byte[] gz = TarBuilder.gzip(secondLayer());
+        store.pin(List.of(sha256(secondLayer())));
+        String pinned = store.putLayer(download(gz), sha256(gz));
+        assertThat(pinned).isEqualTo(sha256(secondLayer()));
+        // the removal collects the layers no image uses, but for the pinned one of a pull in progress
+        store.remove("other", false, id -> false);
+        assertThat(store.hasLayer(other.layers().get(0))).isFalse();
+        assertThat(store.hasLayer(pinned)).isTrue();
+        store.pruneLayers();
+        assertThat(store.hasLayer(pinned)).isTrue();
+
+        store.unpin(List.of(pinned));
+        store.pruneLayers();
+        assertThat(store.hasLayer(pinned)).isFalse();
+        assertCategory(() -> store.layerBlob(pinned), Category.NOT_FOUND);
+    }
+
+    @Test
+    void aLayerNobodyPinsGoesWithItsImage() throws Exception {
+        byte[] gz = TarBuilder.gzip(secondLayer());
+        String layer = store.putLayer(download(gz), sha256(gz));
+        Image img = store.commit(config(List.of(layer), "sh"), List.of("localhost/one:1"), List.of());
+        store.remove(img.id(), false, id -> false);
+        assertThat(store.hasLayer(layer)).isFalse();
+    }
+
+    @Test
+    void layerBlobsOfImportedAndLoadedImagesUnpackToTheirDiffIds() throws Exception {
+        Image imported = importBusybox("imported");
+        ImageStore.LayerBlob b = store.layerBlob(imported.layers().get(0));
+        assertThat(sha256(gunzip(b.path()))).isEqualTo(imported.layers().get(0));
+        assertThat(sha256(Files.readAllBytes(b.path()))).isEqualTo(b.digest());
+
+        // a docker archive's gzip layer is kept as it came, a plain one compressed
+        byte[] l1 = busyboxRootfs();
+        byte[] l2gz = TarBuilder.gzip(secondLayer());
+        byte[] config = config(List.of(sha256(l1), sha256(secondLayer())), "sh");
+        Image loaded = store.load(new ByteArrayInputStream(dockerArchive(l1, l2gz, config))).get(0);
+        assertThat(Files.readAllBytes(store.layerBlob(loaded.layers().get(1)).path())).isEqualTo(l2gz);
+        assertThat(store.layerBlob(loaded.layers().get(1)).digest()).isEqualTo(sha256(l2gz));
+        assertThat(gunzip(store.layerBlob(loaded.layers().get(0)).path())).isEqualTo(l1);
+
+        // an OCI layout's layer keeps the digest its manifest named
+        byte[] other = new TarBuilder().file("only-in-oci", "x").build();
+        byte[] ociConfig = config(List.of(sha256(other)), "true");
+        Image oci = store.load(new ByteArrayInputStream(ociArchive(other, ociConfig, "localhost/oci:1"))).get(0);
+        assertThat(store.layerBlob(oci.layers().get(0)).digest()).isEqualTo(sha256(TarBuilder.gzip(other)));
+    }
+
     // ---- load ----------------------------------------------------------------------------------
 
     static byte[] secondLayer() throws Exception {

@@ -104,6 +104,9 @@ class DockerImagesController {
         if (rest.endsWith("/history")) {
             return history(strip(rest, "/history"));
         }
+        if (rest.endsWith("/get")) {
+            return io.jpod.api.shared.ImageSaveRoutes.single(strip(rest, "/get"));
+        }
         throw EngineException.notFound("page not found");
     }
 

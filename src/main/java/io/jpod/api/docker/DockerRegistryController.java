@@ -80,6 +80,11 @@ class DockerRegistryController {
     /** Before the first line, an error is the HTTP answer; after it, one more line in the stream. */
     static void failInStream(JsonLines lines, DockerProgress progress, RuntimeException e) {
         if (!lines.started()) {
+            if (e instanceof EngineException ee && ee.category() == EngineException.Category.UNAUTHENTICATED) {
+                // a 401 from the daemon makes the docker CLI prompt for a password, even with no terminal:
+                // dockerd answers a registry's refusal with an error status that is not 401
+                throw EngineException.remoteFailure(ee.getMessage(), ee);
+            }
             throw e;
         }
         if (e instanceof UncheckedIOException) {

@@ -156,6 +156,9 @@ class LibpodImagesController {
         if (rest.endsWith("/history")) {
             return ResponseEntity.ok(history(images.lookup(strip(rest, "/history"))));
         }
+        if (rest.endsWith("/get")) {
+            return io.jpod.api.shared.ImageSaveRoutes.single(strip(rest, "/get"));
+        }
         throw EngineException.notFound("page not found");
     }
 
@@ -163,9 +166,10 @@ class LibpodImagesController {
     ResponseEntity<Void> post(@PathVariable String rest, @RequestParam(required = false) String repo,
             @RequestParam(required = false) String tag, @RequestParam(required = false) String destination,
             @RequestParam(defaultValue = "true") boolean quiet, @RequestParam(defaultValue = "true") boolean tlsVerify,
+            @RequestParam(required = false) String format, @RequestParam(required = false) String compressionFormat,
             @RequestHeader(value = "X-Registry-Auth", required = false) String auth, HttpServletResponse response) {
         if (rest.endsWith("/push")) {
-            registry.push(strip(rest, "/push"), destination, quiet, tlsVerify, auth, response);
+            registry.push(strip(rest, "/push"), destination, quiet, tlsVerify, format, compressionFormat, auth, response);
             return null;
         }
         String full = repo == null || repo.isEmpty() ? "" : tag != null && !tag.isEmpty() ? repo + ":" + tag : repo;

@@ -85,14 +85,18 @@ class LibpodRegistryController {
     }
 
     /** {@code podman push}: reached through the images catch-all ({@code POST /libpod/images/{name}/push}). */
-    void push(String source, String destination, boolean quiet, boolean tlsVerify, String auth,
-            HttpServletResponse response) {
+    void push(String source, String destination, boolean quiet, boolean tlsVerify, String format,
+            String compressionFormat, String auth, HttpServletResponse response) {
+        if (compressionFormat != null && !compressionFormat.isBlank() && !compressionFormat.equals("gzip")) {
+            throw EngineException.invalidArgument("compression format \"" + compressionFormat
+                    + "\" is not supported: jpod pushes gzip layers");
+        }
         Credentials creds = RegistryAuthHeader.decodeAuth(auth).credentials();
         String target = destination == null || destination.isBlank() ? source : destination;
         target = target.startsWith("docker://") ? target.substring(9) : target;
         if (quiet) {
             try {
-                registry.push(source, target, creds, tlsVerify, io.jpod.registry.ProgressListener.NONE);
+                registry.push(source, target, creds, tlsVerify, format, io.jpod.registry.ProgressListener.NONE);
             } catch (EngineException e) {
                 throw e.category() == EngineException.Category.NOT_FOUND ? e
                         : new EngineException(e.category() == EngineException.Category.REMOTE_FAILURE
@@ -105,7 +109,7 @@ class LibpodRegistryController {
         JsonLines lines = new JsonLines(response, json);
         LibpodProgress progress = new LibpodProgress(lines);
         try {
-            registry.push(source, target, creds, tlsVerify, progress);
+            registry.push(source, target, creds, tlsVerify, format, progress);
             progress.stream("Writing manifest to image destination");
         } catch (EngineException e) {
             try {
