@@ -16,11 +16,7 @@ public final class Flushing {
         return springsStream -> {
             var out = response.getOutputStream();
             body.writeTo(out);
-            try {
-                out.flush();
-            } catch (java.io.IOException gone) {
-                // the client left (a page closed its stream): nothing more to send, nothing to report
-            }
+            out.flush();
         };
     }
 }
