@@ -12,6 +12,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * A dashboard page that fails shows the engine's message and the status the API would answer,
@@ -27,6 +28,15 @@ class DashboardErrors {
     @ExceptionHandler(EngineException.class)
     String engine(EngineException e, Model model, HttpServletResponse response) {
         return page(ApiExceptionHandler.statusOf(e.category()).value(), e.getMessage(), model, response);
+    }
+
+    /**
+     * The browser closed a stream (a page left, its event source closed): nobody to answer and
+     * nothing wrong, so no error page and no log line. The response parameter marks it handled.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void gone(HttpServletResponse response) {
+        // nothing to send
     }
 
     @ExceptionHandler(Exception.class)
