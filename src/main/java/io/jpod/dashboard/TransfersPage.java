@@ -57,7 +57,7 @@ class TransfersPage {
 
     @PostMapping("/ui/images/{id}/push")
     Object push(@PathVariable String id, @RequestParam(defaultValue = "") String destination,
-            @RequestParam(defaultValue = "false") boolean skipTls, @RequestParam(defaultValue = "") String username,
+            @RequestParam(defaultValue = "") String format, @RequestParam(defaultValue = "false") boolean skipTls, @RequestParam(defaultValue = "") String username,
             @RequestParam(defaultValue = "") String password, HttpServletRequest request, RedirectAttributes flash) {
         return answer(request, flash, "/ui/images/" + id, () -> {
             Image img = images.lookup(id);
@@ -68,7 +68,7 @@ class TransfersPage {
             }
             Credentials creds = credentials(username, password);
             return transfers.start("push", target, listener -> {
-                PushResult r = registry.push(img.id(), target, creds, !skipTls, listener);
+                PushResult r = registry.push(img.id(), target, creds, !skipTls, format, listener);
                 return new Transfer.Outcome("pushed " + target + ": digest " + r.digest(), img.id(), r.digest());
             });
         });

@@ -192,7 +192,7 @@ class DashboardRegistryIT {
 
     @Test
     @Order(4)
-    void pushUnderANewNameShowsTheDigest() throws Exception {
+    void pushUnderANewNameAsOciShowsTheDigest() throws Exception {
         open("/ui/images");
         WebElement row = browser.findElements(By.cssSelector("#images tbody tr")).stream()
                 .filter(r -> r.getText().contains(registry.host() + "/seed/busybox:1")).findFirst().orElseThrow();
@@ -205,6 +205,7 @@ class DashboardRegistryIT {
         String target = registry.host() + "/pushed/busybox:2";
         dest.clear();
         dest.sendKeys(target);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("push-format"))).selectByValue("oci");
         browser.findElement(By.id("push-submit")).click();
         awaitState("push-progress", "SUCCEEDED");
         String digest = text("#push-progress .transfer-digest");
@@ -217,6 +218,7 @@ class DashboardRegistryIT {
                 + "application/vnd.oci.image.manifest.v1+json").build(), HttpResponse.BodyHandlers.discarding());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Docker-Content-Digest")).hasValue(digest);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("application/vnd.oci.image.manifest.v1+json");
         screenshot("image-pushed");
     }
 
