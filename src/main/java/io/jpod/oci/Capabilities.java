@@ -52,8 +52,10 @@ public final class Capabilities {
     public static List<String> host() {
         int last = KNOWN.size() - 1;
         try {
-            last = Math.min(last, Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).strip()));
-        } catch (IOException | NumberFormatException e) {
+            // readAllLines: Files.readString stops early on this sysctl file (it read "4" of "40")
+            last = Math.min(last, Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/kernel/cap_last_cap"))
+                    .get(0).strip()));
+        } catch (IOException | RuntimeException e) {
             // an older kernel without the file: the names up to CAP_AUDIT_READ existed long before it
         }
         return KNOWN.subList(0, last + 1);
