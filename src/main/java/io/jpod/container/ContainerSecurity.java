@@ -159,7 +159,17 @@ public final class ContainerSecurity {
             return m;
         }
         if (m.startsWith("container:")) {
-            return "container:" + state.lookupContainer(m.substring("container:".length())).id();
+            String other = m.substring("container:".length());
+            try {
+                return "container:" + state.lookupContainer(other).id();
+            } catch (EngineException e) {
+                if (e.category() != EngineException.Category.NOT_FOUND) {
+                    throw e;
+                }
+                // not a 404: the docker CLI takes a 404 from create for a missing image and pulls
+                throw EngineException.invalidArgument("container " + other + ", whose " + kind + " namespace was "
+                        + "asked for, does not exist");
+            }
         }
         throw EngineException.invalidArgument("unknown " + kind + " namespace mode \"" + mode + "\": use host or "
                 + "container:<name or id>");

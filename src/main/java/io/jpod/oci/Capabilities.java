@@ -48,17 +48,33 @@ public final class Capabilities {
         return List.copyOf(new LinkedHashSet<>(names.stream().map(Capabilities::normalize).toList()));
     }
 
-    /** The capabilities this host's kernel knows ({@code /proc/sys/kernel/cap_last_cap}). */
+    /**
+     * The capabilities the daemon can give: those this kernel knows ({@code /proc/sys/kernel/cap_last_cap})
+     * and the daemon's own bounding set holds (runc cannot raise one outside it, e.g. inside a
+     * container that lacks CAP_SYS_RESOURCE).
+     */
     public static List<String> host() {
         int last = KNOWN.size() - 1;
+        long bounding = -1L;
         try {
             // readAllLines: Files.readString stops early on this sysctl file (it read "4" of "40")
             last = Math.min(last, Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/kernel/cap_last_cap"))
                     .get(0).strip()));
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) {
+                    bounding = Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // an older kernel without the file: the names up to CAP_AUDIT_READ existed long before it
         }
-        return KNOWN.subList(0, last + 1);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i <= last; i++) {
+            if ((bounding & (1L << i)) != 0) {
+                out.add(KNOWN.get(i));
+            }
+        }
+        return out;
     }
 
     /**

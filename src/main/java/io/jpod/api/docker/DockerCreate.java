@@ -25,6 +25,11 @@ final class DockerCreate {
         if (!host.volumesFrom().isEmpty()) {
             throw EngineException.invalidArgument("HostConfig.VolumesFrom is not supported yet");
         }
+        if (host.maskedPaths() != null || host.readonlyPaths() != null) {
+            // the docker CLI sends these (empty) for --security-opt systempaths=unconfined
+            throw EngineException.invalidArgument("HostConfig.MaskedPaths and ReadonlyPaths (--security-opt "
+                    + "systempaths=unconfined) are not supported: use --privileged to unmask /proc and /sys");
+        }
         if (!host.deviceCgroupRules().isEmpty()) {
             throw EngineException.invalidArgument("HostConfig.DeviceCgroupRules (--device-cgroup-rule) is not "
                     + "supported: give the devices with --device");

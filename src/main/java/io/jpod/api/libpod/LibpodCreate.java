@@ -13,7 +13,7 @@ final class LibpodCreate {
 
     /** SpecGenerator fields whose features are not built yet. */
     private static final List<String> NOT_YET = List.of("image_volumes", "overlay_volumes",
-            "secrets", "volumes_from", "device_cgroup_rule", "mask", "unmask", "procfs_opts", "idmappings");
+            "secrets", "volumes_from", "device_cgroup_rule", "mask", "unmask", "procfs_opts");
 
     private LibpodCreate() {}
 
@@ -25,6 +25,12 @@ final class LibpodCreate {
                     && !(v.isString() && v.asString().isEmpty())) {
                 throw EngineException.invalidArgument("\"" + field + "\" is not supported yet");
             }
+        }
+        // podman always sends idmappings; only the host's (no mapping) can be honoured
+        JsonNode ids = spec.path("idmappings");
+        if (!ids.path("UIDMap").isEmpty() || !ids.path("GIDMap").isEmpty() || ids.path("AutoUserNs").asBoolean(false)) {
+            throw EngineException.invalidArgument("user namespace ID mappings are not supported: containers run "
+                    + "in the host's user namespace");
         }
     }
 
