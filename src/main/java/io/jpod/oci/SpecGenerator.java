@@ -8,7 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Builds a container's OCI runtime {@code config.json} the way podman does for a plain rootful
  * container (facts §6): default capabilities, rlimits (capped at the caller's hard limits), the
- * standard mounts, private namespaces, masked and read-only paths, a device deny-all rule.
+ * standard mounts, private namespaces, masked and read-only paths, a device deny-all rule; then
+ * what the container's {@link SpecOptions.Security} changes (capabilities, privileged, read-only
+ * root, devices, sysctls, no-new-privileges).
  */
 public final class SpecGenerator {
 
