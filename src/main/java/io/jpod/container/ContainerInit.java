@@ -99,8 +99,15 @@ final class ContainerInit {
             }
             writeEtcFiles(l, run.hostname());
             var rl = HostLimits.read();
-            Map<String, String> joined = new java.util.LinkedHashMap<>(security.namespaces(run.security()));
+            Map<String, String> own = security.namespaces(run.security());
+            Map<String, String> joined = new java.util.LinkedHashMap<>(own);
             joined.putAll(networking.joined(c));
+            List<SpecOptions.Mount> specMounts = new ArrayList<>();
+            SpecOptions.Mount shm = ContainerSecurity.shmMount(own.get("ipc"));
+            if (shm != null) {
+                specMounts.add(shm);
+            }
+            specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
             c = state.container(c.id()); // the network set-up saved its namespace
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());
             List<Integer> groups = new ArrayList<>(user.additionalGids());
@@ -112,8 +119,7 @@ final class ContainerInit {
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccomp(run.security(), sec.capabilities()), mounts.specMounts(run.mounts(), l.merged()), joined,
-                    sec);
+                    seccomp(run.security(), sec.capabilities()), specMounts, joined, sec);
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
                     paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));

@@ -270,6 +270,21 @@ public final class ContainerSecurity {
         return out;
     }
 
+    /**
+     * The host's /dev/shm for a container in the host's IPC namespace, so POSIX shared memory is
+     * shared along with the System V one (as in Docker); null otherwise. Another container's /dev/shm
+     * lives in that container's mount namespace, where no bind mount can reach it: a container joining
+     * it shares System V IPC and message queues, with a /dev/shm of its own.
+     *
+     * @param ipcPath the namespace path {@link #namespaces} chose for {@code ipc}, null for none
+     */
+    static SpecOptions.Mount shmMount(String ipcPath) {
+        if (!"host".equals(ipcPath)) {
+            return null;
+        }
+        return new SpecOptions.Mount("/dev/shm", "bind", "/dev/shm", List.of("rbind", "rprivate"));
+    }
+
     /** The {@code --group-add} groups as GIDs: numbers as they are, names from the container's /etc/group. */
     static List<Integer> groups(Path rootfs, Security s) {
         List<Integer> out = new ArrayList<>();

@@ -126,4 +126,12 @@ class ContainerSecurityTest {
                 Map.of(), null, null, null, null);
         refused(() -> ContainerSecurity.groups(rootfs, unknown), "unable to find group video");
     }
+
+    @Test
+    void theHostsIpcNamespaceBringsItsDevShm() {
+        assertThat(ContainerSecurity.shmMount(null)).isNull();
+        assertThat(ContainerSecurity.shmMount("host").source()).isEqualTo("/dev/shm");
+        assertThat(ContainerSecurity.shmMount("host").destination()).isEqualTo("/dev/shm");
+        assertThat(ContainerSecurity.shmMount("/proc/42/ns/ipc")).isNull();
+    }
 }

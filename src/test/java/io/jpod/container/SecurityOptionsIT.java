@@ -179,8 +179,19 @@ class SecurityOptionsIT {
         String hostname = ProcessRunner.run(List.of("hostname"), Duration.ofSeconds(5)).stdout().strip();
         assertThat(ok("run", "--rm", "--uts", "host", "busybox", "hostname")).isEqualTo(hostname);
         ok("run", "-d", "--name", "holder", "busybox", "sleep", "301");
-        assertThat(ok("run", "--rm", "--pid", "container:holder", "--ipc", "container:holder", "busybox", "ps", "-o",
-                "args")).contains("sleep 301");
+        // the same IPC namespace: the same inode behind /proc/self/ns/ipc
+        String holderIpc = ok("exec", "holder", "readlink", "/proc/self/ns/ipc");
+        assertThat(ok("run", "--rm", "--pid", "container:holder", "--ipc", "container:holder", "busybox", "sh", "-c",
+                "ps -o args; readlink /proc/self/ns/ipc")).contains("sleep 301").contains(holderIpc);
+        // the host's IPC namespace comes with the host's /dev/shm
+        Path note = Files.createTempFile(Path.of("/dev/shm"), "jpod-ipc", ".txt");
+        try {
+            assertThat(ok("run", "--rm", "--ipc", "host", "busybox", "cat", note.toString())).isEmpty();
+            Files.writeString(note, "shared");
+            assertThat(ok("run", "--rm", "--ipc", "host", "busybox", "cat", note.toString())).isEqualTo("shared");
+        } finally {
+            Files.deleteIfExists(note);
+        }
         assertThat(ok("run", "--rm", "busybox", "ps", "-o", "args")).doesNotContain("sleep 301");
         assertThat(fails("exec", "--privileged", "holder", "true")).contains("exec --privileged is not supported");
         ok("rm", "-f", "holder");
