@@ -140,7 +140,15 @@ public final class ContainerSecurity {
             throw EngineException.invalidArgument("seccomp=" + abbreviate(value) + ": give unconfined, a profile's "
                     + "JSON or an absolute path on the daemon's host");
         }
-        SeccompProfile.parse(null, name, content, json);
+        try {
+            SeccompProfile.parse(null, name, content, json);
+        } catch (EngineException e) {
+            if (value.startsWith("/")) {
+                // the parser quotes what it read: never echo a host file's content to the client
+                throw EngineException.invalidArgument("seccomp profile " + value + " is not a valid profile");
+            }
+            throw e;
+        }
         return new String(content, StandardCharsets.UTF_8);
     }
 

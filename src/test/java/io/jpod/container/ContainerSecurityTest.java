@@ -64,6 +64,10 @@ class ContainerSecurityTest {
         Files.writeString(f, "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
         assertThat(plan(List.of("seccomp=" + f)).seccomp()).isEqualTo("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
         refused(() -> plan(List.of("seccomp=" + dir.resolve("none.json"))), "cannot be read");
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "hunter2:x:0");
+        assertThatThrownBy(() -> plan(List.of("seccomp=" + secret))).hasMessageNotContaining("hunter2")
+                .hasMessageContaining("is not a valid profile");
     }
 
     @Test
