@@ -32,10 +32,11 @@ record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv 
             Map<String, String> tmpfs, boolean privileged, List<String> capAdd, List<String> capDrop,
             List<String> securityOpt, boolean readonlyRootfs, List<String> groupAdd, Map<String, String> sysctls,
             String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
-            List<String> deviceCgroupRules, List<String> maskedPaths, List<String> readonlyPaths) {
+            List<String> deviceCgroupRules, List<String> maskedPaths, List<String> readonlyPaths,
+            List<String> capabilities) {
 
         static final HostConfig EMPTY = new HostConfig(false, null, null, null, false, null, null, null, null, null,
-                false, null, null, null, false, null, null, null, null, null, null, null, null, null);
+                false, null, null, null, false, null, null, null, null, null, null, null, null, null, null);
 
         HostConfig {
             volumesFrom = volumesFrom == null ? List.of() : volumesFrom;

@@ -30,6 +30,10 @@ final class DockerCreate {
             throw EngineException.invalidArgument("HostConfig.MaskedPaths and ReadonlyPaths (--security-opt "
                     + "systempaths=unconfined) are not supported: use --privileged to unmask /proc and /sys");
         }
+        if (host.capabilities() != null && !host.capabilities().isEmpty()) {
+            throw EngineException.invalidArgument("HostConfig.Capabilities (a whole capability set) is not "
+                    + "supported: use CapAdd and CapDrop");
+        }
         if (!host.deviceCgroupRules().isEmpty()) {
             throw EngineException.invalidArgument("HostConfig.DeviceCgroupRules (--device-cgroup-rule) is not "
                     + "supported: give the devices with --device");

@@ -82,7 +82,8 @@ class DockerCreateTest {
     void badBodiesAndUnsupportedFeaturesAreInvalidArguments() {
         for (String body : List.of("{bad", "{\"Cmd\":5}", "{\"Env\":{\"a\":1}}", "{\"HostConfig\":{\"PortBindings\":"
                 + "{\"x/tcp\":[]}}}", "{\"HostConfig\":{\"PublishAllPorts\":true}}",
-                "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 rwm\"]}}")) {
+                "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 rwm\"]}}",
+                "{\"HostConfig\":{\"Capabilities\":[\"CAP_KILL\"]}}", "{\"HostConfig\":{\"MaskedPaths\":[]}}")) {
             assertThatThrownBy(() -> create(body)).as(body).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT));
         }
