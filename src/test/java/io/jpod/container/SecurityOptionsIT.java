@@ -221,6 +221,9 @@ class SecurityOptionsIT {
         String effective = libpod.body().substring(libpod.body().indexOf("\"EffectiveCaps\""));
         assertThat(effective).startsWith("\"EffectiveCaps\":[\"CAP_CHOWN\"").contains("\"CAP_NET_ADMIN\"")
                 .doesNotContain("CAP_MKNOD");
+        // generate kube writes them as the securityContext play kube reads
+        assertThat(daemon.get("/v4.3.1/libpod/generate/kube?names=shown").body())
+                .contains("readOnlyRootFilesystem: true").contains("allowPrivilegeEscalation: false").contains("- CAP_NET_ADMIN").contains("- CAP_MKNOD");
     }
 
     @Test
