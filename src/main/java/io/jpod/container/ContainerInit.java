@@ -150,8 +150,8 @@ final class ContainerInit {
             return null;
         }
         SeccompProfile profile = chosen.isEmpty() ? seccomp
-                : SeccompProfile.parse(null, "of the container", chosen.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        json);
+                : SeccompProfile.parse(null, "of the container",
+                        chosen.getBytes(java.nio.charset.StandardCharsets.UTF_8), json);
         return profile == null ? null : profile.toOci(json, caps, HostFacts.arch(), HostFacts.system().kernel());
     }
 

@@ -31,7 +31,7 @@ public final class Capabilities {
 
     private Capabilities() {}
 
-    /** {@code net_admin}, {@code CAP_NET_ADMIN}, {@code all}: the canonical name; an unknown one is the client's mistake. */
+    /** {@code net_admin}, {@code CAP_NET_ADMIN}, {@code all}: the canonical name; an unknown name is refused. */
     public static String normalize(String name) {
         String n = name == null ? "" : name.strip().toUpperCase(Locale.ROOT);
         if (n.equals(ALL) || n.equals("CAP_ALL")) {

@@ -52,7 +52,8 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
      * @param devices device nodes made in the container and allowed by its device cgroup
      */
     public record Security(List<String> capabilities, List<String> added, boolean privileged, boolean noNewPrivileges,
-            boolean readOnlyRoot, boolean readOnlyTmpfs, List<DeviceNode> devices, java.util.Map<String, String> sysctl) {
+            boolean readOnlyRoot, boolean readOnlyTmpfs, List<DeviceNode> devices,
+            java.util.Map<String, String> sysctl) {
 
         public static final Security DEFAULT = new Security(SpecGenerator.DEFAULT_CAPABILITIES, List.of(), false,
                 false, false, true, List.of(), java.util.Map.of());

@@ -223,7 +223,8 @@ class SecurityOptionsIT {
                 .doesNotContain("CAP_MKNOD");
         // generate kube writes them as the securityContext play kube reads
         assertThat(daemon.get("/v4.3.1/libpod/generate/kube?names=shown").body())
-                .contains("readOnlyRootFilesystem: true").contains("allowPrivilegeEscalation: false").contains("- CAP_NET_ADMIN").contains("- CAP_MKNOD");
+                .contains("readOnlyRootFilesystem: true").contains("allowPrivilegeEscalation: false")
+                .contains("- CAP_NET_ADMIN").contains("- CAP_MKNOD");
     }
 
     @Test

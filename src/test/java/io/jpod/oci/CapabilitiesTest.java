@@ -29,7 +29,8 @@ class CapabilitiesTest {
     @Test
     void addsAndDropsApplyToTheDefaultSet() {
         List<String> all = Capabilities.KNOWN;
-        assertThat(Capabilities.resolve(DEFAULTS, all, List.of(), List.of())).containsExactlyInAnyOrderElementsOf(DEFAULTS);
+        assertThat(Capabilities.resolve(DEFAULTS, all, List.of(), List.of()))
+                .containsExactlyInAnyOrderElementsOf(DEFAULTS);
         assertThat(Capabilities.resolve(DEFAULTS, all, List.of("CAP_NET_ADMIN"), List.of("CAP_CHOWN")))
                 .contains("CAP_NET_ADMIN").doesNotContain("CAP_CHOWN").hasSize(DEFAULTS.size());
         assertThat(Capabilities.resolve(DEFAULTS, all, List.of("CAP_KILL"), List.of("ALL")))

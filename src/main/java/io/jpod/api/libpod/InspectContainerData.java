@@ -53,7 +53,8 @@ record InspectContainerData(String id, String created, String path, List<String>
             return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkMode.of(c),
                     PortBinding.configured(c), new RestartPolicySpec(name, policy.maxRetries()),
                     run != null && run.autoRemove(), s.privileged(), s.capAdd(), s.capDrop(), s.securityOpt(),
-                    s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(), DeviceMapping.mode(s.userns(), "host"),
+                    s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
+                    DeviceMapping.mode(s.userns(), "host"),
                     DeviceMapping.mode(s.pidMode(), "private"), DeviceMapping.mode(s.ipcMode(), "private"),
                     DeviceMapping.mode(s.utsMode(), "private"));
         }

@@ -86,7 +86,8 @@ class LibpodCreateTest {
         CreateRequest.SecurityRequest s = create("{\"image\":\"b\",\"privileged\":true,\"cap_add\":[\"NET_ADMIN\"],"
                 + "\"cap_drop\":[\"MKNOD\"],\"no_new_privileges\":true,\"seccomp_policy\":\"default\","
                 + "\"seccomp_profile_path\":\"unconfined\",\"selinux_opts\":[\"disable\"],"
-                + "\"read_only_filesystem\":true,\"read_write_tmpfs\":true,\"devices\":[{\"path\":\"/dev/fuse:/dev/f\"}],"
+                + "\"read_only_filesystem\":true,\"read_write_tmpfs\":true,"
+                + "\"devices\":[{\"path\":\"/dev/fuse:/dev/f\"}],"
                 + "\"groups\":[\"10\"],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"userns\":{\"nsmode\":\"host\"},"
                 + "\"pidns\":{\"nsmode\":\"host\"},\"ipcns\":{\"nsmode\":\"private\"},"
                 + "\"utsns\":{\"nsmode\":\"container\",\"value\":\"abc\"}}").security();
