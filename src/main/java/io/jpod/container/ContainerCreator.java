@@ -33,9 +33,12 @@ final class ContainerCreator {
     private final ContainerNetworking networking;
     private final ContainerPaths paths;
     private final ContainerEvents events;
+    private final ContainerSecurity security;
 
     ContainerCreator(ObjectRegistry registry, State state, ImageStore images, MountPlanner mounts,
-            ContainerNetworking networking, ContainerPaths paths, ContainerEvents events) {
+            ContainerNetworking networking, ContainerPaths paths, ContainerEvents events,
+            ContainerSecurity security) {
+        this.security = security;
         this.registry = registry;
         this.state = state;
         this.images = images;
@@ -74,13 +77,14 @@ final class ContainerCreator {
             throw EngineException.invalidArgument("stop timeout must not be negative");
         }
         ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
+        io.jpod.state.ContainerConfig.Security sec = security.plan(req.security(), net.mode(), infra ? null : pod);
         MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, environment(req, image, hostname),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
-                prepared.mounts(), net.mode(), net.networks(), net.ports());
+                prepared.mounts(), net.mode(), net.networks(), net.ports(), sec);
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                 Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);

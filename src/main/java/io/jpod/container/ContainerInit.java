@@ -47,12 +47,14 @@ final class ContainerInit {
     private final RuntimeConfig config;
     private final JsonMapper json;
     private final SpecGenerator specs;
-    /** The OCI seccomp filter from the host's default profile, built once; null when the host has none. */
-    private final ObjectNode seccompSpec;
+    private final ContainerSecurity security;
+    /** The host's default seccomp profile; null when the host has none. */
+    private final SeccompProfile seccomp;
     private final String seccompError;
 
     ContainerInit(State state, ImageStore images, OciRuntime oci, MountPlanner mounts, ContainerNetworking networking,
-            ContainerPaths paths, RuntimeConfig config, JsonMapper json) {
+            ContainerPaths paths, RuntimeConfig config, JsonMapper json, ContainerSecurity security) {
+        this.security = security;
         this.state = state;
         this.images = images;
         this.oci = oci;
@@ -62,19 +64,18 @@ final class ContainerInit {
         this.config = config;
         this.json = json;
         this.specs = new SpecGenerator(json);
-        SeccompProfile seccomp = null;
+        SeccompProfile profile = null;
         String seccompFailure = null;
         try {
-            seccomp = SeccompProfile.find(SeccompProfile.DEFAULT_PATHS, json);
+            profile = SeccompProfile.find(SeccompProfile.DEFAULT_PATHS, json);
         } catch (EngineException e) {
             // a broken profile must not silently drop the filter: starts fail with this message
             seccompFailure = e.getMessage();
             LOG.error(seccompFailure + ": containers cannot start until it is fixed");
         }
         this.seccompError = seccompFailure;
-        this.seccompSpec = seccomp == null ? null : seccomp.toOci(json, SpecGenerator.DEFAULT_CAPABILITIES,
-                HostFacts.arch(), HostFacts.system().kernel());
-        if (seccomp == null && seccompFailure == null) {
+        this.seccomp = profile;
+        if (profile == null && seccompFailure == null) {
             LOG.warn("no seccomp profile at " + SeccompProfile.DEFAULT_PATHS + ": containers run without a seccomp "
                     + "filter (apt-get install golang-github-containers-common provides the default one)");
         }
@@ -82,11 +83,11 @@ final class ContainerInit {
 
     /** OCI create through conmon: rootfs mounted, spec written, state Created. */
     StoredContainer init(StoredContainer c) {
-        if (seccompError != null) {
+        RunConfig run = c.config().run();
+        if (seccompError != null && run.security().seccomp().isEmpty() && !run.security().privileged()) {
             throw EngineException.invalidArgument(seccompError);
         }
         Layout l = paths.layout(c.id());
-        RunConfig run = c.config().run();
         Image image = images.lookup(c.config().rootfsImageId());
         mountRootfs(l, images.layerDirs(image));
         try {
@@ -98,15 +99,27 @@ final class ContainerInit {
             }
             writeEtcFiles(l, run.hostname());
             var rl = HostLimits.read();
-            Map<String, String> joined = networking.joined(c);
+            Map<String, String> own = security.namespaces(run.security());
+            Map<String, String> joined = new java.util.LinkedHashMap<>(own);
+            joined.putAll(networking.joined(c));
+            List<SpecOptions.Mount> specMounts = new ArrayList<>();
+            SpecOptions.Mount shm = ContainerSecurity.shmMount(own.get("ipc"));
+            if (shm != null) {
+                specMounts.add(shm);
+            }
+            specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
             c = state.container(c.id()); // the network set-up saved its namespace
+            SpecOptions.Security sec = ContainerSecurity.spec(run.security());
+            List<Integer> groups = new ArrayList<>(user.additionalGids());
+            ContainerSecurity.groups(l.merged(), run.security()).stream().filter(g -> !groups.contains(g))
+                    .forEach(groups::add);
             SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
-                    user.gid(), user.additionalGids(), run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
+                    user.gid(), groups, run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccompSpec, mounts.specMounts(run.mounts(), l.merged()), joined);
+                    seccomp(run.security(), sec.capabilities()), specMounts, joined, sec);
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
                     paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));
@@ -125,6 +138,21 @@ final class ContainerInit {
             }
             throw EngineException.internal("preparing " + c.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The container's OCI seccomp filter: none when unconfined or privileged without a profile of its own,
+     * else its profile or the host's default, with the rules its capabilities enable.
+     */
+    private ObjectNode seccomp(io.jpod.state.ContainerConfig.Security s, List<String> caps) {
+        String chosen = s.seccomp();
+        if (chosen.equals("unconfined") || (chosen.isEmpty() && s.privileged())) {
+            return null;
+        }
+        SeccompProfile profile = chosen.isEmpty() ? seccomp
+                : SeccompProfile.parse(null, "of the container",
+                        chosen.getBytes(java.nio.charset.StandardCharsets.UTF_8), json);
+        return profile == null ? null : profile.toOci(json, caps, HostFacts.arch(), HostFacts.system().kernel());
     }
 
     private String cgroupsPath(String id) {

@@ -78,8 +78,11 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.internal("watching the exit directory: " + e.getMessage(), e);
         }
         this.sync = new ContainerSync(state, oci, networking, paths, exits, this.events);
-        this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events);
-        ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json);
+        ContainerSecurity security = new ContainerSecurity(state, json);
+        this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
+                security);
+        ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,
+                security);
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,
                 id -> remove(id, true));
         this.stopper = new ContainerStopper(state, locking, oci, sync, exits, this.events);

@@ -15,22 +15,66 @@ import java.util.Map;
  * @param mounts binds (host path), volumes (volume name; an empty name makes an anonymous volume) and tmpfs
  * @param pod the pod to join (name or ID), null for none
  * @param network null for the default network
+ * @param security null for the defaults
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts, String pod, NetworkRequest network) {
+        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        security = security == null ? SecurityRequest.NONE : security;
+    }
+
+    /** A request with the default security settings. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null);
     }
 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security);
+    }
+
+    /**
+     * The security options as the client gives them, in the docker CLI's words; checked by
+     * {@link SecurityPlanner}.
+     *
+     * @param capAdd capability names, with or without {@code CAP_}, any case, or {@code ALL}
+     * @param securityOpt {@code no-new-privileges[=true|false]}, {@code seccomp=unconfined|<JSON>|<path>},
+     *     {@code label=disable}, {@code apparmor=unconfined} ({@code :} accepted for {@code =})
+     * @param readOnlyTmpfs null for true
+     * @param devices {@code /dev/host[:/dev/container[:rwm]]}
+     * @param pidMode empty, {@code private}, {@code host} or {@code container:<name or id>}; likewise ipc, uts
+     */
+    public record SecurityRequest(boolean privileged, List<String> capAdd, List<String> capDrop,
+            List<String> securityOpt, boolean readOnly, Boolean readOnlyTmpfs, List<String> devices,
+            List<String> groupAdd, Map<String, String> sysctls, String userns, String pidMode, String ipcMode,
+            String utsMode) {
+
+        public static final SecurityRequest NONE = new SecurityRequest(false, null, null, null, false, null, null,
+                null, null, null, null, null, null);
+
+        public SecurityRequest {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+            securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+            devices = devices == null ? List.of() : List.copyOf(devices);
+            groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+            sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
+            userns = userns == null ? "" : userns;
+            pidMode = pidMode == null ? "" : pidMode;
+            ipcMode = ipcMode == null ? "" : ipcMode;
+            utsMode = utsMode == null ? "" : utsMode;
+        }
     }
 
     /**

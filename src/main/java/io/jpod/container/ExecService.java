@@ -146,10 +146,15 @@ public final class ExecService {
             env.putIfAbsent("TERM", "xterm");
         }
         var rl = HostLimits.read();
+        // the container's capabilities, no-new-privileges and extra groups hold for its exec sessions too
+        List<Integer> groups = new java.util.ArrayList<>(user.additionalGids());
+        ContainerSecurity.groups(l.merged(), run.security()).stream().filter(g -> !groups.contains(g))
+                .forEach(groups::add);
         SpecOptions opts = new SpecOptions(c.id(), run.hostname(), s.args(),
                 env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 s.workingDir().isEmpty() ? run.workingDir() : s.workingDir(), user.uid(), user.gid(),
-                user.additionalGids(), s.tty(), l.merged(), "", 0, rl.nofile(), rl.nproc(), List.of(), false);
+                groups, s.tty(), l.merged(), "", 0, rl.nofile(), rl.nproc(), List.of(), false, null, List.of(),
+                Map.of(), ContainerSecurity.processSecurity(run.security()));
         Path process = dir.resolve("process.json");
         Files.write(process, json.writeValueAsBytes(specs.process(opts)));
         return process;

@@ -58,8 +58,36 @@ final class ContainerSpecWriter {
         if (!mounts.isEmpty()) {
             m.put("volumeMounts", mounts);
         }
+        Map<String, Object> sc = new java.util.LinkedHashMap<>();
         if (!run.user().isEmpty() && run.user().matches("\\d+")) {
-            m.put("securityContext", Map.of("runAsUser", Integer.parseInt(run.user())));
+            sc.put("runAsUser", Integer.parseInt(run.user()));
+        }
+        // the security options play kube reads back
+        var sec = run.security();
+        if (sec.privileged()) {
+            sc.put("privileged", true);
+        }
+        if (!sec.capAdd().isEmpty() || !sec.capDrop().isEmpty()) {
+            Map<String, Object> caps = new java.util.LinkedHashMap<>();
+            if (!sec.capAdd().isEmpty()) {
+                caps.put("add", sec.capAdd());
+            }
+            if (!sec.capDrop().isEmpty()) {
+                caps.put("drop", sec.capDrop());
+            }
+            sc.put("capabilities", caps);
+        }
+        if (sec.readOnly()) {
+            sc.put("readOnlyRootFilesystem", true);
+        }
+        if (sec.noNewPrivileges()) {
+            sc.put("allowPrivilegeEscalation", false);
+        }
+        if (sec.seccomp().equals("unconfined")) {
+            sc.put("seccompProfile", Map.of("type", "Unconfined"));
+        }
+        if (!sc.isEmpty()) {
+            m.put("securityContext", sc);
         }
         return m;
     }

@@ -68,11 +68,42 @@ final class PodSpecReader {
         }
         List<String> command = strings(c.get("command"));
         List<String> args = strings(c.get("args"));
-        Object runAs = map(c.get("securityContext")).get("runAsUser");
+        Map<String, Object> securityContext = map(c.get("securityContext"));
+        Object runAs = securityContext.get("runAsUser");
         return new CreateRequest(podName + "-" + name, image, command.isEmpty() ? null : command,
                 args.isEmpty() ? null : args, env, str(c.get("workingDir"), null),
                 runAs == null ? null : String.valueOf(runAs), Map.of(), Boolean.TRUE.equals(c.get("tty")), null,
-                null, null, false, null, Boolean.TRUE.equals(c.get("stdin")), mounts, null, null);
+                null, null, false, null, Boolean.TRUE.equals(c.get("stdin")), mounts, null, null,
+                security(securityContext));
+    }
+
+    /**
+     * A container's {@code securityContext} as create's security options: {@code privileged},
+     * {@code capabilities}, {@code readOnlyRootFilesystem}, {@code allowPrivilegeEscalation: false}
+     * (no-new-privileges) and {@code seccompProfile} (RuntimeDefault or Unconfined); SELinux, AppArmor
+     * and procMount settings cannot be honoured and are refused.
+     */
+    static CreateRequest.SecurityRequest security(Map<String, Object> sc) {
+        for (String unsupported : List.of("seLinuxOptions", "appArmorProfile", "procMount", "windowsOptions")) {
+            if (sc.get(unsupported) != null) {
+                throw EngineException.invalidArgument("securityContext." + unsupported + " is not supported");
+            }
+        }
+        List<String> opts = new ArrayList<>();
+        if (Boolean.FALSE.equals(sc.get("allowPrivilegeEscalation"))) {
+            opts.add("no-new-privileges");
+        }
+        String seccomp = str(map(sc.get("seccompProfile")).get("type"), "RuntimeDefault");
+        switch (seccomp) {
+            case "RuntimeDefault" -> { }
+            case "Unconfined" -> opts.add("seccomp=unconfined");
+            default -> throw EngineException.invalidArgument("securityContext.seccompProfile type " + seccomp
+                    + " is not supported: use RuntimeDefault or Unconfined");
+        }
+        Map<String, Object> caps = map(sc.get("capabilities"));
+        return new CreateRequest.SecurityRequest(Boolean.TRUE.equals(sc.get("privileged")), strings(caps.get("add")),
+                strings(caps.get("drop")), opts, Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem")), null, null,
+                null, null, null, null, null, null);
     }
 
     /** Only ports with a host port are published; the rest is documentation in Kubernetes too. */

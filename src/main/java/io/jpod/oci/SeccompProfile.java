@@ -42,21 +42,29 @@ public final class SeccompProfile {
         for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
                 try {
-                    JsonNode node = json.readTree(Files.readAllBytes(p));
-                    if (!node.path("defaultAction").isString()) {
-                        throw EngineException.invalidArgument("seccomp profile " + p + " has no defaultAction");
-                    }
-                    return new SeccompProfile(p, node);
-                } catch (IOException | RuntimeException e) {
-                    if (e instanceof EngineException ee) {
-                        throw ee;
-                    }
-                    throw EngineException.invalidArgument("seccomp profile " + p + " is not valid JSON: "
+                    return parse(p, p.toString(), Files.readAllBytes(p), json);
+                } catch (IOException e) {
+                    throw EngineException.invalidArgument("seccomp profile " + p + " cannot be read: "
                             + e.getMessage());
                 }
             }
         }
         return null;
+    }
+
+    /** A profile from its JSON; {@code name} says where it came from in a message. */
+    public static SeccompProfile parse(Path source, String name, byte[] content, JsonMapper json) {
+        JsonNode node;
+        try {
+            node = json.readTree(content);
+        } catch (RuntimeException e) {
+            throw EngineException.invalidArgument("seccomp profile " + name + " is not valid JSON: "
+                    + e.getMessage());
+        }
+        if (node == null || !node.path("defaultAction").isString()) {
+            throw EngineException.invalidArgument("seccomp profile " + name + " has no defaultAction");
+        }
+        return new SeccompProfile(source, node);
     }
 
     public Path source() {

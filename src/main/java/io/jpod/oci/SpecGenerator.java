@@ -8,7 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Builds a container's OCI runtime {@code config.json} the way podman does for a plain rootful
  * container (facts §6): default capabilities, rlimits (capped at the caller's hard limits), the
- * standard mounts, private namespaces, masked and read-only paths, a device deny-all rule.
+ * standard mounts, private namespaces, masked and read-only paths, a device deny-all rule; then
+ * what the container's {@link SpecOptions.Security} changes (capabilities, privileged, read-only
+ * root, devices, sysctls, no-new-privileges).
  */
 public final class SpecGenerator {
 
@@ -34,7 +36,7 @@ public final class SpecGenerator {
         ObjectNode spec = json.createObjectNode();
         spec.put("ociVersion", OCI_VERSION);
         process(spec.putObject("process"), o);
-        spec.putObject("root").put("path", o.rootfs().toString()).put("readonly", false);
+        spec.putObject("root").put("path", o.rootfs().toString()).put("readonly", o.security().readOnlyRoot());
         if (!o.joinNamespaces().containsKey("uts")) {
             spec.put("hostname", o.hostname()); // runc refuses a hostname in a UTS namespace it joins
         }
@@ -63,19 +65,24 @@ public final class SpecGenerator {
         o.env().forEach(env::add);
         p.put("cwd", o.cwd().isEmpty() ? "/" : o.cwd());
         ObjectNode caps = p.putObject("capabilities");
-        // a non-root user gets the bounding set only, as podman does without --cap-add
-        for (String set : List.of("bounding", "effective", "permitted")) {
+        SpecOptions.Security sec = o.security();
+        // a non-root user has the bounding set, but only what was added explicitly in effect, as in podman
+        List<String> inEffect = o.uid() == 0 ? sec.capabilities()
+                : sec.added().stream().filter(sec.capabilities()::contains).toList();
+        sec.capabilities().forEach(caps.putArray("bounding")::add);
+        for (String set : List.of("effective", "permitted")) {
+            inEffect.forEach(caps.putArray(set)::add);
+        }
+        for (String set : List.of("inheritable", "ambient")) {
             ArrayNode a = caps.putArray(set);
-            if (o.uid() == 0 || set.equals("bounding")) {
-                DEFAULT_CAPABILITIES.forEach(a::add);
+            if (o.uid() != 0) {
+                inEffect.forEach(a::add); // ambient needs inheritable, and keeps them across execve
             }
         }
-        caps.putArray("inheritable");
-        caps.putArray("ambient");
         ArrayNode rlimits = p.putArray("rlimits");
         rlimit(rlimits, "RLIMIT_NOFILE", Math.min(DEFAULT_RLIMIT, o.maxNofile()));
         rlimit(rlimits, "RLIMIT_NPROC", Math.min(DEFAULT_RLIMIT, o.maxNproc()));
-        p.put("noNewPrivileges", false);
+        p.put("noNewPrivileges", sec.noNewPrivileges());
     }
 
     private static void rlimit(ArrayNode rlimits, String type, long value) {
@@ -84,14 +91,23 @@ public final class SpecGenerator {
 
     private static void mounts(ArrayNode all, SpecOptions o) {
         ArrayNode m = all.arrayNode();
+        boolean privileged = o.security().privileged();
         mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
                 "gid=5");
         mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
-        mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "rprivate", "nosuid", "noexec", "nodev", "relatime", "ro");
+        String sysAccess = privileged ? "rw" : "ro";
+        mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysAccess);
+        mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "rprivate", "nosuid", "noexec", "nodev", "relatime",
+                sysAccess);
         mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        if (o.security().readOnlyRoot() && o.security().readOnlyTmpfs()) {
+            // podman's --read-only-tmpfs: the places programs expect to write stay writable
+            for (String d : List.of("/run", "/tmp", "/var/tmp")) {
+                mount(m, d, "tmpfs", "tmpfs", "rw", "rprivate", "nosuid", "nodev", "tmpcopyup");
+            }
+        }
         for (SpecOptions.EtcFile f : o.etcFiles()) {
             mount(m, f.destination(), "bind", f.source().toString(), "rbind", "rprivate");
         }
@@ -130,17 +146,35 @@ public final class SpecGenerator {
             }
         }
         l.put("cgroupsPath", o.cgroupsPath());
+        SpecOptions.Security sec = o.security();
         if (o.seccomp() != null) {
             l.set("seccomp", o.seccomp());
         }
+        if (!sec.sysctl().isEmpty()) {
+            ObjectNode sysctl = l.putObject("sysctl");
+            new java.util.TreeMap<>(sec.sysctl()).forEach(sysctl::put);
+        }
+        ArrayNode devices = l.putArray("devices");
         ObjectNode resources = l.putObject("resources");
-        resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        ArrayNode rules = resources.putArray("devices");
+        rules.addObject().put("allow", sec.privileged()).put("access", "rwm");
+        for (DeviceNode d : sec.devices()) {
+            devices.addObject().put("path", d.path()).put("type", d.type()).put("major", d.major())
+                    .put("minor", d.minor()).put("fileMode", d.fileMode()).put("uid", d.uid()).put("gid", d.gid());
+            if (!sec.privileged()) {
+                rules.addObject().put("allow", true).put("type", d.type()).put("major", d.major())
+                        .put("minor", d.minor()).put("access", d.access());
+            }
+        }
         if (o.pidsLimit() > 0) {
             resources.putObject("pids").put("limit", o.pidsLimit());
         }
+        // a privileged container sees the host's /proc and /sys as they are
         ArrayNode masked = l.putArray("maskedPaths");
-        MASKED_PATHS.forEach(masked::add);
         ArrayNode readonly = l.putArray("readonlyPaths");
-        READONLY_PATHS.forEach(readonly::add);
+        if (!sec.privileged()) {
+            MASKED_PATHS.forEach(masked::add);
+            READONLY_PATHS.forEach(readonly::add);
+        }
     }
 }

@@ -16,12 +16,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param mounts the user's mounts (binds, volumes as binds, tmpfs), after the defaults; one at a
  *     default's destination replaces it
  * @param joinNamespaces OCI namespace type ({@code network}, {@code ipc}, {@code uts}...) to the path of
- *     one to join (a pod's infra container's); the others are new
+ *     one to join (a pod's infra container's), or {@code host} for the host's; the others are new
+ * @param security capabilities, privileges and the like; null for the defaults
  */
 public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
         int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
         long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp,
-        List<Mount> mounts, java.util.Map<String, String> joinNamespaces) {
+        List<Mount> mounts, java.util.Map<String, String> joinNamespaces, Security security) {
 
     public SpecOptions {
         args = List.copyOf(args);
@@ -30,6 +31,7 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
         etcFiles = List.copyOf(etcFiles);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         joinNamespaces = joinNamespaces == null ? java.util.Map.of() : java.util.Map.copyOf(joinNamespaces);
+        security = security == null ? Security.DEFAULT : security;
     }
 
     /** Without a seccomp filter. */
@@ -37,7 +39,31 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
             List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
             long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
         this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
-                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of(), java.util.Map.of());
+                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of(), java.util.Map.of(), null);
+    }
+
+    /**
+     * What the security options make of the spec.
+     *
+     * @param capabilities the bounding set; a root process also has it effective and permitted
+     * @param added the capabilities asked for explicitly: all a non-root process has effective
+     * @param privileged no masked or read-only paths, /sys and cgroups writable, every device allowed
+     * @param readOnlyTmpfs with a read-only root: writable tmpfs at /run, /tmp, /var/tmp
+     * @param devices device nodes made in the container and allowed by its device cgroup
+     */
+    public record Security(List<String> capabilities, List<String> added, boolean privileged, boolean noNewPrivileges,
+            boolean readOnlyRoot, boolean readOnlyTmpfs, List<DeviceNode> devices,
+            java.util.Map<String, String> sysctl) {
+
+        public static final Security DEFAULT = new Security(SpecGenerator.DEFAULT_CAPABILITIES, List.of(), false,
+                false, false, true, List.of(), java.util.Map.of());
+
+        public Security {
+            capabilities = List.copyOf(capabilities);
+            added = List.copyOf(added);
+            devices = List.copyOf(devices);
+            sysctl = java.util.Map.copyOf(sysctl);
+        }
     }
 
     /** One OCI mount entry. */

@@ -65,7 +65,7 @@ public record ContainerConfig(
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.common.PortMapping> ports) {
+            List<io.jpod.common.PortMapping> ports, Security security) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -78,13 +78,64 @@ public record ContainerConfig(
             networkMode = networkMode == null || networkMode.isEmpty() ? "none" : networkMode;
             networks = networks == null ? List.of() : List.copyOf(networks);
             ports = ports == null ? List.of() : List.copyOf(ports);
+            // records from before security options ran with the defaults
+            security = security == null ? Security.DEFAULT : security;
+        }
+
+        /** With the default security settings. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, null);
         }
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security);
         }
     }
+
+    /**
+     * The container's security settings, checked and normalised at create (docker's HostConfig
+     * security fields, libpod's SpecGenerator ones). The defaults give libpod's default capability
+     * set, masked paths and seccomp profile; only an explicit setting here gives more.
+     *
+     * @param capAdd {@code CAP_*} names or {@code ALL}, applied to the default set after {@link #capDrop}
+     * @param seccomp empty for the host's default profile, {@code unconfined}, or a profile's JSON
+     * @param securityOpt the {@code --security-opt} values as given, for inspect
+     * @param readOnlyTmpfs with {@link #readOnly}: writable tmpfs at /run, /tmp and /var/tmp
+     * @param groupAdd extra groups of the process: names (resolved in the container's /etc/group) or GIDs
+     * @param userns empty or {@code host}
+     * @param pidMode empty (its own), {@code host} or {@code container:<id>}; likewise ipc and uts
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Security(boolean privileged, List<String> capAdd, List<String> capDrop, boolean noNewPrivileges,
+            String seccomp, List<String> securityOpt, boolean readOnly, boolean readOnlyTmpfs, List<Device> devices,
+            List<String> groupAdd, Map<String, String> sysctls, String userns, String pidMode, String ipcMode,
+            String utsMode) {
+
+        public static final Security DEFAULT = new Security(false, null, null, false, null, null, false, true, null,
+                null, null, null, null, null, null);
+
+        public Security {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+            seccomp = seccomp == null ? "" : seccomp;
+            securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+            devices = devices == null ? List.of() : List.copyOf(devices);
+            groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+            sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
+            userns = userns == null ? "" : userns;
+            pidMode = pidMode == null ? "" : pidMode;
+            ipcMode = ipcMode == null ? "" : ipcMode;
+            utsMode = utsMode == null ? "" : utsMode;
+        }
+    }
+
+    /** A host device node made in the container, with its cgroup access ({@code rwm} letters). */
+    public record Device(String hostPath, String containerPath, String permissions) {}
 
     /**
      * A filesystem mounted into the container.

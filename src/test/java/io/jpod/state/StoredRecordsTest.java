@@ -21,5 +21,20 @@ class StoredRecordsTest {
         assertThat(c.name()).isEqualTo("old");
         assertThat(c.run().autoRemove()).isTrue();
         assertThat(c.run().stdin()).isFalse();
+        // from before security options: the defaults, nothing more
+        assertThat(c.run().security()).isEqualTo(ContainerConfig.Security.DEFAULT);
+    }
+
+    @Test
+    void securitySettingsRoundTrip() {
+        JsonMapper json = StateRecords.forStoredRecords(JsonMapper.builder().build());
+        ContainerConfig.RunConfig run = new ContainerConfig.RunConfig(java.util.List.of("sh"), null, null, null,
+                false, 15, 10, "h", null, false, false, null, "bridge", null, null,
+                new ContainerConfig.Security(true, java.util.List.of("CAP_NET_ADMIN"), java.util.List.of("ALL"), true,
+                        "unconfined", java.util.List.of("seccomp=unconfined"), true, false,
+                        java.util.List.of(new ContainerConfig.Device("/dev/fuse", "/dev/f", "rw")),
+                        java.util.List.of("audio"), java.util.Map.of("kernel.shmmax", "1"), "host", "host",
+                        "container:abc", ""));
+        assertThat(json.readValue(json.writeValueAsString(run), ContainerConfig.RunConfig.class)).isEqualTo(run);
     }
 }

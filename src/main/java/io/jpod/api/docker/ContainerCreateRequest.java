@@ -1,5 +1,6 @@
 package io.jpod.api.docker;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jpod.api.wire.PortBinding;
 import io.jpod.api.wire.ShellOrArgv;
 import java.util.List;
@@ -25,12 +26,17 @@ record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv 
     }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    record HostConfig(boolean publishAllPorts, List<Object> volumesFrom, List<Object> devices,
+    record HostConfig(boolean publishAllPorts, List<Object> volumesFrom, List<DeviceMapping> devices,
             RestartPolicy restartPolicy, boolean autoRemove, String networkMode,
             Map<String, List<PortBinding>> portBindings, List<String> binds, List<MountSpec> mounts,
-            Map<String, String> tmpfs) {
+            Map<String, String> tmpfs, boolean privileged, List<String> capAdd, List<String> capDrop,
+            List<String> securityOpt, boolean readonlyRootfs, List<String> groupAdd, Map<String, String> sysctls,
+            String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
+            List<String> deviceCgroupRules, List<String> maskedPaths, List<String> readonlyPaths,
+            List<String> capabilities) {
 
-        static final HostConfig EMPTY = new HostConfig(false, null, null, null, false, null, null, null, null, null);
+        static final HostConfig EMPTY = new HostConfig(false, null, null, null, false, null, null, null, null, null,
+                false, null, null, null, false, null, null, null, null, null, null, null, null, null, null);
 
         HostConfig {
             volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
@@ -41,8 +47,18 @@ record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv 
             binds = binds == null ? List.of() : binds;
             mounts = mounts == null ? List.of() : mounts;
             tmpfs = tmpfs == null ? Map.of() : tmpfs;
+            capAdd = capAdd == null ? List.of() : capAdd;
+            capDrop = capDrop == null ? List.of() : capDrop;
+            securityOpt = securityOpt == null ? List.of() : securityOpt;
+            groupAdd = groupAdd == null ? List.of() : groupAdd;
+            sysctls = sysctls == null ? Map.of() : sysctls;
+            deviceCgroupRules = deviceCgroupRules == null ? List.of() : deviceCgroupRules;
         }
     }
+
+    /** One {@code --device}: {@code PathInContainer} defaults to the host path, permissions to {@code rwm}. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record DeviceMapping(String pathOnHost, String pathInContainer, String cgroupPermissions) {}
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record RestartPolicy(String name, int maximumRetryCount) {}

@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jpod.api.wire.DeviceMapping;
 import io.jpod.api.wire.NetworkMode;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
@@ -8,6 +9,7 @@ import io.jpod.api.wire.PortBinding;
 import io.jpod.container.RestartPolicy;
 import io.jpod.container.StatusText;
 import io.jpod.state.ContainerConfig.Mount;
+import io.jpod.state.ContainerConfig.Security;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.StoredContainer;
@@ -48,14 +50,20 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record HostConfig(boolean autoRemove, RestartPolicySpec restartPolicy, String networkMode,
-            Map<String, List<PortBinding>> portBindings, LogConfig logConfig) {
+            Map<String, List<PortBinding>> portBindings, LogConfig logConfig, boolean privileged,
+            List<String> capAdd, List<String> capDrop, List<String> securityOpt, boolean readonlyRootfs,
+            List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
+            String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode) {
 
         static HostConfig of(StoredContainer c) {
             var run = c.config().run();
             RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
+            Security s = run == null ? Security.DEFAULT : run.security();
             return new HostConfig(run != null && run.autoRemove(),
                     new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkMode.of(c),
-                    PortBinding.configured(c), new LogConfig("k8s-file", Map.of()));
+                    PortBinding.configured(c), new LogConfig("k8s-file", Map.of()), s.privileged(), s.capAdd(),
+                    s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
+                    s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode());
         }
     }
 

@@ -25,8 +25,18 @@ final class DockerCreate {
         if (!host.volumesFrom().isEmpty()) {
             throw EngineException.invalidArgument("HostConfig.VolumesFrom is not supported yet");
         }
-        if (!host.devices().isEmpty()) {
-            throw EngineException.invalidArgument("HostConfig.Devices is not supported yet");
+        if (host.maskedPaths() != null || host.readonlyPaths() != null) {
+            // the docker CLI sends these (empty) for --security-opt systempaths=unconfined
+            throw EngineException.invalidArgument("HostConfig.MaskedPaths and ReadonlyPaths (--security-opt "
+                    + "systempaths=unconfined) are not supported: use --privileged to unmask /proc and /sys");
+        }
+        if (host.capabilities() != null && !host.capabilities().isEmpty()) {
+            throw EngineException.invalidArgument("HostConfig.Capabilities (a whole capability set) is not "
+                    + "supported: use CapAdd and CapDrop");
+        }
+        if (!host.deviceCgroupRules().isEmpty()) {
+            throw EngineException.invalidArgument("HostConfig.DeviceCgroupRules (--device-cgroup-rule) is not "
+                    + "supported: give the devices with --device");
         }
         String restart = host.restartPolicy().name() == null ? "" : host.restartPolicy().name();
         int retries = host.restartPolicy().maximumRetryCount();
@@ -36,7 +46,23 @@ final class DockerCreate {
         return new CreateRequest(name, orEmpty(body.image()), body.entrypointArgv(), ShellOrArgv.argv(body.cmd()),
                 body.env(), orEmpty(body.workingDir()), orEmpty(body.user()), body.labels(), body.tty(),
                 orEmpty(body.stopSignal()), body.stopTimeout(), restart, host.autoRemove(), orEmpty(body.hostname()),
-                body.openStdin(), mounts(body), null, network(body));
+                body.openStdin(), mounts(body), null, network(body), security(host));
+    }
+
+    /** The security fields of {@code HostConfig}, in the engine's terms; the engine checks them. */
+    static CreateRequest.SecurityRequest security(ContainerCreateRequest.HostConfig host) {
+        List<String> devices = new ArrayList<>();
+        for (ContainerCreateRequest.DeviceMapping d : host.devices()) {
+            String onHost = orEmpty(d.pathOnHost());
+            String inContainer = orEmpty(d.pathInContainer()).isEmpty() ? onHost : d.pathInContainer();
+            String perms = orEmpty(d.cgroupPermissions()).isEmpty() ? "rwm" : d.cgroupPermissions();
+            devices.add(onHost + ":" + inContainer + ":" + perms);
+        }
+        // Docker's own default names for the private namespaces
+        String ipc = orEmpty(host.ipcMode());
+        return new CreateRequest.SecurityRequest(host.privileged(), host.capAdd(), host.capDrop(), host.securityOpt(),
+                host.readonlyRootfs(), null, devices, host.groupAdd(), host.sysctls(), orEmpty(host.usernsMode()),
+                orEmpty(host.pidMode()), ipc, orEmpty(host.utsMode()));
     }
 
     private static String orEmpty(String s) {

@@ -1,11 +1,14 @@
 package io.jpod.api.libpod;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jpod.api.wire.DeviceMapping;
 import io.jpod.api.wire.NetworkMode;
 import io.jpod.api.wire.MountPoint;
 import io.jpod.api.wire.NetworkSettings;
 import io.jpod.api.wire.PortBinding;
+import io.jpod.container.ContainerSecurity;
 import io.jpod.container.RestartPolicy;
+import io.jpod.state.ContainerConfig.Security;
 import io.jpod.state.ContainerState;
 import io.jpod.state.StoredContainer;
 import java.util.List;
@@ -22,7 +25,7 @@ record InspectContainerData(String id, String created, String path, List<String>
         String mountLabel, String processLabel, String appArmorProfile,
         @JsonProperty("ExecIDs") List<String> execIds, List<MountPoint> mounts, List<String> dependencies,
         NetworkSettings networkSettings, String namespace, boolean isInfra, InspectContainerConfig config,
-        HostConfig hostConfig) {
+        HostConfig hostConfig, List<String> effectiveCaps, List<String> boundingCaps) {
 
     /** Where the container's files are and what runs it: not part of the stored container. */
     record Context(String logPath, String staticDir, String ociRuntime, List<MountPoint> mounts,
@@ -36,17 +39,29 @@ record InspectContainerData(String id, String created, String path, List<String>
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record HostConfig(List<String> binds, String cgroupManager, LogConfig logConfig, String networkMode,
-            Map<String, List<PortBinding>> portBindings, RestartPolicySpec restartPolicy, boolean autoRemove) {
+            Map<String, List<PortBinding>> portBindings, RestartPolicySpec restartPolicy, boolean autoRemove,
+            boolean privileged, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
+            boolean readonlyRootfs, List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls,
+            String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode) {
 
         static HostConfig of(StoredContainer c, String logPath) {
             var run = c.config().run();
             RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
             // podman shows no policy as an empty name
             String name = run == null || run.restartPolicy().isEmpty() ? "" : policy.name();
+            Security s = security(c);
             return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkMode.of(c),
                     PortBinding.configured(c), new RestartPolicySpec(name, policy.maxRetries()),
-                    run != null && run.autoRemove());
+                    run != null && run.autoRemove(), s.privileged(), s.capAdd(), s.capDrop(), s.securityOpt(),
+                    s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
+                    DeviceMapping.mode(s.userns(), "host"),
+                    DeviceMapping.mode(s.pidMode(), "private"), DeviceMapping.mode(s.ipcMode(), "private"),
+                    DeviceMapping.mode(s.utsMode(), "private"));
         }
+    }
+
+    private static Security security(StoredContainer c) {
+        return c.config().run() == null ? Security.DEFAULT : c.config().run().security();
     }
 
     static InspectContainerData of(StoredContainer c, Context ctx) {
@@ -60,7 +75,8 @@ record InspectContainerData(String id, String created, String path, List<String>
                 inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), ctx.staticDir(), ctx.ociRuntime(),
                 c.name(), st.restartCount(), "overlay", "", "", "", List.of(), ctx.mounts(), List.of(),
                 ctx.networkSettings(), c.config().namespace(), c.config().infra(),
-                InspectContainerConfig.of(c, args), HostConfig.of(c, ctx.logPath()));
+                InspectContainerConfig.of(c, args), HostConfig.of(c, ctx.logPath()),
+                ContainerSecurity.capabilities(security(c)), ContainerSecurity.capabilities(security(c)));
     }
 
     private static String inRunDir(String runDir, String file) {

@@ -13,7 +13,7 @@ final class LibpodCreate {
 
     /** SpecGenerator fields whose features are not built yet. */
     private static final List<String> NOT_YET = List.of("image_volumes", "overlay_volumes",
-            "devices", "secrets", "volumes_from");
+            "secrets", "volumes_from", "device_cgroup_rule", "mask", "unmask", "procfs_opts");
 
     private LibpodCreate() {}
 
@@ -25,6 +25,12 @@ final class LibpodCreate {
                     && !(v.isString() && v.asString().isEmpty())) {
                 throw EngineException.invalidArgument("\"" + field + "\" is not supported yet");
             }
+        }
+        // podman always sends idmappings; only the host's (no mapping) can be honoured
+        JsonNode ids = spec.path("idmappings");
+        if (!ids.path("UIDMap").isEmpty() || !ids.path("GIDMap").isEmpty() || ids.path("AutoUserNs").asBoolean(false)) {
+            throw EngineException.invalidArgument("user namespace ID mappings are not supported: containers run "
+                    + "in the host's user namespace");
         }
     }
 
@@ -40,7 +46,63 @@ final class LibpodCreate {
                 orEmpty(spec.workDir()), orEmpty(spec.user()), spec.labels(), spec.terminal(),
                 signal != null && signal > 0 ? Integer.toString(signal) : null, spec.stopTimeout(), restart,
                 spec.remove(), orEmpty(spec.hostname()), spec.stdin(), mounts(spec),
-                orEmpty(spec.pod()).isEmpty() ? null : spec.pod(), network(spec));
+                orEmpty(spec.pod()).isEmpty() ? null : spec.pod(), network(spec), security(spec));
+    }
+
+    /**
+     * The security fields, as the docker CLI's words the engine checks: {@code no_new_privileges},
+     * {@code seccomp_profile_path} ({@code unconfined} or a path on this host), {@code selinux_opts},
+     * {@code apparmor_profile} become {@code --security-opt} values.
+     */
+    static CreateRequest.SecurityRequest security(SpecGenerator spec) {
+        List<String> opts = new ArrayList<>();
+        if (spec.noNewPrivileges()) {
+            opts.add("no-new-privileges");
+        }
+        String policy = orEmpty(spec.seccompPolicy());
+        if (!policy.isEmpty() && !policy.equals("default")) {
+            throw EngineException.invalidArgument("seccomp policy \"" + policy + "\" is not supported: only "
+                    + "default");
+        }
+        if (!orEmpty(spec.seccompProfilePath()).isEmpty()) {
+            opts.add("seccomp=" + spec.seccompProfilePath());
+        }
+        for (String label : spec.selinuxOpts()) {
+            opts.add("label=" + label);
+        }
+        if (!orEmpty(spec.apparmorProfile()).isEmpty()) {
+            opts.add("apparmor=" + spec.apparmorProfile());
+        }
+        List<String> devices = spec.devices().stream().map(d -> orEmpty(d.path())).toList();
+        return new CreateRequest.SecurityRequest(spec.privileged(), spec.capAdd(), spec.capDrop(), opts,
+                spec.readOnlyFilesystem(), spec.readWriteTmpfs(), devices, spec.groups(), spec.sysctl(),
+                userns(spec.userns()), namespace("pid", spec.pidns()), namespace("ipc", spec.ipcns()),
+                namespace("uts", spec.utsns()));
+    }
+
+    /** podman's {@code userns}: the host's (the default for a rootful container) only. */
+    private static String userns(SpecGenerator.Namespace ns) {
+        return switch (ns.nsmode()) {
+            case "", "host" -> ns.nsmode();
+            default -> throw EngineException.invalidArgument("user namespace mode \"" + ns.nsmode()
+                    + "\" is not supported: containers run in the host's user namespace (--userns=host)");
+        };
+    }
+
+    /** {@code pidns}, {@code ipcns}, {@code utsns}: private (the default), host, or another container's. */
+    private static String namespace(String kind, SpecGenerator.Namespace ns) {
+        return switch (ns.nsmode()) {
+            case "", "private", "default" -> "";
+            case "shareable" -> kind.equals("ipc") ? "" : bad(kind, ns);
+            case "host" -> "host";
+            case "container" -> "container:" + ns.value();
+            default -> bad(kind, ns);
+        };
+    }
+
+    private static String bad(String kind, SpecGenerator.Namespace ns) {
+        throw EngineException.invalidArgument(kind + " namespace mode \"" + ns.nsmode() + "\" is not supported: "
+                + "use private, host or container");
     }
 
     private static String orEmpty(String s) {

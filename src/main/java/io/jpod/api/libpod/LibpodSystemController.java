@@ -32,6 +32,7 @@ class LibpodSystemController {
         h.add("API-Version", SystemService.DOCKER_API_VERSION);
         h.add("Libpod-API-Version", SystemService.LIBPOD_API_VERSION);
         h.add("Docker-Experimental", "true");
+        h.add("OSType", "linux"); // the docker CLI checks --device paths by the server's OS
         h.add("Cache-Control", "no-cache");
         h.add("Pragma", "no-cache");
         h.add("BuildKit-Version", "");

@@ -15,7 +15,17 @@ record SpecGenerator(String name, String image, List<String> entrypoint, List<St
         @JsonProperty("stop_timeout") Integer stopTimeout, @JsonProperty("restart_policy") String restartPolicy,
         @JsonProperty("restart_tries") int restartTries, boolean remove, String hostname, boolean stdin,
         List<MountSpec> mounts, List<NamedVolume> volumes, String pod, Namespace netns,
-        @JsonProperty("Networks") Map<String, Object> networks, List<PortMappingSpec> portmappings) {
+        @JsonProperty("Networks") Map<String, Object> networks, List<PortMappingSpec> portmappings,
+        boolean privileged, @JsonProperty("cap_add") List<String> capAdd,
+        @JsonProperty("cap_drop") List<String> capDrop,
+        @JsonProperty("no_new_privileges") boolean noNewPrivileges,
+        @JsonProperty("seccomp_policy") String seccompPolicy,
+        @JsonProperty("seccomp_profile_path") String seccompProfilePath,
+        @JsonProperty("selinux_opts") List<String> selinuxOpts,
+        @JsonProperty("apparmor_profile") String apparmorProfile,
+        @JsonProperty("read_only_filesystem") boolean readOnlyFilesystem,
+        @JsonProperty("read_write_tmpfs") boolean readWriteTmpfs, List<DeviceSpec> devices, List<String> groups,
+        Map<String, String> sysctl, Namespace userns, Namespace pidns, Namespace ipcns, Namespace utsns) {
 
     SpecGenerator {
         env = env == null ? Map.of() : env;
@@ -25,7 +35,20 @@ record SpecGenerator(String name, String image, List<String> entrypoint, List<St
         netns = netns == null ? new Namespace(null, null) : netns;
         networks = networks == null ? Map.of() : networks;
         portmappings = portmappings == null ? List.of() : portmappings;
+        capAdd = capAdd == null ? List.of() : capAdd;
+        capDrop = capDrop == null ? List.of() : capDrop;
+        selinuxOpts = selinuxOpts == null ? List.of() : selinuxOpts;
+        devices = devices == null ? List.of() : devices;
+        groups = groups == null ? List.of() : groups;
+        sysctl = sysctl == null ? Map.of() : sysctl;
+        userns = userns == null ? new Namespace(null, null) : userns;
+        pidns = pidns == null ? new Namespace(null, null) : pidns;
+        ipcns = ipcns == null ? new Namespace(null, null) : ipcns;
+        utsns = utsns == null ? new Namespace(null, null) : utsns;
     }
+
+    /** A {@code --device} as podman sends it: the whole {@code host[:container[:rwm]]} in {@code path}. */
+    record DeviceSpec(String path) {}
 
     /** An OCI-like mount: a bind (default) or tmpfs. */
     record MountSpec(String type, String source, String destination, List<String> options) {

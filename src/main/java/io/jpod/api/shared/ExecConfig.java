@@ -2,6 +2,7 @@ package io.jpod.api.shared;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.jpod.container.ExecService;
+import io.jpod.error.EngineException;
 import java.util.List;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -10,9 +11,13 @@ import tools.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 record ExecConfig(@JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> cmd,
         @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> env, String user,
-        String workingDir, boolean tty, boolean attachStdin) {
+        String workingDir, boolean tty, boolean attachStdin, boolean privileged) {
 
     ExecService.Request request() {
+        if (privileged) {
+            throw EngineException.invalidArgument("exec --privileged is not supported: an exec session has the "
+                    + "container's own capabilities (create the container with --privileged)");
+        }
         return new ExecService.Request(cmd == null ? List.of() : cmd, env == null ? List.of() : env,
                 user == null ? "" : user, workingDir == null ? "" : workingDir, tty, attachStdin);
     }

@@ -82,7 +82,8 @@ class DockerCreateTest {
     void badBodiesAndUnsupportedFeaturesAreInvalidArguments() {
         for (String body : List.of("{bad", "{\"Cmd\":5}", "{\"Env\":{\"a\":1}}", "{\"HostConfig\":{\"PortBindings\":"
                 + "{\"x/tcp\":[]}}}", "{\"HostConfig\":{\"PublishAllPorts\":true}}",
-                "{\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/null\"}]}}")) {
+                "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 rwm\"]}}",
+                "{\"HostConfig\":{\"Capabilities\":[\"CAP_KILL\"]}}", "{\"HostConfig\":{\"MaskedPaths\":[]}}")) {
             assertThatThrownBy(() -> create(body)).as(body).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT));
         }
@@ -94,5 +95,19 @@ class DockerCreateTest {
                 .hasMessage("body is not valid: \"HostConfig.Binds\" expected a list");
         assertThatThrownBy(() -> create("{\"Cmd\":5}"))
                 .hasMessage("body is not valid: \"Cmd\" expected a string or a list of strings, got 5");
+    }
+
+    @Test
+    void securityFieldsAsTheDockerCliSendsThem() {
+        CreateRequest.SecurityRequest s = create("{\"Image\":\"b\",\"HostConfig\":{\"Privileged\":true,"
+                + "\"CapAdd\":[\"CAP_NET_ADMIN\"],\"CapDrop\":[\"CAP_MKNOD\"],\"SecurityOpt\":"
+                + "[\"no-new-privileges\"],\"ReadonlyRootfs\":true,\"Devices\":[{\"PathOnHost\":\"/dev/fuse\","
+                + "\"PathInContainer\":\"\",\"CgroupPermissions\":\"rw\"}],\"GroupAdd\":[\"audio\"],"
+                + "\"Sysctls\":{\"kernel.shmmax\":\"1\"},\"UsernsMode\":\"host\",\"PidMode\":\"host\","
+                + "\"IpcMode\":\"container:x\",\"UTSMode\":\"host\"}}").security();
+        assertThat(s).isEqualTo(new CreateRequest.SecurityRequest(true, List.of("CAP_NET_ADMIN"),
+                List.of("CAP_MKNOD"), List.of("no-new-privileges"), true, null, List.of("/dev/fuse:/dev/fuse:rw"),
+                List.of("audio"), java.util.Map.of("kernel.shmmax", "1"), "host", "host", "container:x", "host"));
+        assertThat(create("{\"Image\":\"b\"}").security()).isEqualTo(CreateRequest.SecurityRequest.NONE);
     }
 }

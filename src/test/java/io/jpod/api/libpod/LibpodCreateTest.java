@@ -74,10 +74,31 @@ class LibpodCreateTest {
     @Test
     void badSpecsAreInvalidArguments() {
         for (String body : List.of("{bad", "{\"image\":\"b\",\"command\":\"ls\"}",
-                "{\"image\":\"b\",\"netns\":{\"nsmode\":\"pasta\"}}", "{\"image\":\"b\",\"devices\":[{\"path\":\"x\"}]}",
+                "{\"image\":\"b\",\"netns\":{\"nsmode\":\"pasta\"}}", "{\"image\":\"b\",\"userns\":{\"nsmode\":\"auto\"}}",
                 "{\"image\":\"b\",\"env\":[1]}")) {
             assertThatThrownBy(() -> create(body)).as(body).isInstanceOfSatisfying(EngineException.class,
                     e -> assertThat(e.category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT));
+        }
+    }
+
+    @Test
+    void securityFieldsAsPodmanSendsThem() {
+        CreateRequest.SecurityRequest s = create("{\"image\":\"b\",\"privileged\":true,\"cap_add\":[\"NET_ADMIN\"],"
+                + "\"cap_drop\":[\"MKNOD\"],\"no_new_privileges\":true,\"seccomp_policy\":\"default\","
+                + "\"seccomp_profile_path\":\"unconfined\",\"selinux_opts\":[\"disable\"],"
+                + "\"read_only_filesystem\":true,\"read_write_tmpfs\":true,"
+                + "\"devices\":[{\"path\":\"/dev/fuse:/dev/f\"}],"
+                + "\"groups\":[\"10\"],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"userns\":{\"nsmode\":\"host\"},"
+                + "\"pidns\":{\"nsmode\":\"host\"},\"ipcns\":{\"nsmode\":\"private\"},"
+                + "\"utsns\":{\"nsmode\":\"container\",\"value\":\"abc\"}}").security();
+        assertThat(s).isEqualTo(new CreateRequest.SecurityRequest(true, List.of("NET_ADMIN"), List.of("MKNOD"),
+                List.of("no-new-privileges", "seccomp=unconfined", "label=disable"), true, true,
+                List.of("/dev/fuse:/dev/f"), List.of("10"), java.util.Map.of("net.ipv4.ip_forward", "1"), "host",
+                "host", "", "container:abc"));
+        for (String body : List.of("{\"image\":\"b\",\"seccomp_policy\":\"image\"}",
+                "{\"image\":\"b\",\"pidns\":{\"nsmode\":\"path\",\"value\":\"/proc/1/ns/pid\"}}",
+                "{\"image\":\"b\",\"mask\":[\"/proc/x\"]}")) {
+            assertThatThrownBy(() -> create(body)).as(body).isInstanceOf(EngineException.class);
         }
     }
 }
