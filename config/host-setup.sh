@@ -37,4 +37,7 @@ if ! command -v javac >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless
 fi
 
+# The group whose members may use jpod's sockets (as Docker's docker group): membership is root on this host.
+groupadd -f --system jpod
+
 echo "host-setup: runc $(runc --version | head -1 | awk '{print $3}'), $(conmon --version | head -1)"

@@ -34,8 +34,9 @@ class AccessFilter extends OncePerRequestFilter {
 
     /** Session attribute of a dashboard login. */
     static final String LOGGED_IN = "io.jpod.api.access.loggedIn";
+    /** Loopback's names, and "d": podman's remote client sends it as Host on every transport, TCP too. */
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "ip6-localhost", "ip6-loopback",
-            "localhost.localdomain");
+            "localhost.localdomain", "d");
 
     private final ListenerSettings settings;
     private final AccessToken token;
