@@ -67,9 +67,13 @@ class AccessFilter extends OncePerRequestFilter {
                     + "names and addresses and the names in jpod.api.host-names are served");
             return;
         }
-        String path = request.getRequestURI();
-        boolean dashboard = path.equals("/") || path.startsWith("/ui/") || path.equals("/ui");
-        if (path.equals("/login") || path.equals("/logout") || (openToLoopback(path) && loopback(request))
+        // Tomcat's decoded, normalized path; anything open must also be asked for plainly (no dot
+        // segments, escapes or ;parameters), so the raw path a router might read cannot differ
+        String raw = request.getRequestURI();
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        boolean plain = path.equals(raw);
+        boolean dashboard = dashboard(path) || dashboard(raw);
+        if ((plain && (path.equals("/login") || path.equals("/logout") || (openToLoopback(path) && loopback(request))))
                 || authenticated(request) || (!dashboard && settings.tcpInsecure() && !settings.tls())) {
             chain.doFilter(request, response);
             return;
@@ -83,6 +87,10 @@ class AccessFilter extends OncePerRequestFilter {
         refuse(response, 401, "authentication required: send 'Authorization: Bearer <token>' with the token of "
                 + token.file() + ", use TLS with a client certificate, or use the Unix socket"
                 + (settings.sockets().isEmpty() ? "" : " " + settings.sockets().get(0)));
+    }
+
+    private static boolean dashboard(String path) {
+        return path.equals("/") || path.startsWith("/ui/") || path.equals("/ui");
     }
 
     private boolean authenticated(HttpServletRequest request) {

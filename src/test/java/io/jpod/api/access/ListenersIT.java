@@ -176,6 +176,11 @@ class ListenersIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"configuredLevel\":\"DEBUG\"}"));
         assertThat(send(level.build()).statusCode()).isEqualTo(401);
         assertThat(send(get("/actuator/threaddump")).statusCode()).isEqualTo(401);
+        // nor through an open path with dot segments
+        ProcessRunner.Result sneaky = sh("curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                "-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"configuredLevel\":\"DEBUG\"}",
+                "http://127.0.0.1:" + daemon.port() + "/actuator/health/../loggers/io.jpod.api.access");
+        assertThat(sneaky.stdout()).isEqualTo("401");
         assertThat(send(level.header("Authorization", "Bearer " + token).build()).statusCode()).isEqualTo(204);
         for (String hidden : List.of("/actuator/env", "/actuator/heapdump")) {
             assertThat(send(HttpRequest.newBuilder(uri(hidden)).header("Authorization", "Bearer " + token).build())
