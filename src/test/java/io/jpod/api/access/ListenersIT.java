@@ -207,6 +207,21 @@ class ListenersIT {
     }
 
     @Test
+    void theSocketBindMountedIntoAContainerWorksFromInside() throws Exception {
+        // as Testcontainers' Ryuk uses it: the socket mounted at /var/run/docker.sock, a docker client inside
+        HttpResponse<String> imported = daemon.send(HttpRequest.newBuilder(
+                uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(io.jpod.testing.TarBuilder.busyboxRootfs())).build());
+        assertThat(imported.statusCode()).isEqualTo(200);
+        ProcessRunner.Result r = ProcessRunner.run(List.of("docker", "-H", "unix://" + socket, "run", "--rm",
+                "--name", "inside", "--network", "none", "-v", "/usr/local/bin/docker:/bin/docker:ro",
+                "-v", socket + ":/var/run/docker.sock", "busybox", "/bin/docker", "ps", "--format", "{{.Names}}"),
+                Map.of("DOCKER_CONFIG", root.resolve("docker-inside").toString()), Duration.ofSeconds(90));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout().lines()).contains("inside");
+    }
+
+    @Test
     void dockerAndPodmanFindTheirDefaultSocketsWithNoAddress() throws Exception {
         assumeTrue(defaultPaths, "a Docker or podman socket exists on this host: its default paths are not ours");
         Path config = Files.createTempDirectory(root, "clients");
