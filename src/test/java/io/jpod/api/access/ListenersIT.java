@@ -209,10 +209,7 @@ class ListenersIT {
     @Test
     void theSocketBindMountedIntoAContainerWorksFromInside() throws Exception {
         // as Testcontainers' Ryuk uses it: the socket mounted at /var/run/docker.sock, a docker client inside
-        HttpResponse<String> imported = daemon.send(HttpRequest.newBuilder(
-                uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(io.jpod.testing.TarBuilder.busyboxRootfs())).build());
-        assertThat(imported.statusCode()).isEqualTo(200);
+        ensureBusybox();
         ProcessRunner.Result r = ProcessRunner.run(List.of("docker", "-H", "unix://" + socket, "run", "--rm",
                 "--name", "inside", "--network", "none", "-v", "/usr/local/bin/docker:/bin/docker:ro",
                 "-v", socket + ":/var/run/docker.sock", "busybox", "/bin/docker", "ps", "--format", "{{.Names}}"),
@@ -239,6 +236,51 @@ class ListenersIT {
         assertThat(podman.stdout()).contains("CONTAINER ID");
         PosixFileAttributes a = Files.readAttributes(DOCKER_SOCK, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         assertThat(PosixFilePermissions.toString(a.permissions())).isEqualTo("rw-rw----");
+    }
+
+    @Test
+    void dockerComposeBringsAProjectUpAndDown() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-compose")), "docker-compose is not installed");
+        Path project = Files.createTempDirectory(root, "compose");
+        Files.writeString(project.resolve("docker-compose.yml"), """
+                version: "3"
+                services:
+                  web:
+                    image: busybox
+                    command: ["sleep", "300"]
+                """);
+        ensureBusybox();
+        // with no address where the default socket is ours; else pointed at our socket
+        Map<String, String> env = defaultPaths ? Map.of("DOCKER_CONFIG", project.toString())
+                : Map.of("DOCKER_CONFIG", project.toString(), "DOCKER_HOST", "unix://" + socket);
+        List<String> compose = List.of("env", "-u", "DOCKER_CONTEXT", "docker-compose", "-p", "jpodit", "-f",
+                project.resolve("docker-compose.yml").toString());
+        try {
+            ProcessRunner.Result up = ProcessRunner.run(with(compose, "up", "-d"), env, Duration.ofSeconds(120));
+            assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
+            ProcessRunner.Result ps = ProcessRunner.run(with(compose, "ps"), env, Duration.ofSeconds(60));
+            assertThat(ps.stdout()).as(ps.stderr()).contains("jpodit_web_1").contains("Up");
+        } finally {
+            ProcessRunner.Result down = ProcessRunner.run(with(compose, "down", "-t", "1"), env,
+                    Duration.ofSeconds(120));
+            assertThat(down.exitCode()).as(down.stdout() + down.stderr()).isZero();
+        }
+    }
+
+    static List<String> with(List<String> argv, String... more) {
+        List<String> all = new ArrayList<>(argv);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    static synchronized void ensureBusybox() throws Exception {
+        if (daemon.get("/images/busybox/json").statusCode() == 200) {
+            return;
+        }
+        HttpResponse<String> imported = daemon.send(HttpRequest.newBuilder(
+                uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(io.jpod.testing.TarBuilder.busyboxRootfs())).build());
+        assertThat(imported.statusCode()).isEqualTo(200);
     }
 
     static URI uri(String path) {
