@@ -56,7 +56,7 @@ class ListenerConfiguration {
                 LOG.info("listening on unix://" + socket + " (mode 0660, group " + settings.socketGroup() + ")");
             }
             if (settings.tcp()) {
-                String where = bindAddress + ":" + event.getWebServer().getPort();
+                String where = (bindAddress == null ? "*" : bindAddress) + ":" + event.getWebServer().getPort();
                 if (settings.tls()) {
                     LOG.info("listening on tcp://" + where + " with TLS; clients need a certificate signed by "
                             + settings.tlsCa());
