@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Who may do what, per request. Through a Unix socket: everything (the socket's mode and group are
  * the check). On TCP, first the {@code Host} header must name this daemon (loopback or a configured
  * name), so a web page that rebinds its DNS name to 127.0.0.1 gets nothing; then a request needs a
- * verified TLS client certificate, the bearer token, or a dashboard session; with
+ * verified TLS client certificate, the bearer token, or a dashboard session (dashboard and reads); with
  * {@code jpod.api.tcp-insecure} the API (never the dashboard) goes without. Health, info and
  * Prometheus metrics stay open to loopback clients.
  */
@@ -74,7 +74,7 @@ class AccessFilter extends OncePerRequestFilter {
         boolean plain = path.equals(raw);
         boolean dashboard = dashboard(path) || dashboard(raw);
         if ((plain && (path.equals("/login") || path.equals("/logout") || (openToLoopback(path) && loopback(request))))
-                || authenticated(request) || (!dashboard && settings.tcpInsecure() && !settings.tls())) {
+                || authenticated(request, dashboard) || (!dashboard && settings.tcpInsecure() && !settings.tls())) {
             chain.doFilter(request, response);
             return;
         }
@@ -93,7 +93,12 @@ class AccessFilter extends OncePerRequestFilter {
         return path.equals("/") || path.startsWith("/ui/") || path.equals("/ui");
     }
 
-    private boolean authenticated(HttpServletRequest request) {
+    /**
+     * A dashboard session counts for the dashboard (whose changes {@code SameOriginFilter} guards) and
+     * for reads elsewhere, never for an API change: a page on another port of this host is "same
+     * site" to the browser and would send the cookie along with a form aimed at the API.
+     */
+    private boolean authenticated(HttpServletRequest request, boolean dashboard) {
         if (request.isSecure() && request.getAttribute("jakarta.servlet.request.X509Certificate") != null) {
             return true;
         }
@@ -101,7 +106,8 @@ class AccessFilter extends OncePerRequestFilter {
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && token.matches(auth.substring(7))) {
             return true;
         }
-        HttpSession session = request.getSession(false);
+        boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        HttpSession session = dashboard || read ? request.getSession(false) : null;
         return session != null && Boolean.TRUE.equals(session.getAttribute(LOGGED_IN));
     }
 

@@ -156,6 +156,12 @@ class ListenersIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Overview");
 
+        // the session reads the API, but changes it only through the dashboard's own (same-origin) forms
+        assertThat(send(HttpRequest.newBuilder(uri("/containers/json")).header("Cookie", cookie).build())
+                .statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(uri("/containers/prune")).header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(401);
+
         HttpResponse<String> out = send(HttpRequest.newBuilder(uri("/logout")).header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(out.statusCode()).isEqualTo(303);
