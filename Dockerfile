@@ -18,7 +18,8 @@ COPY --from=build /src/target/jpod.jar /usr/local/lib/jpod/jpod.jar
 COPY config/libpod.conf /etc/jpod/libpod.conf
 COPY config/storage.conf /etc/jpod/storage.conf
 COPY config/registries.conf /etc/containers/registries.conf
-EXPOSE 8181
-# Inside the image the daemon must listen beyond the container's loopback to be published.
-ENTRYPOINT ["java", "-jar", "/usr/local/lib/jpod/jpod.jar", "--server.address=0.0.0.0"]
-HEALTHCHECK CMD curl -sf http://127.0.0.1:8181/_ping || exit 1
+# The API is the Unix socket /run/jpod/jpod.sock: mount /run/jpod from the host to use it. TCP beyond the
+# container's loopback needs TLS: --jpod.api.tcp=true --server.address=0.0.0.0 and jpod.api.tls-ca/-cert/-key.
+RUN groupadd --system jpod
+ENTRYPOINT ["java", "-jar", "/usr/local/lib/jpod/jpod.jar"]
+HEALTHCHECK CMD curl -sf --unix-socket /run/jpod/jpod.sock http://d/_ping || exit 1

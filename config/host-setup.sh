@@ -8,6 +8,8 @@ packages=(runc conmon catatonit containernetworking-plugins golang-github-contai
 # Clients the test suite drives against jpod: podman's remote client (jpod keeps its own config,
 # storage and lock paths, so podman's package defaults do not touch it).
 packages+=(podman)
+# docker-compose (v1, Debian's) drives jpod through the Docker socket in the listener tests.
+packages+=(docker-compose)
 # The dashboard's browser test: headless Chromium driven through chromedriver (Selenium).
 packages+=(chromium chromium-driver)
 # Registry tests run their own distribution registry on loopback (never the package's system service or its
@@ -36,5 +38,8 @@ if ! command -v javac >/dev/null 2>&1; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless
 fi
+
+# The group whose members may use jpod's sockets (as Docker's docker group): membership is root on this host.
+groupadd -f --system jpod
 
 echo "host-setup: runc $(runc --version | head -1 | awk '{print $3}'), $(conmon --version | head -1)"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Brings up a working jpod daemon on this host: installs the host packages, builds the jar, starts
-# the daemon in the background on 127.0.0.1:8181 and waits until it answers.
-# Extra arguments are passed to the daemon, e.g. --server.port=9000 or --libpod.runtime=crun.
+# the daemon in the background and waits until it answers on its Unix socket. Listeners:
+#   /run/jpod/jpod.sock      root and the group jpod (the API; no login)
+#   /var/run/docker.sock     as well, when no Docker engine is installed, so plain `docker` finds jpod
+#   127.0.0.1:8181           loopback TCP for the dashboard and token holders (bearer token / login)
+# Extra arguments are passed to the daemon and win, e.g. --server.port=9000, --jpod.api.tcp=false,
+# --jpod.api.docker-socket=false or --libpod.runtime=crun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,22 +14,45 @@ bash config/host-setup.sh
 
 log=${JPOD_LOG:-/var/log/jpod.log}
 port=8181
+socket=/run/jpod/jpod.sock
+token_file=/etc/jpod/access-token
+tcp=true
+docker_socket=false
+if [ ! -e /var/run/docker.sock ] && ! command -v dockerd >/dev/null 2>&1; then
+  docker_socket=true
+fi
 for a in "$@"; do
-  case "$a" in --server.port=*) port=${a#--server.port=} ;; esac
+  case "$a" in
+    --server.port=*) port=${a#--server.port=} ;;
+    --jpod.api.socket=*) socket=${a#--jpod.api.socket=} ;;
+    --jpod.api.token-file=*) token_file=${a#--jpod.api.token-file=} ;;
+    --jpod.api.tcp=*) tcp=${a#--jpod.api.tcp=} ;;
+    --jpod.api.docker-socket=*) docker_socket=${a#--jpod.api.docker-socket=} ;;
+  esac
 done
 
-if curl -sf "http://127.0.0.1:${port}/_ping" >/dev/null 2>&1; then
-  echo "jpod-up: something already answers on port ${port}; stop it first" >&2
+ping() { curl -sf --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; }
+
+if ping; then
+  echo "jpod-up: a daemon already answers on $socket; stop it first" >&2
   exit 1
 fi
 
-nohup java -jar target/jpod.jar "$@" >"$log" 2>&1 &
+nohup java -jar target/jpod.jar --jpod.api.tcp=true --jpod.api.docker-socket="$docker_socket" "$@" >"$log" 2>&1 &
 pid=$!
 echo "$pid" > /run/jpod.pid
 for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:${port}/_ping" >/dev/null 2>&1; then
-    echo "jpod-up: daemon (pid $pid) ready on http://127.0.0.1:${port} - log: $log"
-    curl -s "http://127.0.0.1:${port}/actuator/health"; echo
+  if ping; then
+    echo "jpod-up: daemon (pid $pid) ready - log: $log"
+    curl -s --unix-socket "$socket" http://d/actuator/health/readiness; echo
+    echo "  docker -H unix://$socket ps          # as root or a member of the group jpod"
+    if [ "$docker_socket" = true ]; then
+      echo "  docker ps                                       # through /var/run/docker.sock"
+    fi
+    echo "  podman --remote --url unix://$socket ps"
+    if [ "$tcp" = true ]; then
+      echo "  dashboard: http://127.0.0.1:${port}/login?token=$(cat "$token_file")"
+    fi
     exit 0
   fi
   if ! kill -0 "$pid" 2>/dev/null; then

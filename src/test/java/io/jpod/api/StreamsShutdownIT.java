@@ -52,7 +52,7 @@ class StreamsShutdownIT {
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()),
                     http.sendAsync(HttpRequest.newBuilder(d.uri("/libpod/containers/keeper/wait"))
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()),
-                    http.sendAsync(HttpRequest.newBuilder(d.uri("/ui/events")).build(),
+                    http.sendAsync(HttpRequest.newBuilder(d.uri("/ui/events")).header("Authorization", d.bearer()).build(),
                             HttpResponse.BodyHandlers.ofString()));
             Thread.sleep(1500);
             assertThat(streams).noneMatch(CompletableFuture::isDone);

@@ -67,6 +67,7 @@ class DashboardBrowserIT {
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(daemon.dashboardLoginUrl()); // on TCP the dashboard wants a login: the URL jpod-up.sh prints
     }
 
     @AfterAll

@@ -76,6 +76,7 @@ class DashboardRegistryIT {
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(daemon.dashboardLoginUrl()); // on TCP the dashboard wants a login
     }
 
     @AfterAll

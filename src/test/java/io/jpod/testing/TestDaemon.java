@@ -1,6 +1,7 @@
 package io.jpod.testing;
 
 import io.jpod.JpodApplication;
+import io.jpod.api.access.AccessToken;
 import io.jpod.lock.LockManager;
 import io.jpod.runtime.LibpodRuntime;
 import io.jpod.runtime.ObjectRegistry;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real jpod daemon in this JVM: full Spring context, SQLite state file, HTTP on a random loopback
  * port. Every path it uses lives under one root directory, so it never touches the host's /etc,
  * /var/lib/jpod or /run/jpod, and two daemons can share a root to act as restarts of one another.
+ * It listens on its own Unix socket ({@link #socket()}) and, for the tests' HTTP client, on loopback
+ * TCP with the explicit insecure option (the API needs no credential there; the dashboard does:
+ * {@link #dashboardLoginUrl()}, or the bearer token {@link #send} adds).
  */
 public final class TestDaemon implements AutoCloseable {
 
@@ -49,6 +54,11 @@ public final class TestDaemon implements AutoCloseable {
         p.put("libpod.cni-config-dir", root.resolve("etc/cni/net.d").toString());
         p.put("jpod.host.home", root.resolve("home").toString());
         p.put("libpod.shm-lock-path", shmPath(root));
+        p.put("jpod.api.token-file", root.resolve("etc/jpod/access-token").toString());
+        Path socket = root.resolve("run/jpod.sock").toAbsolutePath();
+        if (socket.toString().length() < 100) { // a Unix socket path has at most 107 bytes
+            p.put("jpod.api.socket", socket.toString());
+        }
         return p;
     }
 
@@ -59,7 +69,19 @@ public final class TestDaemon implements AutoCloseable {
 
     public static TestDaemon start(Map<String, Object> properties) {
         // As command-line options: Spring's "default properties" would rank below jpod's own defaults.
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        Map<String, Object> all = new LinkedHashMap<>(properties);
+        all.putIfAbsent("jpod.api.tcp", "true");
+        all.putIfAbsent("jpod.api.tcp-insecure", "true");
+        if (!all.containsKey("jpod.api.socket") || !all.containsKey("jpod.api.token-file")) {
+            try {
+                Path dir = Files.createTempDirectory("jpod-sock");
+                all.putIfAbsent("jpod.api.socket", dir.resolve("jpod.sock").toString());
+                all.putIfAbsent("jpod.api.token-file", dir.resolve("access-token").toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(JpodApplication.class).run(args);
         return new TestDaemon(ctx);
@@ -103,8 +125,27 @@ public final class TestDaemon implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
+    /** Sends {@code request}, with the bearer token unless it carries an Authorization header already. */
     public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        if (request.headers().firstValue("Authorization").isEmpty()) {
+            request = HttpRequest.newBuilder(request, (n, v) -> true).header("Authorization", bearer()).build();
+        }
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The daemon's Unix socket. */
+    public Path socket() {
+        return Path.of(context.getEnvironment().getRequiredProperty("jpod.api.socket"));
+    }
+
+    /** The {@code Authorization} header value that authenticates on TCP. */
+    public String bearer() {
+        return "Bearer " + bean(AccessToken.class).value();
+    }
+
+    /** The URL that logs a browser into the dashboard (as {@code config/jpod-up.sh} prints it). */
+    public String dashboardLoginUrl() {
+        return "http://127.0.0.1:" + port() + "/login?token=" + bean(AccessToken.class).value();
     }
 
     public URI uri(String path) {

@@ -21,6 +21,13 @@ public record NetworkSettings(String bridge, @JsonProperty("SandboxID") String s
         Map<String, EndpointSettings> networks = new LinkedHashMap<>();
         c.state().networkStatus().forEach((name, result) -> networks.put(name,
                 EndpointSettings.of(name, NetworkService.addressOf(json, result), c.id())));
+        // networks it will join at its next start show too, without an address, as Docker shows them
+        // (docker-compose connects a new container to every network it does not see here)
+        var run = c.config().run();
+        if (run != null && run.networkMode().equals("bridge")) {
+            run.networks().forEach(name -> networks.putIfAbsent(name,
+                    EndpointSettings.of(name, new NetworkService.IpInfo("", 0, "", ""), c.id())));
+        }
         EndpointSettings first = networks.values().stream().findFirst().orElse(null);
         return new NetworkSettings("", "", c.state().netNs(), first == null ? "" : first.gateway(),
                 first == null ? "" : first.ipAddress(), first == null ? 0 : first.ipPrefixLen(),
