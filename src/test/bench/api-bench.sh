@@ -25,7 +25,10 @@ command -v podman >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -
 config/busybox-rootfs.sh "$work/busybox.tar" >/dev/null
 
 # jpod
+# its own socket and token, and loopback TCP without a credential (a benchmark's private daemon)
 java -jar target/jpod.jar --server.port=$jport --libpod.storage.graph-root="$work/jpod/storage" \
+  --jpod.api.socket="$work/jpod.sock" --jpod.api.token-file="$work/access-token" \
+  --jpod.api.tcp=true --jpod.api.tcp-insecure=true \
   --libpod.storage.run-root="$work/jpod/run" --libpod.tmp-dir="$work/jpod/tmp" \
   --libpod.shm-lock-path=/jpod_bench_lock >"$work/jpod.log" 2>&1 &
 jpid=$!

@@ -100,7 +100,10 @@ image=$reg/big:latest
 # ---- jpod, confined to $work/jpod ----------------------------------------------------------------
 j=$work/jpod; mkdir -p "$j/etc/containers" "$j/home"
 printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$reg" > "$j/etc/containers/registries.conf"
+# its own socket and token, and loopback TCP without a credential (a benchmark's private daemon)
 java -jar target/jpod.jar --server.port=$jport --spring.main.banner-mode=off \
+  --jpod.api.socket="$j/jpod.sock" --jpod.api.token-file="$j/access-token" \
+  --jpod.api.tcp=true --jpod.api.tcp-insecure=true \
   --libpod.system-config-file="$j/etc/containers/libpod.conf" \
   --libpod.vendor-config-file="$j/usr/share/containers/libpod.conf" \
   --libpod.registries-config-file="$j/etc/containers/registries.conf" \
