@@ -50,6 +50,11 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> other(Exception e, HttpServletRequest request) {
+        if (clientGone(e)) {
+            // a client that closed its stream (a followed log, events): normal, and nobody to answer
+            LOG.debug(request.getMethod() + " " + request.getRequestURI() + ": the client went away");
+            return null;
+        }
         if (e instanceof ErrorResponse er) {
             HttpStatusCode code = er.getStatusCode();
             String detail = er.getBody().getDetail();
@@ -77,5 +82,17 @@ public class ApiExceptionHandler {
             c = c.getCause();
         }
         return c.getMessage();
+    }
+
+    private static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException
+                    || t.getClass().getName().equals("org.apache.catalina.connector.ClientAbortException")
+                    || (t instanceof java.io.IOException && t.getMessage() != null
+                            && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("Connection reset")))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.jpod.container;
 
 import io.jpod.error.EngineException;
+import io.jpod.error.NoSuchObjectException;
 import io.jpod.lock.Locking;
 import io.jpod.oci.OciRuntime;
 import io.jpod.state.ContainerStatus;
@@ -71,7 +72,14 @@ final class ContainerStopper {
             }
             awaitExit(signalled, exited, KILL_WAIT);
         }
-        StoredContainer stopped = locking.holding(c.config().lockId(), () -> finish(c.id(), run));
+        StoredContainer stopped;
+        try {
+            stopped = locking.holding(c.config().lockId(), () -> finish(c.id(), run));
+        } catch (NoSuchObjectException removedOnExit) {
+            // its --rm took it as it exited: stopped, as asked (Docker answers 204 too)
+            events.publish("stop", signalled);
+            return signalled;
+        }
         events.publish("stop", stopped);
         return stopped;
     }

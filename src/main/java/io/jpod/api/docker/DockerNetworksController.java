@@ -44,7 +44,9 @@ class DockerNetworksController {
 
     @GetMapping("/networks/{id}")
     NetworkResource inspect(@PathVariable String id) {
-        NetworkConfig n = networks.inspect(id);
+        // "bridge" is Docker's name for its default network (Testcontainers asks for its gateway); a
+        // user network cannot take the name, so it always means jpod's default, as podman's compat API has it
+        NetworkConfig n = networks.inspect(id.equals("bridge") ? networks.defaultNetwork() : id);
         return NetworkResource.of(n, use.users(n.name()), json);
     }
 
