@@ -68,8 +68,8 @@ class RyukIT {
     static void importStandIn() throws Exception {
         Path tar = root.resolve("ryuk-standin.tar");
         sh("bash", Path.of("config/busybox-rootfs.sh").toAbsolutePath().toString(), tar.toString());
-        Path extra = Files.createDirectories(root.resolve("ryuk-extra/usr/local/bin")).getParent().getParent()
-                .getParent();
+        Path extra = root.resolve("ryuk-extra");
+        Files.createDirectories(extra.resolve("usr/local/bin"));
         Files.copy(Path.of("/usr/local/bin/docker"), extra.resolve("usr/local/bin/docker"));
         try (var script = RyukIT.class.getResourceAsStream("/ryuk-standin/ryuk.sh")) {
             Files.copy(script, extra.resolve("ryuk.sh"));
@@ -99,7 +99,7 @@ class RyukIT {
         env.put("HOME", home.toString());
         // Where /.dockerenv exists (this machine is itself a container) Testcontainers asks the engine for the
         // gateway of Docker's "bridge" network, which jpod does not have (bugs-ryuk.md,
-        // dockerBridgeNetworkAnswersAsDockerDoes); the published port is on this host's loopback anyway
+        // dockersBridgeNetworkNameFindsTheDefaultNetwork); the published port is on this host's loopback anyway
         env.put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
         Process child = pb.start();
         boolean ended = child.waitFor(120, TimeUnit.SECONDS);
@@ -133,7 +133,8 @@ class RyukIT {
                 Thread.sleep(200);
             }
         }
-        String logs = docker("logs", ryukId).stdout() + docker("logs", ryukId).stderr();
+        ProcessRunner.Result ryukLogs = docker("logs", ryukId);
+        String logs = ryukLogs.stdout() + ryukLogs.stderr();
         if (status != 404) {
             logs += "\n--- state: " + ProcessRunner.run(List.of("docker", "-H", "unix://" + daemon.socket(), "exec",
                     ryukId, "sh", "-c", "ls -l /tmp/ryuk; cat /tmp/ryuk/filters; ps"), Map.of("DOCKER_CONFIG",
@@ -143,7 +144,8 @@ class RyukIT {
         // the filters it ACKed name this JVM's session, as its container's name does
         String session = inspect.get("Name").asString().replaceFirst("^/?testcontainers-ryuk-", "");
         assertThat(logs).contains("Started").contains("ACK label=org.testcontainers")
-                .contains("org.testcontainers.sessionId%3D" + session).contains("removed container " + id.substring(0, 12));
+                .contains("org.testcontainers.sessionId%3D" + session)
+                .contains("removed container " + id.substring(0, 12));
 
         // stopped, Ryuk's container removes itself (AutoRemove; the stop's answer: stopAutoRemoveAnswers204)
         daemon.send(HttpRequest.newBuilder(daemon.uri("/containers/" + ryukId + "/stop?t=1"))
