@@ -74,7 +74,9 @@ class DockerSystemController {
         m.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge"), "Log", List.of("k8s-file")));
         m.put("RegistryConfig", Map.of("IndexConfigs", Map.of(), "InsecureRegistryCIDRs", List.of(),
                 "Mirrors", List.of()));
-        m.put("SecurityOptions", List.of());
+        // what containers get unless they ask otherwise: the default seccomp profile (and rootless mode)
+        m.put("SecurityOptions", info.host().rootless() ? List.of("name=seccomp,profile=default", "name=rootless")
+                : List.of("name=seccomp,profile=default"));
         m.put("Warnings", List.of());
         return m;
     }
