@@ -110,8 +110,8 @@ class FiltersApiIT {
     @Test
     @Order(2)
     void theClientsPrunesWork() throws Exception {
-        String docker = "docker -H tcp://127.0.0.1:" + daemon.port();
-        String podman = "podman --remote --url tcp://127.0.0.1:" + daemon.port();
+        String docker = "docker -H " + daemon.dockerHost();
+        String podman = "podman --remote --url " + daemon.dockerHost();
         Files.writeString(root.resolve("containers.conf"), "");
         for (String refused : List.of(docker + " container prune -f --filter label=keep",
                 docker + " network prune -f --filter until=1h", podman + " volume prune -f --filter label=keep")) {

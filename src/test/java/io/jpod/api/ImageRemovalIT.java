@@ -105,7 +105,7 @@ class ImageRemovalIT {
     }
 
     private static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
                 Duration.ofSeconds(60));
@@ -113,7 +113,7 @@ class ImageRemovalIT {
 
     private static ProcessRunner.Result podman(String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                "tcp://127.0.0.1:" + daemon.port()));
+                daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
                 "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));

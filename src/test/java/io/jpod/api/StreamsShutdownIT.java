@@ -44,13 +44,15 @@ class StreamsShutdownIT {
                     .build());
 
             List<CompletableFuture<HttpResponse<String>>> streams = List.of(
-                    http.sendAsync(HttpRequest.newBuilder(d.uri("/events")).build(),
+                    http.sendAsync(HttpRequest.newBuilder(d.uri("/events")).header("Authorization", d.bearer()).build(),
                             HttpResponse.BodyHandlers.ofString()),
-                    http.sendAsync(HttpRequest.newBuilder(d.uri("/containers/keeper/logs?stdout=1&follow=1")).build(),
+                    http.sendAsync(HttpRequest.newBuilder(d.uri("/containers/keeper/logs?stdout=1&follow=1")).header("Authorization", d.bearer()).build(),
                             HttpResponse.BodyHandlers.ofString()),
                     http.sendAsync(HttpRequest.newBuilder(d.uri("/containers/keeper/wait"))
+                            .header("Authorization", d.bearer())
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()),
                     http.sendAsync(HttpRequest.newBuilder(d.uri("/libpod/containers/keeper/wait"))
+                            .header("Authorization", d.bearer())
                             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()),
                     http.sendAsync(HttpRequest.newBuilder(d.uri("/ui/events")).header("Authorization", d.bearer()).build(),
                             HttpResponse.BodyHandlers.ofString()));

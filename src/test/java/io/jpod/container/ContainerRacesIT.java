@@ -77,7 +77,7 @@ class ContainerRacesIT {
     void start() throws Exception {
         Map<String, Object> properties = TestDaemon.isolated(root);
         daemon = TestDaemon.start(properties);
-        api = new RecordingClient(daemon.port(), CALL_BOUND);
+        api = new RecordingClient(daemon, CALL_BOUND);
         assertThat(daemon.send(HttpRequest.newBuilder(daemon.uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TarBuilder.busyboxRootfs())).build()).statusCode())
                 .isEqualTo(200);
@@ -93,7 +93,7 @@ class ContainerRacesIT {
             return;
         }
         // best effort, bounded: a daemon that hangs must not hang the build too
-        RecordingClient cleanup = new RecordingClient(daemon.port(), Duration.ofSeconds(20));
+        RecordingClient cleanup = new RecordingClient(daemon, Duration.ofSeconds(20));
         ids(cleanup).forEach(id -> cleanup.delete("/containers/" + id + "?force=true"));
         daemon.close();
         // what the daemon failed to remove must not outlive the test on a shared machine

@@ -48,7 +48,7 @@ class SecurityOptionsIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
                 Duration.ofSeconds(60));
@@ -229,7 +229,7 @@ class SecurityOptionsIT {
 
     @Test
     void podmanRemoteCreate() throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", "tcp://127.0.0.1:" + daemon.port(),
+        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost(),
                 "run", "--rm", "--cap-drop", "all", "--cap-add", "kill", "--security-opt", "no-new-privileges",
                 "--security-opt", "seccomp=unconfined", "--read-only", "--sysctl", "kernel.shmmax=2000000",
                 "--group-add", "4321", "--device", "/dev/loop-control:/dev/lc", "docker.io/library/busybox", "sh",

@@ -53,7 +53,7 @@ class NetworkingCliIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
                 Duration.ofSeconds(60));
@@ -66,7 +66,7 @@ class NetworkingCliIT {
     }
 
     static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
         argv.addAll(List.of(args));
         ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
                 root.resolve("containers.conf").toString()), Duration.ofSeconds(60));

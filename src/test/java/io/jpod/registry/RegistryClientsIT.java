@@ -381,7 +381,7 @@ class RegistryClientsIT {
         // once, when its configuration class loads: a home of the test's own keeps the real one out
         Path home = Files.createDirectories(root.resolve("tc-home"));
         Files.writeString(home.resolve(".testcontainers.properties"),
-                "docker.host=tcp://127.0.0.1:" + daemon.port() + "\nchecks.disable=true\n");
+                "docker.host=" + daemon.dockerHost() + "\nchecks.disable=true\n");
         String savedHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         String ref = plain.host() + "/tc:latest";
@@ -439,7 +439,7 @@ class RegistryClientsIT {
             throws Exception {
         // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
         List<String> argv = new ArrayList<>(List.of("timeout", Integer.toString(timeoutSeconds), "docker", "-H",
-                "tcp://127.0.0.1:" + daemon.port()));
+                daemon.dockerHost()));
         argv.addAll(List.of(args));
         Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
         return ProcessRunner.run(argv, env, stdin == null ? new byte[0] : stdin, Duration.ofSeconds(90));
@@ -457,7 +457,7 @@ class RegistryClientsIT {
     }
 
     static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("timeout", "30", "podman", "--remote", "--url", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("timeout", "30", "podman", "--remote", "--url", daemon.dockerHost()));
         argv.addAll(List.of(args));
         // no credentials of the host's user: an empty auth file location and docker config
         return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),

@@ -260,7 +260,8 @@ class RegistryFaultsIT {
             s.setSoTimeout(60_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /images/create?fromImage=" + enc(proxy.host() + "/big") + "&tag=latest HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + "Host: 127.0.0.1\r\nAuthorization: " + daemon.bearer() + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -393,7 +394,8 @@ class RegistryFaultsIT {
 
         private StreamedPull(String image, String tag) {
             HttpRequest req = HttpRequest.newBuilder(daemon.uri("/images/create?fromImage=" + enc(image) + "&tag="
-                    + enc(tag))).POST(HttpRequest.BodyPublishers.noBody()).build();
+                    + enc(tag))).header("Authorization", daemon.bearer()).POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             done = HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()).thenApplyAsync(r -> {
                 stream = r.body();
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -445,7 +447,7 @@ class RegistryFaultsIT {
 
     static HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(daemon.uri(path)).method(method, HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", daemon.bearer()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String ok(HttpResponse<String> r) {

@@ -43,12 +43,14 @@ public final class RecordingClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String authorization;
     private final Duration bound;
     private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
 
-    /** Calls {@code http://127.0.0.1:<port>}; a call without an answer after {@code bound} is given up. */
-    public RecordingClient(int port, Duration bound) {
-        this.base = "http://127.0.0.1:" + port;
+    /** Calls {@code daemon} on loopback TCP with its token; a call without an answer after {@code bound} is given up. */
+    public RecordingClient(TestDaemon daemon, Duration bound) {
+        this.base = "http://127.0.0.1:" + daemon.port();
+        this.authorization = daemon.bearer();
         this.bound = bound;
     }
 
@@ -75,7 +77,7 @@ public final class RecordingClient {
 
     private Exchange send(String method, String path, HttpRequest.BodyPublisher body, Duration within, int late) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
-                "application/json").method(method, body).build();
+                "application/json").header("Authorization", authorization).method(method, body).build();
         long t0 = System.nanoTime();
         CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         Exchange e;

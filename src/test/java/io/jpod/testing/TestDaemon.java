@@ -23,9 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A real jpod daemon in this JVM: full Spring context, SQLite state file, HTTP on a random loopback
  * port. Every path it uses lives under one root directory, so it never touches the host's /etc,
  * /var/lib/jpod or /run/jpod, and two daemons can share a root to act as restarts of one another.
- * It listens on its own Unix socket ({@link #socket()}) and, for the tests' HTTP client, on loopback
- * TCP with the explicit insecure option (the API needs no credential there; the dashboard does:
- * {@link #dashboardLoginUrl()}, or the bearer token {@link #send} adds).
+ * It listens on its own Unix socket ({@link #socket()}; CLI clients use {@link #dockerHost()}) and on
+ * loopback TCP that, like a production daemon's, takes no request without a credential: the bearer
+ * token {@link #send} adds ({@link #bearer()}), or a dashboard session ({@link #dashboardLoginUrl()}).
  */
 public final class TestDaemon implements AutoCloseable {
 
@@ -71,7 +71,7 @@ public final class TestDaemon implements AutoCloseable {
         // As command-line options: Spring's "default properties" would rank below jpod's own defaults.
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.putIfAbsent("jpod.api.tcp", "true");
-        all.putIfAbsent("jpod.api.tcp-insecure", "true");
+        all.putIfAbsent("jpod.api.tcp-insecure", "false");
         if (!all.containsKey("jpod.api.socket") || !all.containsKey("jpod.api.token-file")) {
             try {
                 Path dir = Files.createTempDirectory("jpod-sock");
@@ -136,6 +136,11 @@ public final class TestDaemon implements AutoCloseable {
     /** The daemon's Unix socket. */
     public Path socket() {
         return Path.of(context.getEnvironment().getRequiredProperty("jpod.api.socket"));
+    }
+
+    /** The daemon's socket as a client's host URL: {@code docker -H}, {@code podman --url}, docker.host. */
+    public String dockerHost() {
+        return "unix://" + socket();
     }
 
     /** The {@code Authorization} header value that authenticates on TCP. */

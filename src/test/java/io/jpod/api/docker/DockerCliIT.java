@@ -44,7 +44,7 @@ class DockerCliIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port()));
+        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
                 Duration.ofSeconds(60));
@@ -92,7 +92,7 @@ class DockerCliIT {
         // -i: the client's input is the container's stdin; its end closes stdin
         Path input = root.resolve("input.txt");
         Files.writeString(input, "hello\nstdin\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port(),
+        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
                 "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4"),
                 Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()), input, Duration.ofSeconds(60));
         assertThat(piped.exitCode()).isEqualTo(4);
@@ -209,7 +209,7 @@ class DockerCliIT {
     void followedLogsArriveWhileTheContainerRuns() throws Exception {
         ok("run", "-d", "--name", "streamer", "busybox", "sh", "-c",
                 "trap 'exit 0' TERM; echo first; while true; do sleep 0.2; done");
-        Process follow = new ProcessBuilder("docker", "-H", "tcp://127.0.0.1:" + daemon.port(), "logs", "-f",
+        Process follow = new ProcessBuilder("docker", "-H", daemon.dockerHost(), "logs", "-f",
                 "streamer").redirectErrorStream(true).start();
         follow.getOutputStream().close();
         try {
@@ -355,7 +355,7 @@ class DockerCliIT {
         assertThat(ok("exec", "-t", "execd", "tty")).isEqualTo("/dev/pts/0");
         Path input = root.resolve("exec-input.txt");
         Files.writeString(input, "a\nb\nc\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", "tcp://127.0.0.1:" + daemon.port(),
+        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
                 "exec", "-i", "execd", "wc", "-l"), Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
                 input, Duration.ofSeconds(60));
         assertThat(piped.stdout().strip()).isEqualTo("3");

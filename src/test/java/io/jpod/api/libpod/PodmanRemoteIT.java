@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** podman 4.3.1's remote client ({@code podman --remote --url tcp://...}) against a real jpod daemon. */
+/** podman 4.3.1's remote client ({@code podman --remote --url unix://...}) against a real jpod daemon. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodmanRemoteIT {
 
@@ -46,7 +46,7 @@ class PodmanRemoteIT {
 
     static ProcessRunner.Result podman(String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                "tcp://127.0.0.1:" + daemon.port()));
+                daemon.dockerHost()));
         argv.addAll(List.of(args));
         return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
                 "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
@@ -186,7 +186,7 @@ class PodmanRemoteIT {
         Path input = root.resolve("input.txt");
         Files.writeString(input, "one\ntwo\nthree\n");
         ProcessRunner.Result piped = ProcessRunner.run(List.of("podman", "--remote", "--url",
-                "tcp://127.0.0.1:" + daemon.port(), "run", "--rm", "-i", "localhost/busybox", "sh", "-c",
+                daemon.dockerHost(), "run", "--rm", "-i", "localhost/busybox", "sh", "-c",
                 "tail -n 1; exit 5"), Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()), input,
                 Duration.ofSeconds(60));
         assertThat(piped.exitCode()).isEqualTo(5);
