@@ -245,6 +245,37 @@ class ListenersIT {
     }
 
     @Test
+    void testcontainersFindsTheDefaultSocketWithNoAddress() throws Exception {
+        assumeTrue(defaultPaths, "a Docker or podman socket exists on this host: its default paths are not ours");
+        ensureBusybox();
+        // a JVM of its own: no DOCKER_HOST, no docker.host, so Testcontainers looks where it always looks first
+        // (Ryuk is off here: RyukIT covers it with a stand-in image)
+        Path home = Files.createTempDirectory(root, "tc-home");
+        Files.writeString(home.resolve(".testcontainers.properties"), "checks.disable=true\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), RyukChildJvm.class.getName(),
+                "busybox:latest", "stop").redirectErrorStream(true).redirectOutput(home.resolve("child.log").toFile());
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().remove("DOCKER_CONTEXT");
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
+        Process child = pb.start();
+        boolean ended = child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly().waitFor();
+        }
+        String out = Files.readString(home.resolve("child.log"));
+        assertThat(ended && child.exitValue() == 0).as(out.length() > 3000 ? out.substring(out.length() - 3000) : out)
+                .isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^CONTAINER ([0-9a-f]{64})$").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(out).contains("unix:///var/run/docker.sock");
+        // stopped by Testcontainers (and removed: it asks for the removal of what it started)
+        HttpResponse<String> after = daemon.get("/containers/" + m.group(1) + "/json");
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
+    }
+
+    @Test
     void dockerComposeBringsAProjectUpAndDown() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-compose")), "docker-compose is not installed");
         Path project = Files.createTempDirectory(root, "compose");

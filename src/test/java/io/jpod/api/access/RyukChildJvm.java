@@ -18,6 +18,10 @@ public final class RyukChildJvm {
         c.start();
         System.out.println("CONTAINER " + c.getContainerId());
         System.out.flush();
+        if (args.length > 1 && args[1].equals("stop")) {
+            c.stop(); // the plain use: start, use, stop (ListenersIT)
+            System.exit(0);
+        }
         Runtime.getRuntime().halt(0);
     }
 }

@@ -61,6 +61,7 @@ class DockerCliIT {
     void versionNegotiatesTheApi() throws Exception {
         assertThat(ok("version", "--format", "{{.Server.APIVersion}}")).isEqualTo("1.41");
         assertThat(ok("info", "--format", "{{.Driver}}")).isEqualTo("overlay");
+        assertThat(ok("info", "--format", "{{json .SecurityOptions}}")).contains("name=seccomp,profile=default");
     }
 
     @Test
