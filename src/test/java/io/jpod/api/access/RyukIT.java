@@ -37,13 +37,21 @@ class RyukIT {
     static final String STANDIN = "jpod-ryuk-standin:latest";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static final Path DOCKER_SOCK = Path.of("/var/run/docker.sock");
     static Path root;
     static TestDaemon daemon;
+    static boolean defaultPath;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-ryuk");
-        daemon = TestDaemon.start(root);
+        Map<String, Object> p = TestDaemon.isolated(root);
+        // where Testcontainers looks with no address given: used only when nothing (no real engine) is there
+        defaultPath = !Files.exists(DOCKER_SOCK, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (defaultPath) {
+            p.put("jpod.api.docker-socket", "true");
+        }
+        daemon = TestDaemon.start(p);
         HttpResponse<String> busybox = daemon.send(HttpRequest.newBuilder(
                 daemon.uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TarBuilder.busyboxRootfs())).build());
@@ -83,11 +91,9 @@ class RyukIT {
     @Test
     void testcontainersWithRyukCleansUpThroughJpod() throws Exception {
         Path home = Files.createDirectories(root.resolve("tc-home"));
-        Files.writeString(home.resolve(".testcontainers.properties"), """
-                docker.host=unix://%s
-                checks.disable=true
-                ryuk.container.image=%s
-                """.formatted(daemon.socket(), STANDIN));
+        // no address at all where /var/run/docker.sock is ours: Testcontainers finds jpod where it finds Docker
+        Files.writeString(home.resolve(".testcontainers.properties"), (defaultPath ? "" : "docker.host=unix://"
+                + daemon.socket() + "\n") + "checks.disable=true\nryuk.container.image=" + STANDIN + "\n");
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
                 RyukChildJvm.class.getName(), "busybox:latest"));
@@ -97,9 +103,9 @@ class RyukIT {
         env.remove("TESTCONTAINERS_RYUK_DISABLED");
         env.remove("DOCKER_HOST");
         env.put("HOME", home.toString());
-        // Where /.dockerenv exists (this machine is itself a container) Testcontainers asks the engine for the
-        // gateway of Docker's "bridge" network, which jpod does not have (bugs-ryuk.md,
-        // dockersBridgeNetworkNameFindsTheDefaultNetwork); the published port is on this host's loopback anyway
+        // Where /.dockerenv exists (this machine is itself a container) Testcontainers reaches published ports
+        // through the gateway of Docker's "bridge" network (jpod answers with its default network's); the
+        // published port is on this host's loopback anyway, which keeps the test off the bridge
         env.put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
         Process child = pb.start();
         boolean ended = child.waitFor(120, TimeUnit.SECONDS);
@@ -121,7 +127,7 @@ class RyukIT {
         assertThat(inspect.at("/HostConfig/Privileged").asBoolean()).isTrue();
         assertThat(inspect.at("/HostConfig/AutoRemove").asBoolean()).isTrue();
         assertThat(inspect.at("/Mounts/0/Source").asString()).as(inspect.toString())
-                .isEqualTo(daemon.socket().toString());
+                .isEqualTo(defaultPath ? DOCKER_SOCK.toString() : daemon.socket().toString());
         assertThat(inspect.at("/Mounts/0/Destination").asString()).isEqualTo("/var/run/docker.sock");
         assertThat(inspect.at("/NetworkSettings/Ports/8080~1tcp/0/HostPort").asString()).isNotBlank();
 
