@@ -48,6 +48,7 @@ final class ContainerInit {
     private final JsonMapper json;
     private final SpecGenerator specs;
     private final ContainerSecurity security;
+    private final ShmMounts shm;
     /** The host's default seccomp profile; null when the host has none. */
     private final SeccompProfile seccomp;
     private final String seccompError;
@@ -64,6 +65,7 @@ final class ContainerInit {
         this.config = config;
         this.json = json;
         this.specs = new SpecGenerator(json);
+        this.shm = new ShmMounts(state, paths);
         SeccompProfile profile = null;
         String seccompFailure = null;
         try {
@@ -103,10 +105,7 @@ final class ContainerInit {
             Map<String, String> joined = new java.util.LinkedHashMap<>(own);
             joined.putAll(networking.joined(c));
             List<SpecOptions.Mount> specMounts = new ArrayList<>();
-            SpecOptions.Mount shm = ContainerSecurity.shmMount(own.get("ipc"));
-            if (shm != null) {
-                specMounts.add(shm);
-            }
+            specMounts.add(shm.prepare(c, joined.get("ipc"), networking.infraOf(c)));
             specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
             c = state.container(c.id()); // the network set-up saved its namespace
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());
@@ -127,6 +126,7 @@ final class ContainerInit {
                     l.merged().toString(), l.userdata().toString()));
         } catch (IOException | RuntimeException e) {
             PosixFiles.unmount(l.merged());
+            ShmMounts.release(paths, c.id());
             try {
                 StoredContainer now = state.container(c.id());
                 state.saveContainerState(c.id(), networking.release(now, now.state()));

@@ -39,6 +39,11 @@ final class ContainerPaths {
         return tmpDir.resolve("persist").resolve(id);
     }
 
+    /** The host-side tmpfs behind the container's /dev/shm while it runs with an IPC namespace of its own. */
+    Path shm(String id) {
+        return layout(id).userdata().resolve("shm");
+    }
+
     Path log(String id) {
         return layout(id).userdata().resolve("ctr.log");
     }

@@ -64,6 +64,7 @@ final class ContainerRemover {
             // started again between the stop and the removal: stop that run too
         }
         PosixFiles.unmount(paths.layout(c.id()).merged());
+        ShmMounts.release(paths, c.id());
         Trees.delete(paths.layout(c.id()).base());
         Trees.delete(paths.persistDir(c.id()));
         try {

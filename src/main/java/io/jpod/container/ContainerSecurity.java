@@ -280,9 +280,8 @@ public final class ContainerSecurity {
 
     /**
      * The host's /dev/shm for a container in the host's IPC namespace, so POSIX shared memory is
-     * shared along with the System V one (as in Docker); null otherwise. Another container's /dev/shm
-     * lives in that container's mount namespace, where no bind mount can reach it: a container joining
-     * it shares System V IPC and message queues, with a /dev/shm of its own.
+     * shared along with the System V one (as in Docker); null otherwise ({@link ShmMounts} covers
+     * the other cases).
      *
      * @param ipcPath the namespace path {@link #namespaces} chose for {@code ipc}, null for none
      */

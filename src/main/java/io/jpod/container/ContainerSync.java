@@ -111,6 +111,7 @@ final class ContainerSync {
             LOG.warn("deleting " + c.id() + " from the OCI runtime: " + e.getMessage());
         }
         PosixFiles.unmount(paths.layout(c.id()).merged());
+        ShmMounts.release(paths, c.id());
         ContainerState st = c.state();
         try {
             st = networking.release(c, st);

@@ -37,6 +37,10 @@ public final class PosixFiles {
 
     static final int S_IFCHR = 0020000;
     static final int MNT_DETACH = 2;
+    /** mount(2) flags: no set-id bits, no device files, no execution. */
+    public static final long MS_NOSUID = 2;
+    public static final long MS_NODEV = 4;
+    public static final long MS_NOEXEC = 8;
 
     /** Creates a named pipe. */
     public static void makeFifo(Path path, int mode) {
@@ -49,8 +53,13 @@ public final class PosixFiles {
 
     /** mount(2). */
     public static void mount(String source, Path target, String type, String options) {
+        mount(source, target, type, 0, options);
+    }
+
+    /** mount(2) with flags ({@link #MS_NOSUID} and so on), which filesystems do not take as options. */
+    public static void mount(String source, Path target, String type, long flags, String options) {
         try {
-            mount(source, target.toString(), type, 0, options);
+            mount(source, target.toString(), type, flags, options);
         } catch (LastErrorException e) {
             throw failure("mount " + type + " (" + options + ") on", target, e);
         }

@@ -66,6 +66,12 @@ class SecurityOptionsIT {
         return r.stderr();
     }
 
+    /** The host's tmpfs mounts whose mount point contains {@code part} (a container ID, a daemon root). */
+    static List<String> mountsUnder(String part) throws Exception {
+        return Files.readAllLines(Path.of("/proc/mounts")).stream()
+                .filter(l -> l.startsWith("shm ") && l.split(" ")[1].contains(part)).toList();
+    }
+
     /** {@code POST /containers/create} of busybox with this {@code HostConfig}, as a client other than the CLI. */
     static HttpResponse<String> create(String hostConfig) throws Exception {
         return daemon.send(HttpRequest.newBuilder(daemon.uri("/v1.41/containers/create"))
@@ -183,6 +189,13 @@ class SecurityOptionsIT {
         String holderIpc = ok("exec", "holder", "readlink", "/proc/self/ns/ipc");
         assertThat(ok("run", "--rm", "--pid", "container:holder", "--ipc", "container:holder", "busybox", "sh", "-c",
                 "ps -o args; readlink /proc/self/ns/ipc")).contains("sleep 301").contains(holderIpc);
+        // and the same /dev/shm (POSIX shared memory), which a container with an IPC namespace of its own lacks
+        ok("exec", "holder", "sh", "-c", "echo posix > /dev/shm/note");
+        assertThat(ok("run", "--rm", "--ipc", "container:holder", "busybox", "cat", "/dev/shm/note"))
+                .isEqualTo("posix");
+        assertThat(ok("run", "--rm", "busybox", "sh", "-c", "ls /dev/shm | wc -l")).isEqualTo("0");
+        String holderId = ok("inspect", "-f", "{{.Id}}", "holder");
+        assertThat(mountsUnder(holderId)).hasSize(1);
         // the host's IPC namespace comes with the host's /dev/shm
         Path note = Files.createTempFile(Path.of("/dev/shm"), "jpod-ipc", ".txt");
         try {
@@ -194,7 +207,10 @@ class SecurityOptionsIT {
         }
         assertThat(ok("run", "--rm", "busybox", "ps", "-o", "args")).doesNotContain("sleep 301");
         assertThat(fails("exec", "--privileged", "holder", "true")).contains("exec --privileged is not supported");
+        ok("stop", "-t", "0", "holder");
+        assertThat(mountsUnder(holderId)).isEmpty();
         ok("rm", "-f", "holder");
+        assertThat(mountsUnder(root.toString())).isEmpty();
         assertThat(fails("run", "--rm", "--pid", "container:nosuch", "busybox", "true")).contains("nosuch");
     }
 
