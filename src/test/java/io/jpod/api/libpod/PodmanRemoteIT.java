@@ -253,8 +253,11 @@ class PodmanRemoteIT {
                 .isEqualTo("web-pod Created 1");
         // one container serves on the pod's localhost, another fetches from it
         ok("run", "-d", "--pod", "web-pod", "--name", "server", "localhost/busybox", "sh", "-c",
-                "echo served > /tmp/index.html; exec httpd -f -p 8080 -h /tmp");
+                "echo served > /tmp/index.html; echo pod > /dev/shm/note; exec httpd -f -p 8080 -h /tmp");
         Thread.sleep(300);
+        // the infra's IPC namespace comes with its /dev/shm
+        assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "cat", "/dev/shm/note"))
+                .isEqualTo("pod");
         assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "wget", "-q", "-O", "-",
                 "http://127.0.0.1:8080/index.html")).isEqualTo("served");
         assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "hostname")).isEqualTo("web-pod");
