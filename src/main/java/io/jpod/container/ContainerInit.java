@@ -105,7 +105,10 @@ final class ContainerInit {
             Map<String, String> joined = new java.util.LinkedHashMap<>(own);
             joined.putAll(networking.joined(c));
             List<SpecOptions.Mount> specMounts = new ArrayList<>();
-            specMounts.add(shm.prepare(c, joined.get("ipc"), networking.infraOf(c)));
+            SpecOptions.Mount devShm = shm.prepare(c, joined.get("ipc"), networking.infraOf(c));
+            if (devShm != null) {
+                specMounts.add(devShm); // none: runc's own tmpfs (rootless)
+            }
             specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
             c = state.container(c.id()); // the network set-up saved its namespace
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 final class ShmMounts {
 
+    private static final boolean ROOT = isRoot();
+
     /** podman's DefaultShmSize, 64 MiB. */
     static final String OPTIONS = "mode=1777,size=65536k";
 
@@ -49,6 +51,10 @@ final class ShmMounts {
                 return bind(joined);
             }
             // the owner's tmpfs is not there (it started before jpod made one): a /dev/shm of its own
+        }
+        if (!ROOT) {
+            // mounting a tmpfs on the host needs root: rootless containers keep runc's /dev/shm of their own
+            return null;
         }
         Path dir = paths.shm(c.id());
         release(paths, c.id()); // a tmpfs left by a crash
@@ -84,6 +90,14 @@ final class ShmMounts {
             return mounted(dir) ? dir : null;
         }
         return null;
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** A mount point: a device other than its parent's. */
