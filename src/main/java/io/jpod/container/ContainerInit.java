@@ -54,7 +54,7 @@ final class ContainerInit {
     private final String seccompError;
 
     ContainerInit(State state, ImageStore images, OciRuntime oci, MountPlanner mounts, ContainerNetworking networking,
-            ContainerPaths paths, RuntimeConfig config, JsonMapper json, ContainerSecurity security) {
+            ContainerPaths paths, RuntimeConfig config, JsonMapper json, ContainerSecurity security, boolean rootless) {
         this.security = security;
         this.state = state;
         this.images = images;
@@ -65,7 +65,7 @@ final class ContainerInit {
         this.config = config;
         this.json = json;
         this.specs = new SpecGenerator(json);
-        this.shm = new ShmMounts(state, paths);
+        this.shm = new ShmMounts(state, paths, rootless);
         SeccompProfile profile = null;
         String seccompFailure = null;
         try {

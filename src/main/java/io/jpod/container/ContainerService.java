@@ -82,7 +82,7 @@ public final class ContainerService implements AutoCloseable {
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
                 security);
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,
-                security);
+                security, runtime.environment().identity().rootless());
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,
                 id -> remove(id, true));
         this.stopper = new ContainerStopper(state, locking, oci, sync, exits, this.events);

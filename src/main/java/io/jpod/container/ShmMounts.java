@@ -21,17 +21,17 @@ import java.util.Set;
  */
 final class ShmMounts {
 
-    private static final boolean ROOT = isRoot();
-
     /** podman's DefaultShmSize, 64 MiB. */
     static final String OPTIONS = "mode=1777,size=65536k";
 
     private final State state;
     private final ContainerPaths paths;
+    private final boolean rootless;
 
-    ShmMounts(State state, ContainerPaths paths) {
+    ShmMounts(State state, ContainerPaths paths, boolean rootless) {
         this.state = state;
         this.paths = paths;
+        this.rootless = rootless;
     }
 
     /**
@@ -52,7 +52,7 @@ final class ShmMounts {
             }
             // the owner's tmpfs is not there (it started before jpod made one): a /dev/shm of its own
         }
-        if (!ROOT) {
+        if (rootless) {
             // mounting a tmpfs on the host needs root: rootless containers keep runc's /dev/shm of their own
             return null;
         }
@@ -90,14 +90,6 @@ final class ShmMounts {
             return mounted(dir) ? dir : null;
         }
         return null;
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     /** A mount point: a device other than its parent's. */

@@ -255,6 +255,23 @@ public final class CertsDirectories {
         }
     }
 
+    private static volatile SSLContext trustingAll;
+
+    /** TLS that accepts any certificate, without client certificates: {@code --tls-verify=false}. */
+    static SSLContext trustingAll() {
+        SSLContext c = trustingAll;
+        if (c == null) {
+            try {
+                c = SSLContext.getInstance("TLS");
+                c.init(null, new TrustManager[] {new TrustAll()}, null);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            trustingAll = c;
+        }
+        return c;
+    }
+
     /** For insecure registries only: accepts any certificate and, being extended, skips the name check. */
     private static final class TrustAll extends X509ExtendedTrustManager implements X509TrustManager {
         @Override

@@ -15,6 +15,6 @@ public record Endpoint(String host, String repository, boolean insecure, SSLCont
 
     /** This endpoint with TLS verification off and plain HTTP allowed ({@code --tls-verify=false}). */
     public Endpoint insecureCopy() {
-        return insecure ? this : new Endpoint(host, repository, true, TrustAll.context(), mirror);
+        return insecure ? this : new Endpoint(host, repository, true, CertsDirectories.trustingAll(), mirror);
     }
 }

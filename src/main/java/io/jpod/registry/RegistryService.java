@@ -114,8 +114,8 @@ public final class RegistryService {
                             List.of("repository:" + ep.repository() + ":pull"), json);
                     try {
                         Puller.Pulled p = puller.pull(session, ref, wanted, platform, progress);
-                        String shown = wanted != null ? familiar(ref) .replaceFirst(":[^:/]*$", "") + "@" + wanted
-                                : familiar(ref);
+                        String shown = wanted != null ? ref.familiar().replaceFirst(":[^:/]*$", "") + "@" + wanted
+                                : ref.familiar();
                         progress.message("Digest: " + p.digest());
                         progress.message("Status: " + (p.fresh() ? "Downloaded newer image for "
                                 : "Image is up to date for ") + shown);
@@ -152,7 +152,8 @@ public final class RegistryService {
         List<ImageReference> candidates = config.resolve(repository);
         ImageReference ref = candidates.get(0);
         Credentials creds = credentials != null && !credentials.isEmpty() ? credentials : config.credentials(ref.registry());
-        Endpoint ep = config.pullEndpoints(ref, false).get(config.pullEndpoints(ref, false).size() - 1);
+        List<Endpoint> endpoints = config.pullEndpoints(ref, false);
+        Endpoint ep = endpoints.get(endpoints.size() - 1); // the registry itself: mirrors may lack tags
         RegistrySession session = new RegistrySession(ep, creds, List.of("repository:" + ep.repository() + ":pull"), json);
         try {
             HttpResponse<String> r = session.send("/v2/" + ep.repository() + "/tags/list", b -> b.GET().build(),
@@ -253,7 +254,7 @@ public final class RegistryService {
         scopes.add("repository:" + ep.repository() + ":pull,push");
         Pusher.mountSources(img, dest).forEach(s -> scopes.add("repository:" + s + ":pull"));
         PullProgress progress = new PullProgress(listener);
-        progress.message("The push refers to repository [" + familiar(dest).replaceFirst(":[^:/]*$", "") + "]");
+        progress.message("The push refers to repository [" + dest.familiar().replaceFirst(":[^:/]*$", "") + "]");
         return observer.time("push", () -> {
             try {
                 PushResult p = pusher.push(new RegistrySession(ep, creds, scopes, json), img, dest, oci, progress);
@@ -342,9 +343,5 @@ public final class RegistryService {
             }
         }
         return limit > 0 && out.size() > limit ? out.subList(0, limit) : out;
-    }
-
-    private static String familiar(ImageReference ref) {
-        return ref.familiar();
     }
 }

@@ -44,7 +44,7 @@ class DockerImagesController {
     /** {@code docker import} ({@code fromSrc=-}); pulls ({@code fromImage} alone) are {@link DockerRegistryController}'s. */
     @PostMapping(value = "/images/create", params = "fromSrc")
     ResponseEntity<String> create(@RequestParam String fromSrc,
-            @RequestParam(required = false) String fromImage, @RequestParam(required = false) String repo,
+            @RequestParam(required = false) String repo,
             @RequestParam(required = false) String tag, @RequestParam(required = false) List<String> changes,
             @RequestParam(required = false) String message, HttpServletRequest request) throws IOException {
         if (!fromSrc.equals("-")) {
