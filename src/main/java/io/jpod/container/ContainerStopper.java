@@ -90,7 +90,7 @@ final class ContainerStopper {
             if (cur.state().status() == ContainerStatus.PAUSED) {
                 // a frozen process cannot act on a signal: thaw it right after queueing SIGKILL
                 oci.kill(cur.id(), "KILL");
-                oci.resume(cur.id());
+                thaw(cur.id());
             } else if (timeout == 0) {
                 oci.kill(cur.id(), "KILL");
             } else {
@@ -99,6 +99,17 @@ final class ContainerStopper {
             }
         } catch (EngineException e) {
             if (e.category() != EngineException.Category.RUNTIME_FAILURE || !sync.processEnded(cur.id())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Resumes a frozen container; runc may already see it thawed or dying once SIGKILL is queued. */
+    private void thaw(String id) {
+        try {
+            oci.resume(id);
+        } catch (EngineException e) {
+            if (e.category() != EngineException.Category.RUNTIME_FAILURE || "paused".equals(oci.status(id))) {
                 throw e;
             }
         }
