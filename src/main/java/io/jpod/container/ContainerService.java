@@ -59,6 +59,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerWaits waits;
     private final ContainerRemover remover;
     private final ExitHandler exitHandler;
+    private final ContainerCommitter committer;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
@@ -89,6 +90,7 @@ public final class ContainerService implements AutoCloseable {
         this.waits = new ContainerWaits(state, locking, sync, exits);
         this.remover = new ContainerRemover(state, locking, sync, stopper, starter, mounts, paths, exits, waits,
                 this.events);
+        this.committer = new ContainerCommitter(images, paths, config.storage().driver(), json);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
                 id -> remover.remove(state.container(id), false, true)); // --rm takes anonymous volumes too
         exitHandler.reconcile();
@@ -166,6 +168,40 @@ public final class ContainerService implements AutoCloseable {
             return Transitions.save(state, cur, cur.state().withStatus(ContainerStatus.PAUSED));
         });
         events.publish("pause", c);
+    }
+
+    // ---- commit ----------------------------------------------------------------------------
+
+    /**
+     * docker commit: the container's changes as a new image with its run settings and {@code changes}
+     * (CMD, ENV, ...) applied; a running container is frozen meanwhile when {@code pause}.
+     */
+    public io.jpod.image.Image commit(String nameOrId, List<String> names, String author, String message,
+            List<String> changes, boolean pause) {
+        StoredContainer c = state.lookupContainer(nameOrId);
+        String diffId = locking.holding(c.config().lockId(), () -> {
+            StoredContainer cur = sync.sync(c.id());
+            boolean freeze = pause && cur.state().status() == ContainerStatus.RUNNING;
+            if (freeze) {
+                oci.pause(cur.id());
+            }
+            try {
+                return committer.storeChanges(cur);
+            } finally {
+                if (freeze) {
+                    oci.resume(cur.id());
+                }
+            }
+        });
+        io.jpod.image.Image image = committer.commit(c, diffId, names, author, message, changes);
+        events.publish("commit", c);
+        return image;
+    }
+
+    /** A build step: the changes of a container that has exited, stored as a layer; returns its diff ID. */
+    public String storeChanges(String nameOrId) {
+        StoredContainer c = state.lookupContainer(nameOrId);
+        return locking.holding(c.config().lockId(), () -> committer.storeChanges(sync.sync(c.id())));
     }
 
     /** Thaws a paused container. */

@@ -86,7 +86,7 @@ public final class FileImageStore implements ImageStore {
         Instant now = Instant.now();
         byte[] configBytes = ConfigJson.write(json, config, List.of(diffId), now,
                 List.of(new Image.HistoryEntry(now, "jpod import", message == null ? "" : message, false)));
-        return commitImage(configBytes, refs, now, List.of());
+        return commitImage(configBytes, refs, now, List.of(), false);
     }
 
     @Override
@@ -101,7 +101,7 @@ public final class FileImageStore implements ImageStore {
                 for (int i = 0; i < s.layerDirs().size(); i++) {
                     publishLayer(s.layerDirs().get(i), s.diffIds().get(i));
                 }
-                out.add(commitImage(s.config(), s.refs(), s.created(), List.of()));
+                out.add(commitImage(s.config(), s.refs(), s.created(), List.of(), false));
             }
             return out;
         } finally {
@@ -255,7 +255,40 @@ public final class FileImageStore implements ImageStore {
             }
         }
         List<ImageReference> refs = names.stream().map(ImageReference::parse).toList();
-        return commitImage(config, refs, created, digests);
+        return commitImage(config, refs, created, digests, false);
+    }
+
+    @Override
+    public Image commitIntermediate(byte[] config) {
+        try {
+            for (String d : ConfigJson.strings(json.readTree(config).path("rootfs").path("diff_ids"))) {
+                if (!hasLayer(d)) {
+                    throw EngineException.invalidArgument("image config names layer " + d + ", which is not stored");
+                }
+            }
+        } catch (tools.jackson.core.JacksonException e) {
+            throw EngineException.invalidArgument("invalid image config: " + e.getMessage());
+        }
+        return commitImage(config, List.of(), Instant.now(), List.of(), true);
+    }
+
+    @Override
+    public List<String> pruneIntermediate(Predicate<String> inUse) {
+        mutex.lock();
+        try {
+            List<String> deleted = new ArrayList<>();
+            for (String id : ids()) {
+                Meta m = readMeta(id);
+                if (m.intermediate() && m.names().isEmpty() && !inUse.test(id)) {
+                    Trees.delete(imagesDir.resolve(id));
+                    deleted.add("sha256:" + id);
+                }
+            }
+            collectLayers();
+            return deleted;
+        } finally {
+            mutex.unlock();
+        }
     }
 
     /** Moves a staged layer into place; a copy already there wins and the staged one goes. */
@@ -267,21 +300,25 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
-    private Image commitImage(byte[] config, List<ImageReference> refs, Instant created, List<String> newDigests) {
+    private Image commitImage(byte[] config, List<ImageReference> refs, Instant created, List<String> newDigests,
+            boolean intermediate) {
         String id = HexFormat.of().formatHex(sha256(config));
         mutex.lock();
         try {
             Path dir = imagesDir.resolve(id);
             List<String> names = new ArrayList<>();
             List<String> digests = new ArrayList<>();
+            boolean hidden = intermediate && refs.isEmpty();
             if (Files.isDirectory(dir)) {
-                names.addAll(readMeta(id).names());
-                digests.addAll(readMeta(id).digests());
+                Meta old = readMeta(id);
+                names.addAll(old.names());
+                digests.addAll(old.digests());
+                hidden = hidden && old.intermediate();
             } else {
                 Path work = tmpDir.resolve("image-" + UUID.randomUUID());
                 Files.createDirectories(work);
                 Files.write(work.resolve("config.json"), config);
-                writeMeta(work, new Meta(List.of(), created, List.of()));
+                writeMeta(work, new Meta(List.of(), created, List.of(), hidden));
                 LayerExtractor.publish(work, dir);
             }
             for (String d : newDigests) {
@@ -296,7 +333,7 @@ public final class FileImageStore implements ImageStore {
                     names.add(ref.toString());
                 }
             }
-            writeMeta(dir, new Meta(names, readMeta(id).created(), digests));
+            writeMeta(dir, new Meta(names, readMeta(id).created(), digests, hidden && names.isEmpty()));
             return read(id);
         } catch (IOException e) {
             throw EngineException.internal("storing image " + id + ": " + e.getMessage(), e);
@@ -323,9 +360,10 @@ public final class FileImageStore implements ImageStore {
     // ---- reading ---------------------------------------------------------------------------
 
     /** Names and creation time, kept beside the config. */
-    record Meta(List<String> names, Instant created, List<String> digests) {
+    /** @param intermediate a build step's image, kept as cache: out of lists, gone with a prune */
+    record Meta(List<String> names, Instant created, List<String> digests, boolean intermediate) {
         Meta withNames(List<String> n) {
-            return new Meta(n, created, digests);
+            return new Meta(n, created, digests, intermediate && n.isEmpty());
         }
     }
 
@@ -335,7 +373,7 @@ public final class FileImageStore implements ImageStore {
             List<String> names = new ArrayList<>();
             n.path("names").values().forEach(v -> names.add(v.asString()));
             return new Meta(names, ConfigJson.parseInstant(n.path("created").asString("")),
-                    ConfigJson.strings(n.path("digests")));
+                    ConfigJson.strings(n.path("digests")), n.path("intermediate").asBoolean(false));
         } catch (RuntimeException e) {
             throw new NoSuchObjectException("no such image: " + id);
         }
@@ -346,6 +384,9 @@ public final class FileImageStore implements ImageStore {
         m.put("names", meta.names());
         m.put("created", meta.created().toString());
         m.put("digests", meta.digests());
+        if (meta.intermediate()) {
+            m.put("intermediate", true);
+        }
         Path tmp = dir.resolve("image.json.tmp");
         Files.writeString(tmp, json.writeValueAsString(m));
         Files.move(tmp, dir.resolve("image.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -384,7 +425,7 @@ public final class FileImageStore implements ImageStore {
     public List<Image> list() {
         mutex.lock();
         try {
-            return ids().stream().map(this::read).toList();
+            return ids().stream().filter(id -> !readMeta(id).intermediate()).map(this::read).toList();
         } finally {
             mutex.unlock();
         }

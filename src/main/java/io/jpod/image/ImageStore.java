@@ -44,7 +44,8 @@ public interface ImageStore {
     // ---- for pulls, pushes and saves -------------------------------------------------------
 
     /**
-     * Stores a layer from a downloaded, verified archive (gzip or plain tar), taking the file over;
+     * Stores a layer from a downloaded, verified archive (gzip or plain tar, the latter also one jpod
+     * wrote, with a null {@code blobDigest}), taking the file over;
      * returns its diff ID. A layer already stored is kept and the file dropped. Until an image names
      * it, it is collected by the next removal or prune unless {@link #pin pinned}.
      *
@@ -71,6 +72,15 @@ public interface ImageStore {
      * {@code digests} ({@code repo@sha256:...}) replace those of the same repositories.
      */
     Image commit(byte[] config, List<String> names, List<String> digests);
+
+    /**
+     * Records a build step's image (its layers stored): it has no name, stays out of {@link #list},
+     * and is reused as build cache until {@link #pruneIntermediate}; naming it makes it an image like any other.
+     */
+    Image commitIntermediate(byte[] config);
+
+    /** Deletes the intermediate images no container uses (the build cache); returns their IDs. */
+    List<String> pruneIntermediate(Predicate<String> inUse);
 
     /** The config, byte for byte. */
     byte[] config(Image image);

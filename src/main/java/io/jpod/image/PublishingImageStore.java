@@ -114,6 +114,18 @@ public final class PublishingImageStore implements ImageStore {
     }
 
     @Override
+    public Image commitIntermediate(byte[] config) {
+        return store.commitIntermediate(config);
+    }
+
+    @Override
+    public List<String> pruneIntermediate(Predicate<String> inUse) {
+        List<String> deleted = store.pruneIntermediate(inUse);
+        deleted.forEach(d -> events.publish("image", "delete", d.substring(7), d, java.util.Map.of()));
+        return deleted;
+    }
+
+    @Override
     public byte[] config(Image image) {
         return store.config(image);
     }
