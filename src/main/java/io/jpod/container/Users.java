@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Resolves a container's {@code user[:group]} against the passwd and group files of its own rootfs. */
-final class Users {
+public final class Users {
 
     private Users() {}
 
-    record Resolved(int uid, int gid, List<Integer> additionalGids, String home) {}
+    public record Resolved(int uid, int gid, List<Integer> additionalGids, String home) {}
 
-    static Resolved resolve(Path rootfs, String spec) {
+    public static Resolved resolve(Path rootfs, String spec) {
         String user = spec == null || spec.isEmpty() ? "0" : spec;
         String group = null;
         int colon = user.indexOf(':');

@@ -7,6 +7,8 @@ import io.jpod.observability.OciRuntimeHealthIndicator;
 import io.jpod.runtime.RuntimeEnvironment;
 
 import io.jpod.config.ConfigFileSource;
+import io.jpod.build.BuildCache;
+import io.jpod.build.BuildService;
 import io.jpod.container.ContainerService;
 import io.jpod.events.EventBus;
 import io.jpod.container.ExecService;
@@ -207,6 +209,15 @@ public class EngineConfiguration {
     @Bean
     VolumeUse volumeUse(VolumeService volumes, ContainerService containers) {
         return new VolumeUse(volumes, containers);
+    }
+
+    @Bean
+    BuildService buildService(LibpodRuntime runtime, ImageStore images, RegistryService registry,
+            ContainerService containers, JsonMapper json) {
+        Path graphRoot = Path.of(runtime.config().storage().graphRoot());
+        return new BuildService(images, registry, containers,
+                new BuildCache(graphRoot.resolve("build-cache.json"), images, json),
+                "overlay".equals(runtime.config().storage().driver()));
     }
 
     @Bean
