@@ -1,0 +1,98 @@
+package io.jpod.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jpod.error.EngineException;
+import io.jpod.testing.TarBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildContextTest {
+
+    @TempDir
+    Path dir;
+
+    static byte[] sample() throws IOException {
+        return new TarBuilder().dir("src", 0750).file("src/app.sh", 04755, "echo hi\n".getBytes())
+                .file("Dockerfile", "FROM x\n").symlink("src/link", "app.sh").symlink("abs", "/etc/passwd")
+                .hardlink("src/hard", "src/app.sh").file("/rooted.txt", "r").build();
+    }
+
+    static byte[] compress(byte[] data, String kind) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream c = kind.equals("bz2") ? new BZip2CompressorOutputStream(out)
+                : new XZCompressorOutputStream(out)) {
+            c.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private void extract(byte[] tar) {
+        BuildContext.extract(new ByteArrayInputStream(tar), dir);
+    }
+
+    @Test
+    void extractsModesTimesAndLinks() throws Exception {
+        extract(sample());
+        assertThat(dir.resolve("src/app.sh")).hasContent("echo hi");
+        assertThat(Files.getAttribute(dir.resolve("src/app.sh"), "unix:mode")).isEqualTo(0104755);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("src"))))
+                .isEqualTo("rwxr-x---");
+        assertThat(Files.getLastModifiedTime(dir.resolve("src")).toInstant())
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertThat(Files.getLastModifiedTime(dir.resolve("Dockerfile")).toInstant())
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertThat(Files.readSymbolicLink(dir.resolve("src/link"))).isEqualTo(Path.of("app.sh"));
+        assertThat(Files.readSymbolicLink(dir.resolve("abs"))).as("absolute targets are fine: never followed")
+                .isEqualTo(Path.of("/etc/passwd"));
+        assertThat(Files.isSameFile(dir.resolve("src/hard"), dir.resolve("src/app.sh"))).isTrue();
+        assertThat(dir.resolve("rooted.txt")).as("an absolute name counts from the context").hasContent("r");
+    }
+
+    @Test
+    void compressedContexts() throws Exception {
+        for (String kind : new String[] {"gz", "bz2", "xz"}) {
+            Path target = dir.resolve(kind);
+            byte[] data = kind.equals("gz") ? TarBuilder.gzip(sample()) : compress(sample(), kind);
+            BuildContext.extract(new ByteArrayInputStream(data), target);
+            assertThat(target.resolve("Dockerfile")).as(kind).hasContent("FROM x");
+        }
+    }
+
+    @Test
+    void refusesEscapes() throws Exception {
+        refuses(new TarBuilder().file("a/../../evil", "x").build(), "leaves the directory");
+        refuses(new TarBuilder().symlink("up", "../outside").build(), "outside the directory");
+        refuses(new TarBuilder().dir("d", 0755).symlink("d/up", "../../outside").build(), "outside the directory");
+        refuses(new TarBuilder().symlink("etc", "/etc").file("etc/evil", "x").build(), "through the symbolic link");
+        refuses(new TarBuilder().hardlink("h", "../../etc/passwd").build(), "hard link");
+        refuses(new TarBuilder().hardlink("h", "missing").build(), "not in the archive");
+        refuses(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0}, "zstd");
+        assertThat(Files.exists(dir.resolve("../outside"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(Path.of("/etc/evil"))).isFalse();
+    }
+
+    @Test
+    void insideSymlinksAreFine() throws Exception {
+        extract(new TarBuilder().dir("d", 0755).symlink("d/up", "../x").symlink("d/self", ".").build());
+        assertThat(Files.readSymbolicLink(dir.resolve("d/up"))).isEqualTo(Path.of("../x"));
+    }
+
+    private void refuses(byte[] tar, String message) {
+        assertThatThrownBy(() -> extract(tar)).isInstanceOf(EngineException.class)
+                .hasMessageContaining(message)
+                .extracting(e -> ((EngineException) e).category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT);
+    }
+}
