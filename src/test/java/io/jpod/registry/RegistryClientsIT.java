@@ -98,7 +98,7 @@ class RegistryClientsIT {
         Files.writeString(root.resolve("podman-docker-config/config.json"), "{}");
         Files.writeString(root.resolve("containers.conf"), "");
 
-        daemon = TestDaemon.start(root);
+        daemon = TestDaemon.start(io.jpod.testing.TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
         // the daemon logs through this JVM's logback, set up by Spring Boot as the context started
         daemonLog = new ListAppender<>();
         daemonLog.start();
@@ -377,13 +377,7 @@ class RegistryClientsIT {
         assertThat(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))
                 .as("failsafe sets TESTCONTAINERS_RYUK_DISABLED: Ryuk's image is on no registry here")
                 .isEqualTo("true");
-        // Testcontainers reads docker.host from ~/.testcontainers.properties, its home taken from user.home
-        // once, when its configuration class loads: a home of the test's own keeps the real one out
-        Path home = Files.createDirectories(root.resolve("tc-home"));
-        Files.writeString(home.resolve(".testcontainers.properties"),
-                "docker.host=" + daemon.dockerHost() + "\nchecks.disable=true\n");
-        String savedHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
+        io.jpod.testing.TestcontainersClient.configure();
         String ref = plain.host() + "/tc:latest";
         String id;
         try (GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(ref))
@@ -395,8 +389,6 @@ class RegistryClientsIT {
             assertThat(c.getLogs()).contains("ready");
             assertThat(ok("image", "inspect", "--format", "{{json .RepoDigests}}", ref)).contains("sha256:");
             c.stop();
-        } finally {
-            System.setProperty("user.home", savedHome);
         }
         assertThat(docker("inspect", id).exitCode()).as("removed on stop").isNotZero();
     }
