@@ -87,14 +87,14 @@ public final class BuildService {
             BuildListener out) {
         int last = dockerfile.stages().size() - 1;
         if (!req.target().isEmpty()) {
-            Dockerfile.Stage target = dockerfile.stage(req.target());
+            Stage target = dockerfile.stage(req.target());
             if (target == null) {
                 throw EngineException.invalidArgument("failed to reach build target " + req.target()
                         + " in Dockerfile");
             }
             last = target.index();
         }
-        int steps = 0;
+        int steps = dockerfile.globalArgs().size();
         for (int i = 0; i <= last; i++) {
             steps += 1 + dockerfile.stages().get(i).body().size();
         }
@@ -109,6 +109,7 @@ public final class BuildService {
         }
         StepContext ctx = new StepContext(req, dockerfile, contextDir, ignore, work, out, images, registry,
                 containers, cache, overlay, globalArgs, usedArgs, steps);
+        dockerfile.globalArgs().forEach(a -> ctx.header(a.original()));
         Map<Integer, String> built = new HashMap<>();
         ConfigDraft result = null;
         String resultId = null;

@@ -93,7 +93,7 @@ final class StageRun {
             ctx.say(" ---> Using scratch\n"); // nothing to pull: the first step adds the first layer
             return;
         }
-        start(ensure(base, ctx.req.pull));
+        start(ensure(base, ctx.req.pull()));
     }
 
     private void start(Image image) {
