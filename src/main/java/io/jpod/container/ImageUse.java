@@ -76,7 +76,7 @@ public final class ImageUse {
 
     /**
      * Deletes images no container uses: only unnamed ones, or every unused one with {@code all};
-     * then layers no image uses (left by failed pulls).
+     * then the build cache (intermediate images) and layers no image uses (left by failed pulls).
      * Returns the deleted IDs.
      */
     public List<String> prune(boolean all) {
@@ -90,7 +90,9 @@ public final class ImageUse {
                 }
             }
         }
-        // and the layers of pulls that did not finish, which no image holds
+        // the build cache's intermediate images go too (with their layers); then the layers of pulls
+        // that did not finish, which no image holds
+        deleted.addAll(images.pruneIntermediate(this::inUse));
         images.pruneLayers();
         return deleted;
     }

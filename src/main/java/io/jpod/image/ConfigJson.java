@@ -77,7 +77,8 @@ final class ConfigJson {
         ImageConfig config = new ImageConfig(strings(c.path("Cmd")), strings(c.path("Entrypoint")),
                 strings(c.path("Env")), c.path("WorkingDir").asString(""), c.path("User").asString(""), labels,
                 new ArrayList<>(c.path("ExposedPorts").propertyNames()), new ArrayList<>(c.path("Volumes").propertyNames()),
-                c.path("StopSignal").asString(""));
+                c.path("StopSignal").asString(""), healthcheck(c.path("Healthcheck")), strings(c.path("Shell")),
+                strings(c.path("OnBuild")));
         List<Image.HistoryEntry> history = new ArrayList<>();
         for (JsonNode h : cfg.path("history").values()) {
             history.add(new Image.HistoryEntry(parseInstant(h.path("created").asString("")),
@@ -87,6 +88,15 @@ final class ConfigJson {
         Instant when = cfg.has("created") ? parseInstant(cfg.path("created").asString("")) : created;
         return new Image(id, names, when, size, layers, config, cfg.path("architecture").asString(""),
                 cfg.path("os").asString(""), history, digests);
+    }
+
+    private static ImageConfig.Healthcheck healthcheck(JsonNode h) {
+        if (!h.isObject()) {
+            return null;
+        }
+        return new ImageConfig.Healthcheck(strings(h.path("Test")), h.path("Interval").asLong(0),
+                h.path("Timeout").asLong(0), h.path("StartPeriod").asLong(0), h.path("StartInterval").asLong(0),
+                h.path("Retries").asInt(0));
     }
 
     static List<String> strings(JsonNode array) {

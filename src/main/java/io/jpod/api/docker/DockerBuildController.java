@@ -112,7 +112,8 @@ class DockerBuildController {
         }
         for (String limit : List.of("memory", "memswap", "cpushares", "cpuquota", "cpuperiod", "shmsize")) {
             String v = params.getOrDefault(limit, "");
-            if (!v.isEmpty() && !v.equals("0") && !(limit.equals("memswap") && v.equals("-1"))) {
+            if (!v.isEmpty() && !v.equals("0") && !(limit.equals("memswap") && v.equals("-1"))
+                    && !(limit.equals("shmsize") && v.equals("67108864"))) { // 64 MiB: what RUN steps get anyway
                 throw EngineException.invalidArgument("build option " + limit + " is not supported by jpod's builder "
                         + "yet: resource limits for RUN steps come with container resource limits");
             }

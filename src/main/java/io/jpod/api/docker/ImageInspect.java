@@ -18,13 +18,16 @@ record ImageInspect(String id, List<String> repoTags, List<String> repoDigests, 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record Config(List<String> cmd, List<String> entrypoint, List<String> env, String workingDir, String user,
             Map<String, String> labels, Map<String, Map<String, Object>> exposedPorts,
-            Map<String, Map<String, Object>> volumes, String stopSignal) {}
+            Map<String, Map<String, Object>> volumes, String stopSignal, Map<String, Object> healthcheck,
+            List<String> onBuild, List<String> shell) {}
 
     static ImageInspect of(Image img) {
         var c = img.config();
         Config config = new Config(c.cmd().isEmpty() ? null : c.cmd(),
                 c.entrypoint().isEmpty() ? null : c.entrypoint(), c.env(), c.workingDir(), c.user(), c.labels(),
-                ImageParts.set(c.exposedPorts()), ImageParts.set(c.volumes()), c.stopSignal());
+                ImageParts.set(c.exposedPorts()), ImageParts.set(c.volumes()), c.stopSignal(),
+                ImageParts.healthcheck(c.healthcheck()), c.onBuild().isEmpty() ? null : c.onBuild(),
+                c.shell().isEmpty() ? null : c.shell());
         return new ImageInspect("sha256:" + img.id(), img.names().stream().map(DockerJson::imageName).toList(),
                 img.digests().stream().map(ImageReference::familiarDigest).toList(), "", ImageParts.comment(img), img.created().toString(), img.architecture(), img.os(),
                 img.size(), img.size(), config, ImageParts.RootFs.of(img), ImageParts.GraphDriver.OVERLAY);

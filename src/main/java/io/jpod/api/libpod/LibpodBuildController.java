@@ -32,7 +32,13 @@ class LibpodBuildController {
     private static final List<String> UNSUPPORTED = List.of("squash", "memory", "memswap", "cpushares", "cpuquota",
             "cpuperiod", "cpusetcpus", "cpusetmems", "shmsize", "addcaps", "dropcaps", "devices", "dnsservers",
             "dnsoptions", "dnssearch", "extrahosts", "seccomp", "apparmor", "ulimits", "timestamp", "manifest",
-            "cgroupparent", "from", "labelopts", "nsoptions", "volume", "secrets", "annotations", "unsetenv");
+            "cgroupparent", "from", "labelopts", "volume", "secrets", "annotations", "unsetenv");
+
+    /** The profile podman's client names when none is asked for: jpod's containers get the default profile too. */
+    static final String DEFAULT_SECCOMP = "/usr/share/containers/seccomp.json";
+
+    /** 64 MiB: the size of every container's /dev/shm, RUN steps' included (podman's default --shm-size). */
+    static final String DEFAULT_SHM = "67108864";
 
     private final BuildService builds;
     private final JsonMapper json;
@@ -54,7 +60,12 @@ class LibpodBuildController {
             HttpServletRequest request, HttpServletResponse response) throws IOException {
         for (String option : UNSUPPORTED) {
             String v = all.getOrDefault(option, "");
-            if (!v.isEmpty() && !v.equals("0") && !v.equals("false") && !v.equals("[]") && !v.equals("{}")) {
+            if (option.equals("seccomp") && v.equals(DEFAULT_SECCOMP)) {
+                continue; // the default profile, which every container gets
+            }
+            boolean defaultShm = option.equals("shmsize") && v.equals(DEFAULT_SHM); // what RUN steps get anyway
+            if (!v.isEmpty() && !v.equals("0") && !v.equals("false") && !v.equals("[]") && !v.equals("{}")
+                    && !defaultShm) {
                 throw EngineException.invalidArgument("build option " + option + " is not supported by jpod's builder");
             }
         }
@@ -65,7 +76,8 @@ class LibpodBuildController {
         }
         BuildRequest req = new BuildRequest(containerfile(dockerfile), t == null ? null : t.stream()
                 .filter(s -> !s.isEmpty()).toList(), map(buildargs, "buildargs"), map(labels, "labels"), target,
-                nocache, always, rm, forcerm, network(networkmode), platform, q, credentials(registryConfig));
+                nocache, always, rm, forcerm, namespaces(all.get("nsoptions"), network(networkmode)),
+                "/".equals(platform) ? "" : platform, q, credentials(registryConfig));
         JsonLines lines = new JsonLines(response, json);
         try {
             builds.build(req, request.getInputStream(), new BuildListener() {
@@ -106,6 +118,31 @@ class LibpodBuildController {
             throw EngineException.invalidArgument("building from several Containerfiles at once is not supported");
         }
         return files.isEmpty() ? null : files.get(0);
+    }
+
+    /**
+     * podman's namespace options: the host's user namespace is jpod's only one; a host network namespace
+     * is the host network; anything else is refused.
+     */
+    private String namespaces(String nsoptions, String network) {
+        if (nsoptions == null || nsoptions.isBlank()) {
+            return network;
+        }
+        String out = network;
+        for (var ns : json.readTree(nsoptions).values()) {
+            String name = ns.path("Name").asString("");
+            boolean host = ns.path("Host").asBoolean(false) && ns.path("Path").asString("").isEmpty();
+            if (name.equals("user") && host) {
+                continue;
+            }
+            if (name.equals("network") && host) {
+                out = "host";
+                continue;
+            }
+            throw EngineException.invalidArgument("build namespace option " + name + " (" + ns + ") is not supported "
+                    + "by jpod's builder");
+        }
+        return out;
     }
 
     /** podman's network setting is a number (buildah's NetworkConfigurationPolicy) or a mode's name. */

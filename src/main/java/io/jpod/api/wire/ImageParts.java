@@ -34,6 +34,27 @@ public final class ImageParts {
     }
 
     /** The last history entry's comment, as both APIs show it at the top. */
+    /** Docker's {@code Healthcheck} object, zero durations left out as Docker leaves them; null for none. */
+    public static Map<String, Object> healthcheck(io.jpod.image.ImageConfig.Healthcheck h) {
+        if (h == null) {
+            return null;
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("Test", h.test());
+        putPositive(m, "Interval", h.interval());
+        putPositive(m, "Timeout", h.timeout());
+        putPositive(m, "StartPeriod", h.startPeriod());
+        putPositive(m, "StartInterval", h.startInterval());
+        putPositive(m, "Retries", h.retries());
+        return m;
+    }
+
+    private static void putPositive(Map<String, Object> m, String key, long value) {
+        if (value > 0) {
+            m.put(key, value);
+        }
+    }
+
     public static String comment(Image img) {
         return img.history().isEmpty() ? "" : img.history().get(img.history().size() - 1).comment();
     }
