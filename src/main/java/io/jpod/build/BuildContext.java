@@ -12,9 +12,11 @@ public final class BuildContext {
     private BuildContext() {}
 
     /**
-     * Extracts the tar into {@code dir}, refusing entries that escape it ({@code ..}, symlinks pointing outside,
-     * writes through symlinks, hard links to outside); absolute names count from {@code dir}, as in Docker. Modes,
-     * mtimes and symlinks are kept; owners are not (everything belongs to the daemon's user, root).
+     * Extracts the tar into {@code dir}, refusing entries that escape it ({@code ..} in names or hard links; an
+     * entry under a symlinked directory is placed where the link leads inside {@code dir}, never outside);
+     * absolute names count from {@code dir}, as in Docker. Modes, mtimes and symlinks are kept, symlink targets
+     * verbatim (so read context files through {@link #resolve}); owners are not applied (everything belongs to
+     * the daemon's user, root).
      */
     public static void extract(InputStream tar, Path dir) {
         try {
@@ -24,5 +26,15 @@ public final class BuildContext {
         } catch (UncheckedIOException e) {
             throw EngineException.invalidArgument("invalid build context: " + e.getCause().getMessage());
         }
+    }
+
+    /**
+     * The file a context-relative name designates, symlinks followed inside {@code dir} only (an absolute target
+     * counts from {@code dir}): how the executor should open the Dockerfile and .dockerignore, which may be
+     * symlinks in a hostile context. The path returned need not exist.
+     */
+    public static Path resolve(Path dir, String relativePath) {
+        String resolved = ScopedPaths.resolve(dir, relativePath, true);
+        return resolved.isEmpty() ? dir : dir.resolve(resolved);
     }
 }
