@@ -235,7 +235,11 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
         if (json == null && Set.of("RUN", "COPY", "ADD").contains(keyword) && HEREDOC.matcher(rest).find()) {
             throw error(line, "heredocs (" + keyword + " <<EOF) need BuildKit; the classic builder does not support them");
         }
-        return new Instruction(line, keyword, flags, rest, json, original);
+        Instruction instruction = new Instruction(line, keyword, flags, rest, json, original);
+        if (keyword.equals("HEALTHCHECK")) {
+            HealthcheckSpec.parse(instruction); // its errors belong to parsing, with the line
+        }
+        return instruction;
     }
 
     /** Reads leading {@code --name[=value]} words into {@code flags}; returns what follows them. */

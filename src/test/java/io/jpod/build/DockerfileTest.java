@@ -165,6 +165,7 @@ class DockerfileTest {
         fails("FROM x\nCOPY onlyone\n", "Dockerfile line 2: COPY requires at least two arguments");
         fails("FROM x\nADD [\"onlyone\"]\n", "ADD requires at least two arguments");
         fails("FROM x\nUSER a b\n", "USER requires exactly one argument");
+        fails("FROM x\n\nHEALTHCHECK --interval=5 CMD true\n", "Dockerfile line 3: --interval: time: invalid duration");
     }
 
     @Test
