@@ -111,4 +111,31 @@ class BuildContextTest {
                 .hasMessageContaining(message)
                 .extracting(e -> ((EngineException) e).category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT);
     }
+
+    @Test
+    void buildFilesAreReadAndRemovedWhenIgnored() throws Exception {
+        extract(new TarBuilder().file("Dockerfile", "FROM x\n").file(".dockerignore", "Dockerfile\n.dockerignore\n*.log\n")
+                .file("a.log", "log").build());
+        BuildContext.BuildFiles files = BuildContext.readBuildFiles(dir, null);
+        assertThat(files.dockerfileName()).isEqualTo("Dockerfile");
+        assertThat(files.dockerfile()).isEqualTo("FROM x\n");
+        assertThat(files.ignore().excluded("a.log")).isTrue();
+        assertThat(dir.resolve("Dockerfile")).doesNotExist();
+        assertThat(dir.resolve(".dockerignore")).doesNotExist();
+        assertThat(dir.resolve("a.log")).as("the rest is the client's business").exists();
+    }
+
+    @Test
+    void buildFilesFallBackToLowerCaseAndKeepWhatIsNotIgnored() throws Exception {
+        extract(new TarBuilder().file("dockerfile", "FROM y\n").file("build/Custom", "FROM z\n").build());
+        BuildContext.BuildFiles lower = BuildContext.readBuildFiles(dir, "");
+        assertThat(lower.dockerfileName()).isEqualTo("dockerfile");
+        assertThat(lower.ignore().isEmpty()).isTrue();
+        assertThat(dir.resolve("dockerfile")).exists();
+        assertThat(BuildContext.readBuildFiles(dir, "build/Custom").dockerfile()).isEqualTo("FROM z\n");
+        assertThatThrownBy(() -> BuildContext.readBuildFiles(dir, "nope")).isInstanceOf(EngineException.class)
+                .hasMessage("Cannot locate specified Dockerfile: nope");
+        Files.writeString(dir.resolve("empty"), "");
+        assertThatThrownBy(() -> BuildContext.readBuildFiles(dir, "empty")).hasMessage("the Dockerfile (empty) cannot be empty");
+    }
 }
