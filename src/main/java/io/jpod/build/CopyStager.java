@@ -64,8 +64,8 @@ public final class CopyStager {
     /**
      * As above, knowing the image's current root filesystem ({@code imageRoot}, null if unknown): the destination
      * is then resolved through the image's symlinks (a COPY to /lib/x where /lib links to usr/lib lands in
-     * /usr/lib/x, as in Docker), and parent directories that exist in the image are staged with the image's own
-     * mode, owner and time, so the layer does not change them.
+     * /usr/lib/x, as in Docker), parent directories that exist in the image are staged with the image's own mode,
+     * owner and time, so the layer does not change them, and a null {@code destIsDir} is answered by looking there.
      */
     public static void stage(List<Path> sources, Path sourceRoot, String dest, String workdir,
             Predicate<String> destIsDir, Owner owner, String chmod, boolean extractArchives, Path stagingRoot,
@@ -77,10 +77,11 @@ public final class CopyStager {
         }
         String base = workdir == null || workdir.isEmpty() ? "/" : workdir;
         String cleanDest = GoPatterns.clean(dest.startsWith("/") ? dest : "/" + base + "/" + dest);
-        boolean destDir = slash || destIsDir.test(cleanDest);
+        String target = imageRoot == null ? cleanDest.substring(1) : ScopedPaths.resolve(imageRoot, cleanDest, true);
+        boolean destDir = slash || (destIsDir != null ? destIsDir.test(cleanDest)
+                : imageRoot != null && Files.isDirectory(imageRoot.resolve(target.isEmpty() ? "." : target)));
         CopyStager stager = new CopyStager(sourceRoot, owner == null ? ROOT : owner, parseChmod(chmod), stagingRoot,
                 imageRoot);
-        String target = imageRoot == null ? cleanDest.substring(1) : ScopedPaths.resolve(imageRoot, cleanDest, true);
         try {
             for (Path source : sources) {
                 stager.stageOne(source, target, destDir, extractArchives);

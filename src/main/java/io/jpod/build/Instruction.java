@@ -19,7 +19,8 @@ public record Instruction(int line, String keyword, Map<String, String> flags, S
         String original) {
 
     public Instruction {
-        flags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(flags));
+        flags = java.util.Collections.unmodifiableMap(flags == null ? new java.util.LinkedHashMap<>()
+                : new java.util.LinkedHashMap<>(flags));
         json = json == null ? null : List.copyOf(json);
     }
 

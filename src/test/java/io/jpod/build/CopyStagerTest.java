@@ -185,6 +185,14 @@ class CopyStagerTest {
         assertThat(mode(staging.resolve("usr"))).as("the image's own metadata").isEqualTo(0711);
         assertThat(uid(staging.resolve("usr"))).isEqualTo(42);
         assertThat(uid(staging.resolve("usr/lib/one.txt"))).isEqualTo(1000);
+
+        // no predicate: the image tells whether the destination is a directory
+        CopyStager.stage(Sources.resolve(ctx, List.of("two.txt"), null), ctx, "/lib", "/", null, null, null, false,
+                staging, image);
+        assertThat(staging.resolve("usr/lib/two.txt")).hasContent("2");
+        CopyStager.stage(Sources.resolve(ctx, List.of("two.txt"), null), ctx, "/usr/new", "/", null, null, null, false,
+                staging, image);
+        assertThat(staging.resolve("usr/new")).isRegularFile().hasContent("2");
     }
 
     @Test
