@@ -17,10 +17,12 @@ import java.util.function.Predicate;
 
 /**
  * Lays out what a COPY or ADD adds to the image under a staging directory, at the files' final absolute paths, so
- * the executor can turn it into a layer. Docker's rules: a source directory copies its contents; several sources
- * need a destination ending in '/'; a destination ending in '/' or that is a directory in the image receives files
- * by their base name; new parent directories are 0755 and owned by the {@code --chown} owner; files keep their
- * mode and mtime; symlinks stay symlinks.
+ * the executor can turn it into a layer. The classic builder's rules: a source directory copies its contents; several
+ * sources need a destination ending in '/'; a destination ending in '/' or that is a directory in the image receives
+ * files by their base name; everything copied belongs to the {@code --chown} owner (root without it); files keep
+ * their mode and mtime; symlinks stay symlinks. New directories are 0755: the parents of a file's destination
+ * belong to the {@code --chown} owner, those of a directory copy to root (its destination to the owner), as Docker
+ * creates them.
  */
 public final class CopyStager {
 
@@ -62,8 +64,8 @@ public final class CopyStager {
     /**
      * As above, knowing the image's current root filesystem ({@code imageRoot}, null if unknown): the destination
      * is then resolved through the image's symlinks (a COPY to /lib/x where /lib links to usr/lib lands in
-     * /usr/lib/x, as in Docker), and parent directories that exist in the image are staged with the image's own
-     * mode, owner and time, so the layer does not change them.
+     * /usr/lib/x, as in Docker), parent directories that exist in the image are staged with the image's own mode,
+     * owner and time, so the layer does not change them, and a null {@code destIsDir} is answered by looking there.
      */
     public static void stage(List<Path> sources, Path sourceRoot, String dest, String workdir,
             Predicate<String> destIsDir, Owner owner, String chmod, boolean extractArchives, Path stagingRoot,
@@ -75,10 +77,11 @@ public final class CopyStager {
         }
         String base = workdir == null || workdir.isEmpty() ? "/" : workdir;
         String cleanDest = GoPatterns.clean(dest.startsWith("/") ? dest : "/" + base + "/" + dest);
-        boolean destDir = slash || destIsDir.test(cleanDest);
+        String target = imageRoot == null ? cleanDest.substring(1) : ScopedPaths.resolve(imageRoot, cleanDest, true);
+        boolean destDir = slash || (destIsDir != null ? destIsDir.test(cleanDest)
+                : imageRoot != null && Files.isDirectory(imageRoot.resolve(target.isEmpty() ? "." : target)));
         CopyStager stager = new CopyStager(sourceRoot, owner == null ? ROOT : owner, parseChmod(chmod), stagingRoot,
                 imageRoot);
-        String target = imageRoot == null ? cleanDest.substring(1) : ScopedPaths.resolve(imageRoot, cleanDest, true);
         try {
             for (Path source : sources) {
                 stager.stageOne(source, target, destDir, extractArchives);
@@ -101,18 +104,19 @@ public final class CopyStager {
         String resolved = ScopedPaths.resolve(sourceRoot, rel, true);
         Path content = sourceRoot.resolve(resolved.isEmpty() ? "." : resolved);
         if (Files.isDirectory(content, NOFOLLOW)) {
-            Path dir = directory(target, content);
+            // Docker: new parents of a directory copy belong to root, the destination to the --chown owner
+            Path dir = directory(target, ROOT, owner);
             copyTree(content, dir);
         } else if (Files.isRegularFile(content, NOFOLLOW)) {
             if (extractArchives && Archives.isTar(content)) {
-                Path dir = directory(target, null);
+                Path dir = directory(target, ROOT, ROOT); // Docker untars as root, keeping the archive's owners
                 try (InputStream in = Files.newInputStream(content)) {
                     TarUnpacker.unpack(in, dir, true, "ADD " + rel);
                 }
                 return;
             }
             String file = destDir ? join(target, source.getFileName().toString()) : target;
-            parents(file);
+            parents(file, owner);
             copyFile(content, staged(file));
         } else if (!Files.exists(content, NOFOLLOW)) {
             throw EngineException.invalidArgument("COPY failed: stat " + rel + ": file does not exist");
@@ -121,9 +125,9 @@ public final class CopyStager {
         }
     }
 
-    /** Stages the destination directory (and its parents); a new one takes its metadata from {@code like}. */
-    private Path directory(String target, Path like) throws IOException {
-        parents(target);
+    /** Stages the destination directory and its parents; new ones are 0755 and owned as given. */
+    private Path directory(String target, Owner parentsOwner, Owner dirOwner) throws IOException {
+        parents(target, parentsOwner);
         Path dir = staged(target);
         if (target.isEmpty() || Files.isDirectory(dir, NOFOLLOW)) {
             return dir;
@@ -131,23 +135,20 @@ public final class CopyStager {
         Trees.delete(dir);
         Files.createDirectory(dir);
         if (!fromImage(target, dir)) {
-            if (like == null) {
-                setMetadata(dir, 0755, null);
-            } else {
-                setMetadata(dir, chmod != null ? chmod : mode(like), Files.getLastModifiedTime(like, NOFOLLOW));
-            }
+            PosixFiles.setMode(dir, 0755);
+            PosixFiles.setOwner(dir, dirOwner.uid(), dirOwner.gid());
         }
         return dir;
     }
 
-    /** Creates the missing parents of an image path in the staging tree. */
-    private void parents(String imagePath) throws IOException {
+    /** Creates the missing parents of an image path in the staging tree (0755, owned by {@code by}). */
+    private void parents(String imagePath, Owner by) throws IOException {
         int slash = imagePath.lastIndexOf('/');
         if (slash < 0) {
             return;
         }
         String parent = imagePath.substring(0, slash);
-        parents(parent);
+        parents(parent, by);
         Path dir = staged(parent);
         if (Files.isDirectory(dir, NOFOLLOW)) {
             return;
@@ -156,7 +157,7 @@ public final class CopyStager {
         Files.createDirectory(dir);
         if (!fromImage(parent, dir)) {
             PosixFiles.setMode(dir, 0755);
-            PosixFiles.setOwner(dir, owner.uid(), owner.gid());
+            PosixFiles.setOwner(dir, by.uid(), by.gid());
         }
     }
 

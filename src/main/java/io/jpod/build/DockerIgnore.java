@@ -26,12 +26,14 @@ public final class DockerIgnore {
     /** No rules: nothing excluded. */
     public static final DockerIgnore NONE = new DockerIgnore(List.of());
 
-    /** Parses the file: {@code #} comments and blank lines skipped, lines trimmed, patterns cleaned, leading / dropped. */
+    /** Parses the file: lines starting with {@code #} and blank lines skipped, lines trimmed, patterns cleaned, leading / dropped. */
     public static DockerIgnore parse(String text) {
         List<Rule> rules = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            String pattern = line.strip();
-            if (pattern.isEmpty() || pattern.startsWith("#")) {
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        for (String line : body.split("\n")) {
+            // only a # at the very start makes a comment ("  #x" is a pattern), as in Docker
+            String pattern = line.startsWith("#") ? "" : line.strip();
+            if (pattern.isEmpty()) {
                 continue;
             }
             boolean exclusion = pattern.startsWith("!");

@@ -42,7 +42,7 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
     private static final Set<String> DIRECTIVES = Set.of("escape", "syntax", "check");
     private static final Pattern STAGE_NAME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9\\-_.]*$");
     // a here-document word (<<EOF, <<-EOF, <<"EOF"), but not bash's here-string <<<
-    private static final Pattern HEREDOC = Pattern.compile("(^|\\s)<<(?!<)-?\\s*([\"']?)[A-Za-z0-9_]+\\2(\\s|$)");
+    private static final Pattern HEREDOC = Pattern.compile("(^|\\s)[0-9]*<<(?!<)-?([\"']?)[A-Za-z0-9_]+\\2(\\s|$)");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public Dockerfile {
@@ -69,7 +69,7 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
         Set<String> seen = new java.util.HashSet<>();
         // directives only at the very top: the first line that is not one ends them
         for (; next < lines.length; next++) {
-            Matcher m = DIRECTIVE.matcher(lines[next]);
+            Matcher m = DIRECTIVE.matcher(lines[next].stripLeading());
             if (!m.matches() || !DIRECTIVES.contains(m.group(1).toLowerCase(Locale.ROOT))) {
                 break;
             }
@@ -85,7 +85,9 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
                 escape = value.charAt(0);
             }
         }
-        Pattern continuation = Pattern.compile(Pattern.quote(String.valueOf(escape)) + "[ \t]*$");
+        // the escape character ending a line continues it, unless it is itself escaped
+        String e = Pattern.quote(String.valueOf(escape));
+        Pattern continuation = Pattern.compile("(?<!" + e + ")" + e + "[ \t]*$");
         List<Instruction> instructions = new ArrayList<>();
         while (next < lines.length) {
             String first = lines[next];
@@ -193,10 +195,21 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
         }
         List<String> json = null;
         if (JSON_FORMS.contains(keyword)) {
-            json = jsonArray(rest);
+            json = jsonArray(line, rest);
         }
         switch (keyword) {
             case "FROM" -> stageName(line, rest);
+            case "COPY", "ADD" -> {
+                if ((json != null ? json.size() : Words.rawWords(rest, escape).size()) < 2) {
+                    throw error(line, keyword + " requires at least two arguments, but only one was provided. "
+                            + "Destination could not be determined");
+                }
+            }
+            case "USER", "STOPSIGNAL" -> {
+                if (Words.rawWords(rest, escape).size() != 1) {
+                    throw error(line, keyword + " requires exactly one argument");
+                }
+            }
             case "SHELL" -> {
                 if (json == null) {
                     throw error(line, "SHELL requires the arguments to be in JSON form");
@@ -205,7 +218,7 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
             case "HEALTHCHECK" -> {
                 String[] kind = rest.split("\\s+", 2);
                 if (kind[0].equalsIgnoreCase("CMD") && kind.length > 1) {
-                    json = jsonArray(kind[1].strip());
+                    json = jsonArray(line, kind[1].strip());
                 }
             }
             case "ONBUILD" -> {
@@ -222,7 +235,11 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
         if (json == null && Set.of("RUN", "COPY", "ADD").contains(keyword) && HEREDOC.matcher(rest).find()) {
             throw error(line, "heredocs (" + keyword + " <<EOF) need BuildKit; the classic builder does not support them");
         }
-        return new Instruction(line, keyword, flags, rest, json, original);
+        Instruction instruction = new Instruction(line, keyword, flags, rest, json, original);
+        if (keyword.equals("HEALTHCHECK")) {
+            HealthcheckSpec.parse(instruction); // its errors belong to parsing, with the line
+        }
+        return instruction;
     }
 
     /** Reads leading {@code --name[=value]} words into {@code flags}; returns what follows them. */
@@ -236,14 +253,36 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
                 return text.substring(i);
             }
             int end = wordEnd(text, i, escape);
-            String word = text.substring(i + 2, end);
+            String raw = text.substring(i, end);
             i = end;
-            if (word.isEmpty()) {
+            if (raw.equals("--")) {
                 return text.substring(i); // "--" ends the flags
             }
+            String word = unquote(raw.substring(2), escape);
             int eq = word.indexOf('=');
             flags.put(eq < 0 ? word : word.substring(0, eq), eq < 0 ? "" : word.substring(eq + 1));
         }
+    }
+
+    /** A flag word as BuildKit reads it: quotes removed, escaped characters taken literally, nothing expanded. */
+    private static String unquote(String word, char escape) {
+        StringBuilder out = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == escape) {
+                if (++i < word.length()) {
+                    out.append(word.charAt(i));
+                }
+            } else if (quote != 0 && c == quote) {
+                quote = 0;
+            } else if (quote == 0 && (c == '"' || c == '\'')) {
+                quote = c;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** The end of the word starting at {@code from}: the first whitespace outside quotes. */
@@ -277,8 +316,11 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
         }
     }
 
-    /** The array when {@code text} is a JSON array of strings, else null (shell form). */
-    private static List<String> jsonArray(String text) {
+    /**
+     * The array when {@code text} is a JSON array of strings; null when it is not JSON (shell form); an error for
+     * an array holding anything but strings, as in Docker.
+     */
+    private static List<String> jsonArray(int line, String text) {
         if (!text.startsWith("[")) {
             return null;
         }
@@ -290,7 +332,7 @@ public record Dockerfile(char escape, List<Instruction> globalArgs, List<Stage> 
             List<String> values = new ArrayList<>();
             for (JsonNode element : node) {
                 if (!element.isString()) {
-                    return null;
+                    throw error(line, "when using JSON array syntax, arrays must be comprised of strings only");
                 }
                 values.add(element.asString());
             }

@@ -32,10 +32,10 @@ public record HealthcheckSpec(List<String> test, Duration interval, Duration tim
             return new HealthcheckSpec(List.of("NONE"), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
         }
         if (!type.equals("CMD")) {
-            throw error(i, "unknown type \"" + kind[0] + "\" in HEALTHCHECK (try CMD)");
+            throw error(i, "Unknown type \"" + kind[0] + "\" in HEALTHCHECK (try CMD)");
         }
         if (kind.length < 2 || kind[1].isBlank()) {
-            throw error(i, "missing command after HEALTHCHECK CMD");
+            throw error(i, "Missing command after HEALTHCHECK CMD");
         }
         List<String> test = new ArrayList<>();
         if (i.json() != null) {
@@ -78,10 +78,10 @@ public record HealthcheckSpec(List<String> test, Duration interval, Duration tim
         return d;
     }
 
-    /** The flag's value with quotes removed (HEALTHCHECK flags are not variable-expanded). */
+    /** The flag's value (HEALTHCHECK flags are not variable-expanded). */
     private static String flag(Instruction i, String name) {
-        String raw = i.flag(name);
-        return raw == null ? null : Words.expand(raw, '\\', n -> null).strip();
+        String value = i.flag(name);
+        return value == null ? null : value.strip();
     }
 
     private static EngineException error(Instruction i, String message) {

@@ -8,8 +8,8 @@ import java.util.Map;
  *
  * @param line 1-based line where the instruction starts
  * @param keyword upper-case keyword (FROM, RUN, ...)
- * @param flags leading {@code --name=value} / {@code --name} flags in order ("" for a bare flag); values are raw
- *     (quotes and variables left for the executor to expand)
+ * @param flags leading {@code --name=value} / {@code --name} flags in order ("" for a bare flag); as in BuildKit,
+ *     quotes are removed and escapes applied, but variables are left for the executor to expand
  * @param rest the text after keyword and flags, continuation lines joined, trimmed, not variable-expanded
  * @param json the exec-form array when {@code rest} is a JSON array of strings (for HEALTHCHECK: the part after
  *     CMD), else null
@@ -19,7 +19,8 @@ public record Instruction(int line, String keyword, Map<String, String> flags, S
         String original) {
 
     public Instruction {
-        flags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(flags));
+        flags = java.util.Collections.unmodifiableMap(flags == null ? new java.util.LinkedHashMap<>()
+                : new java.util.LinkedHashMap<>(flags));
         json = json == null ? null : List.copyOf(json);
     }
 

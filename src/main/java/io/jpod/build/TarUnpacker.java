@@ -17,9 +17,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Unpacks a tar (plain or compressed) into a directory the way Docker's untar does for build contexts and ADD:
- * modes, times and symlinks kept; entries named with {@code ..} that leave the directory, symlinks whose target
- * leaves it, hard links to outside and writes through a symlink are refused. Absolute names are taken as relative
- * to the directory, as Docker does. Devices and FIFOs are skipped.
+ * modes, times and symlinks kept. Names are taken relative to the directory (a leading / dropped) and refused when
+ * {@code ..} leads out of it; an entry under a symlinked directory is written where that symlink leads, resolved
+ * inside the directory, never outside; hard links must point inside. Symlink targets are stored verbatim, as
+ * Docker does: containment applies when a link is followed (see {@link ScopedPaths}). Devices and FIFOs are skipped.
  */
 final class TarUnpacker {
 
@@ -47,11 +48,11 @@ final class TarUnpacker {
     }
 
     private void unpack(TarArchiveEntry entry, InputStream content) throws IOException {
-        if (escapes(entry.getName())) {
+        String name = relative(entry.getName());
+        if (name == null) {
             throw refuse(entry.getName(), "leaves the directory");
         }
-        String name = GoPatterns.clean("/" + entry.getName()).substring(1);
-        if (name.isEmpty()) {
+        if (name.equals(".")) {
             return; // "./" itself
         }
         Path dest = inside(name);
@@ -62,16 +63,11 @@ final class TarUnpacker {
                 Files.createDirectory(dest);
             }
         } else if (entry.isSymbolicLink()) {
-            String target = entry.getLinkName();
-            String parent = root.relativize(dest.getParent()).toString();
-            if (!target.startsWith("/") && escapes(parent.isEmpty() ? target : parent + "/" + target)) {
-                throw refuse(entry.getName(), "is a symbolic link to " + target + ", outside the directory");
-            }
             Trees.delete(dest);
-            Files.createSymbolicLink(dest, Path.of(target));
+            Files.createSymbolicLink(dest, Path.of(entry.getLinkName()));
         } else if (entry.isLink()) {
-            String target = GoPatterns.clean("/" + entry.getLinkName()).substring(1);
-            if (escapes(entry.getLinkName()) || target.isEmpty()) {
+            String target = relative(entry.getLinkName());
+            if (target == null || target.equals(".")) {
                 throw refuse(entry.getName(), "is a hard link to " + entry.getLinkName() + ", outside the directory");
             }
             Path source = inside(target);
@@ -104,24 +100,25 @@ final class TarUnpacker {
         }
     }
 
-    /** True when the relative path, resolved lexically, climbs above its start. */
-    private static boolean escapes(String relative) {
-        String cleaned = GoPatterns.clean(relative);
-        return cleaned.equals("..") || cleaned.startsWith("../");
+    /** The cleaned name relative to the root ("." for the root itself), or null when {@code ..} leads out of it. */
+    private static String relative(String name) {
+        String p = name;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        String cleaned = GoPatterns.clean(p);
+        return cleaned.equals("..") || cleaned.startsWith("../") ? null : cleaned;
     }
 
-    /** The path of a cleaned relative name under the root, refusing parents that are symlinks. */
+    /**
+     * Where a name lands: its parent resolved through symlinks inside the root (as Docker resolves it), its last
+     * element not followed. A parent that is not a directory fails when the entry is written.
+     */
     private Path inside(String name) {
-        Path dest = root.resolve(name).normalize();
-        if (!dest.startsWith(root)) {
-            throw refuse(name, "leaves the directory");
-        }
-        for (Path p = dest.getParent(); p != null && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
-                throw refuse(name, "would be written through the symbolic link " + root.relativize(p));
-            }
-        }
-        return dest;
+        int slash = name.lastIndexOf('/');
+        String parent = slash < 0 ? "" : ScopedPaths.resolve(root, name.substring(0, slash), true);
+        String base = name.substring(slash + 1);
+        return parent.isEmpty() ? root.resolve(base) : root.resolve(parent).resolve(base);
     }
 
     private EngineException refuse(String name, String why) {

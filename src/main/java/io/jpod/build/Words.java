@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Docker's shell-word processing for Dockerfile arguments: quotes, the escape character and {@code $VAR}
@@ -19,7 +21,8 @@ public final class Words {
     private Words() {}
 
     /**
-     * One word: {@code $VAR ${VAR} ${VAR:-def} ${VAR-def} ${VAR:+alt} ${VAR+alt} ${VAR:?msg} ${VAR?msg}}, quotes
+     * One word: {@code $VAR ${VAR} ${VAR:-def} ${VAR-def} ${VAR:+alt} ${VAR+alt} ${VAR:?msg} ${VAR?msg}}, and as
+     * in current Docker {@code ${VAR#pat} ${VAR##pat} ${VAR%pat} ${VAR%%pat} ${VAR/pat/rep} ${VAR//pat/rep}}; quotes
      * removed, escapes applied, whitespace kept. {@code lookup} returns null for an unset variable.
      */
     public static String expand(String text, char escape, Function<String, String> lookup) {
@@ -103,9 +106,10 @@ public final class Words {
         private final Function<String, String> lookup;
         private int pos;
         private boolean splitting;
+        /** Inside a pattern word (${VAR#pat}, ${VAR/pat/rep}): escapes are kept for the pattern to interpret. */
+        private boolean rawEscapes;
         final List<String> words = new ArrayList<>();
         private final StringBuilder word = new StringBuilder();
-        private boolean inWord;
 
         Lexer(String s, char escape, Function<String, String> lookup) {
             this.s = s;
@@ -115,69 +119,72 @@ public final class Words {
 
         String run(boolean split) {
             splitting = split;
-            String result = process(false);
-            if (inWord) {
+            String result = process((char) 0, false);
+            if (word.length() > 0) {
                 words.add(word.toString());
             }
             return result;
         }
 
-        /** Reads up to the end, or up to the closing brace of a modifier word when {@code inBraces}. */
-        private String process(boolean inBraces) {
-            StringBuilder out = new StringBuilder();
-            boolean collect = splitting && !inBraces;
-            while (pos < s.length()) {
-                char c = s.charAt(pos++);
-                if (inBraces && c == '}') {
-                    return out.toString();
+        /** Reads up to the end, or up to {@code stop} (a modifier word's closing brace or slash). */
+        private String process(char stop, boolean raw) {
+            boolean outerRaw = rawEscapes;
+            rawEscapes = raw;
+            try {
+                StringBuilder out = new StringBuilder();
+                boolean collect = splitting && stop == 0;
+                while (pos < s.length()) {
+                    char c = s.charAt(pos++);
+                    if (stop != 0 && c == stop) {
+                        return out.toString();
+                    }
+                    if (c == '\'') {
+                        raw(out, singleQuoted(), collect);
+                    } else if (c == '"') {
+                        raw(out, doubleQuoted(), collect);
+                    } else if (c == '$') {
+                        String value = dollar();
+                        out.append(value);
+                        if (collect) {
+                            value.chars().forEach(ch -> splitChar((char) ch));
+                        }
+                    } else if (c == escape) {
+                        if (rawEscapes) {
+                            raw(out, String.valueOf(c), collect);
+                        }
+                        if (pos < s.length()) {
+                            raw(out, String.valueOf(s.charAt(pos++)), collect);
+                        }
+                    } else {
+                        out.append(c);
+                        if (collect) {
+                            splitChar(c);
+                        }
+                    }
                 }
-                if (c == '\'') {
-                    inWord |= collect;
-                    raw(out, singleQuoted(), collect);
-                } else if (c == '"') {
-                    inWord |= collect;
-                    raw(out, doubleQuoted(), collect);
-                } else if (c == '$') {
-                    String value = dollar();
-                    out.append(value);
-                    if (collect) {
-                        value.chars().forEach(ch -> splitChar((char) ch));
-                    }
-                } else if (c == escape) {
-                    if (pos < s.length()) {
-                        raw(out, String.valueOf(s.charAt(pos++)), collect);
-                    }
-                } else {
-                    out.append(c);
-                    if (collect) {
-                        splitChar(c);
-                    }
+                if (stop != 0) {
+                    throw EngineException.invalidArgument("syntax error: missing '" + stop + "' in \"" + s + "\"");
                 }
+                return out.toString();
+            } finally {
+                rawEscapes = outerRaw;
             }
-            if (inBraces) {
-                throw EngineException.invalidArgument("missing '}' in \"" + s + "\"");
-            }
-            return out.toString();
         }
 
         private void raw(StringBuilder out, String text, boolean collect) {
             out.append(text);
             if (collect) {
                 word.append(text);
-                inWord = true;
             }
         }
 
+        /** Unquoted text: whitespace ends a word (an empty quoted string makes no word, as in Docker). */
         private void splitChar(char c) {
-            if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
+            if (!Character.isWhitespace(c)) {
                 word.append(c);
-                inWord = true;
+            } else if (word.length() > 0) {
+                words.add(word.toString());
+                word.setLength(0);
             }
         }
 
@@ -201,12 +208,22 @@ public final class Words {
                 }
                 if (c == '$') {
                     out.append(dollar());
-                } else if (c == escape && pos < s.length()
-                        && (s.charAt(pos) == '"' || s.charAt(pos) == '$' || s.charAt(pos) == escape)) {
-                    out.append(s.charAt(pos++));
-                } else {
-                    out.append(c);
+                    continue;
                 }
+                if (c == escape) {
+                    if (rawEscapes) {
+                        out.append(c);
+                    }
+                    if (pos >= s.length()) {
+                        continue;
+                    }
+                    char next = s.charAt(pos);
+                    if (next == '"' || next == '$' || next == escape) {
+                        c = next;
+                        pos++;
+                    }
+                }
+                out.append(c);
             }
             throw EngineException.invalidArgument("unexpected end of statement while looking for matching "
                     + "double-quote in \"" + s + "\"");
@@ -219,58 +236,150 @@ public final class Words {
                 return braced();
             }
             String name = name();
-            if (name.isEmpty()) {
-                return "$";
-            }
+            return name.isEmpty() ? "$" : value(name);
+        }
+
+        private String value(String name) {
             String value = lookup.apply(name);
             return value == null ? "" : value;
         }
 
         private String braced() {
+            if (pos >= s.length()) {
+                throw EngineException.invalidArgument("syntax error: missing '}' in \"" + s + "\"");
+            }
+            char first = s.charAt(pos);
+            if (first == '{' || first == '}' || first == ':') {
+                throw EngineException.invalidArgument("syntax error: bad substitution in \"" + s + "\"");
+            }
             String name = name();
-            if (name.isEmpty() || pos >= s.length()) {
-                throw EngineException.invalidArgument(pos >= s.length() ? "missing '}' in \"" + s + "\""
-                        : "bad substitution in \"" + s + "\"");
+            if (pos >= s.length()) {
+                throw EngineException.invalidArgument("syntax error: missing '}' in \"" + s + "\"");
             }
             char c = s.charAt(pos++);
             if (c == '}') {
-                String value = lookup.apply(name);
-                return value == null ? "" : value;
+                return value(name);
+            }
+            if (c == '/') {
+                return replace(name);
             }
             boolean colon = c == ':';
             if (colon) {
-                if (pos >= s.length()) {
-                    throw EngineException.invalidArgument("missing '}' in \"" + s + "\"");
-                }
-                c = s.charAt(pos++);
+                c = pos < s.length() ? s.charAt(pos++) : '}';
             }
-            if (c != '-' && c != '+' && c != '?') {
+            if (c != '-' && c != '+' && c != '?' && (colon || (c != '#' && c != '%'))) {
                 throw EngineException.invalidArgument("unsupported modifier (" + (colon ? ":" : "") + c
                         + ") in substitution in \"" + s + "\"");
             }
-            String word = process(true);
+            String word = process('}', c == '#' || c == '%');
             String value = lookup.apply(name);
             boolean set = value != null && (!colon || !value.isEmpty());
             return switch (c) {
                 case '-' -> set ? value : word;
                 case '+' -> set ? word : "";
-                default -> {
+                case '?' -> {
                     if (!set) {
-                        throw EngineException.invalidArgument(name + ": " + (word.isEmpty()
-                                ? "is not allowed to be " + (colon ? "unset or empty" : "unset") : word));
+                        throw EngineException.invalidArgument(name + ": " + (!word.isEmpty() ? word
+                                : value == null ? "is not allowed to be unset" : "is not allowed to be empty"));
                     }
                     yield value;
+                }
+                default -> {
+                    // # and % remove the shortest matching prefix or suffix, ## and %% the longest
+                    boolean greedy = word.length() > 0 && word.charAt(0) == c;
+                    String pattern = greedy ? word.substring(1) : word;
+                    String v = value == null ? "" : value;
+                    yield c == '#' ? trimPrefix(pattern, v, greedy)
+                            : reverse(trimPrefix(reversePattern(pattern), reverse(v), greedy));
                 }
             };
         }
 
+        /** {@code ${VAR/pattern/replacement}} (first match) and {@code ${VAR//pattern/replacement}} (all). */
+        private String replace(String name) {
+            boolean all = pos < s.length() && s.charAt(pos) == '/';
+            if (all) {
+                pos++;
+            }
+            String pattern = process('/', true);
+            String replacement = process('}', true);
+            String value = value(name);
+            Matcher m = shellPattern(pattern, true, false).matcher(value);
+            String literal = Matcher.quoteReplacement(replacement);
+            return all ? m.replaceAll(literal) : m.replaceFirst(literal);
+        }
+
+        /**
+         * {@code name}, {@code 123} or one special parameter ({@code @ * # ? - $ ! 0}); empty when none follows.
+         */
         private String name() {
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')
-                    && s.charAt(pos) < 128) {
+            if (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
+                return s.substring(start, pos);
+            }
+            if (pos < s.length() && "@*#?-$!0".indexOf(s.charAt(pos)) >= 0) {
+                return String.valueOf(s.charAt(pos++));
+            }
+            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) {
                 pos++;
             }
             return s.substring(start, pos);
         }
+    }
+
+    private static String trimPrefix(String pattern, String value, boolean greedy) {
+        Matcher m = shellPattern(pattern, greedy, true).matcher(value);
+        return m.find() ? value.substring(m.end()) : value;
+    }
+
+    /**
+     * A shell pattern from a substitution as a regex: {@code *} any text (shortest unless greedy), {@code ?} one
+     * character, a backslash escapes {@code * ? \} and drops before {@code } /}.
+     */
+    private static Pattern shellPattern(String pattern, boolean greedy, boolean anchored) {
+        StringBuilder r = new StringBuilder(anchored ? "^" : "");
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*') {
+                r.append(greedy ? ".*" : ".*?");
+            } else if (c == '?') {
+                r.append('.');
+            } else if (c == '\\') {
+                char next = i + 1 < pattern.length() ? pattern.charAt(i + 1) : 0;
+                if (next == '}' || next == '/') {
+                    continue;
+                }
+                if (next != '*' && next != '?' && next != '\\') {
+                    throw EngineException.invalidArgument("invalid pattern (" + pattern + ") in substitution: "
+                            + "invalid escape '\\" + (next == 0 ? "" : String.valueOf(next)) + "'");
+                }
+                r.append(Pattern.quote(String.valueOf(next)));
+                i++;
+            } else {
+                r.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(r.toString(), Pattern.DOTALL);
+    }
+
+    /** Reverses a pattern keeping each escape before the character it escapes. */
+    private static String reversePattern(String pattern) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                out.insert(0, "\\" + pattern.charAt(++i));
+            } else {
+                out.insert(0, c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String reverse(String s) {
+        return new StringBuilder(s).reverse().toString();
     }
 }

@@ -74,25 +74,68 @@ class BuildContextTest {
     @Test
     void refusesEscapes() throws Exception {
         refuses(new TarBuilder().file("a/../../evil", "x").build(), "leaves the directory");
-        refuses(new TarBuilder().symlink("up", "../outside").build(), "outside the directory");
-        refuses(new TarBuilder().dir("d", 0755).symlink("d/up", "../../outside").build(), "outside the directory");
-        refuses(new TarBuilder().symlink("etc", "/etc").file("etc/evil", "x").build(), "through the symbolic link");
+        refuses(new TarBuilder().file("/../evil", "x").build(), "leaves the directory");
         refuses(new TarBuilder().hardlink("h", "../../etc/passwd").build(), "hard link");
         refuses(new TarBuilder().hardlink("h", "missing").build(), "not in the archive");
+        refuses(new TarBuilder().symlink("loop", "loop").file("loop/x", "x").build(), "too many levels");
         refuses(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0}, "zstd");
-        assertThat(Files.exists(dir.resolve("../outside"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-        assertThat(Files.exists(Path.of("/etc/evil"))).isFalse();
+        assertThat(Files.exists(dir.resolve("../evil"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 
     @Test
-    void insideSymlinksAreFine() throws Exception {
-        extract(new TarBuilder().dir("d", 0755).symlink("d/up", "../x").symlink("d/self", ".").build());
-        assertThat(Files.readSymbolicLink(dir.resolve("d/up"))).isEqualTo(Path.of("../x"));
+    void writesThroughSymlinksStayInside() throws Exception {
+        Path inner = dir.resolve("ctx");
+        BuildContext.extract(new ByteArrayInputStream(new TarBuilder().symlink("up", "../..").dir("real", 0755)
+                .symlink("alias", "real").symlink("abs", "/real").file("up/escaped", "e").file("alias/a", "a")
+                .file("abs/b", "b").hardlink("up/hard", "real/a").build()), inner);
+        assertThat(inner.resolve("escaped")).as("../.. stops at the root").hasContent("e");
+        assertThat(dir.resolve("escaped")).doesNotExist();
+        assertThat(inner.resolve("real/a")).hasContent("a");
+        assertThat(inner.resolve("real/b")).as("an absolute link counts from the root").hasContent("b");
+        assertThat(Files.readSymbolicLink(inner.resolve("up"))).as("targets kept verbatim").isEqualTo(Path.of("../.."));
+        assertThat(Files.isSameFile(inner.resolve("hard"), inner.resolve("real/a"))).isTrue();
+    }
+
+    @Test
+    void resolveFollowsLinksInsideTheContextOnly() throws Exception {
+        extract(new TarBuilder().file("real.Dockerfile", "FROM x\n").symlink("Dockerfile", "real.Dockerfile")
+                .symlink("evil", "/etc/shadow").symlink("up", "../../../etc/passwd").build());
+        assertThat(BuildContext.resolve(dir, "Dockerfile")).hasContent("FROM x");
+        assertThat(BuildContext.resolve(dir, "evil")).isEqualTo(dir.resolve("etc/shadow")).doesNotExist();
+        assertThat(BuildContext.resolve(dir, "up")).isEqualTo(dir.resolve("etc/passwd"));
+        assertThat(BuildContext.resolve(dir, ".")).isEqualTo(dir);
     }
 
     private void refuses(byte[] tar, String message) {
         assertThatThrownBy(() -> extract(tar)).isInstanceOf(EngineException.class)
                 .hasMessageContaining(message)
                 .extracting(e -> ((EngineException) e).category()).isEqualTo(EngineException.Category.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void buildFilesAreReadAndRemovedWhenIgnored() throws Exception {
+        extract(new TarBuilder().file("Dockerfile", "FROM x\n").file(".dockerignore", "Dockerfile\n.dockerignore\n*.log\n")
+                .file("a.log", "log").build());
+        BuildContext.BuildFiles files = BuildContext.readBuildFiles(dir, null);
+        assertThat(files.dockerfileName()).isEqualTo("Dockerfile");
+        assertThat(files.dockerfile()).isEqualTo("FROM x\n");
+        assertThat(files.ignore().excluded("a.log")).isTrue();
+        assertThat(dir.resolve("Dockerfile")).doesNotExist();
+        assertThat(dir.resolve(".dockerignore")).doesNotExist();
+        assertThat(dir.resolve("a.log")).as("the rest is the client's business").exists();
+    }
+
+    @Test
+    void buildFilesFallBackToLowerCaseAndKeepWhatIsNotIgnored() throws Exception {
+        extract(new TarBuilder().file("dockerfile", "FROM y\n").file("build/Custom", "FROM z\n").build());
+        BuildContext.BuildFiles lower = BuildContext.readBuildFiles(dir, "");
+        assertThat(lower.dockerfileName()).isEqualTo("dockerfile");
+        assertThat(lower.ignore().isEmpty()).isTrue();
+        assertThat(dir.resolve("dockerfile")).exists();
+        assertThat(BuildContext.readBuildFiles(dir, "build/Custom").dockerfile()).isEqualTo("FROM z\n");
+        assertThatThrownBy(() -> BuildContext.readBuildFiles(dir, "nope")).isInstanceOf(EngineException.class)
+                .hasMessage("Cannot locate specified Dockerfile: nope");
+        Files.writeString(dir.resolve("empty"), "");
+        assertThatThrownBy(() -> BuildContext.readBuildFiles(dir, "empty")).hasMessage("the Dockerfile (empty) cannot be empty");
     }
 }

@@ -40,6 +40,7 @@ class CopyStagerTest {
         Files.createSymbolicLink(ctx.resolve("alias.txt"), Path.of("one.txt"));
         Files.write(ctx.resolve("archive.tar.gz"), TarBuilder.gzip(new TarBuilder().dir("pkg", 0700)
                 .file("pkg/data", 0640, "tarred".getBytes()).build()));
+        Files.setLastModifiedTime(ctx.resolve("dir/sub"), OLD);
         Files.setLastModifiedTime(ctx.resolve("dir"), OLD);
     }
 
@@ -73,7 +74,8 @@ class CopyStagerTest {
         assertThat(mode(app.resolve("x.sh"))).isEqualTo(0750);
         assertThat(mode(app.resolve("sub/y"))).isEqualTo(0600);
         assertThat(Files.getLastModifiedTime(app.resolve("x.sh"))).isEqualTo(OLD);
-        assertThat(Files.getLastModifiedTime(app)).as("the new destination takes the source dir's time").isEqualTo(OLD);
+        assertThat(mode(app)).as("a new destination directory is 0755").isEqualTo(0755);
+        assertThat(Files.getLastModifiedTime(app.resolve("sub"))).isEqualTo(OLD);
         assertThat(Files.readSymbolicLink(app.resolve("link"))).isEqualTo(Path.of("x.sh"));
         assertThat(uid(app.resolve("x.sh"))).isZero();
     }
@@ -137,8 +139,13 @@ class CopyStagerTest {
     void chownAndChmod() throws IOException {
         stage(List.of("dir"), "/home/u/app", NO_DIRS, new CopyStager.Owner(1234, 5678), "0640", false);
         Path app = staging.resolve("home/u/app");
-        assertThat(uid(staging.resolve("home"))).as("new parents belong to the chown owner").isEqualTo(1234);
+        assertThat(uid(staging.resolve("home"))).as("a directory copy's new parents belong to root").isZero();
+        assertThat(uid(app)).as("its destination to the owner").isEqualTo(1234);
         assertThat(mode(staging.resolve("home"))).isEqualTo(0755);
+        stage(List.of("one.txt"), "/var/lib/x/", NO_DIRS, new CopyStager.Owner(1234, 5678), null, false);
+        assertThat(uid(staging.resolve("var/lib"))).as("a file copy's new parents belong to the owner")
+                .isEqualTo(1234);
+        assertThat(uid(staging.resolve("var/lib/x/one.txt"))).isEqualTo(1234);
         assertThat(uid(app.resolve("sub/y"))).isEqualTo(1234);
         assertThat(Files.getAttribute(app.resolve("sub/y"), "unix:gid")).isEqualTo(5678);
         assertThat(uid(app.resolve("link"))).as("lchown on symlinks").isEqualTo(1234);
@@ -178,6 +185,14 @@ class CopyStagerTest {
         assertThat(mode(staging.resolve("usr"))).as("the image's own metadata").isEqualTo(0711);
         assertThat(uid(staging.resolve("usr"))).isEqualTo(42);
         assertThat(uid(staging.resolve("usr/lib/one.txt"))).isEqualTo(1000);
+
+        // no predicate: the image tells whether the destination is a directory
+        CopyStager.stage(Sources.resolve(ctx, List.of("two.txt"), null), ctx, "/lib", "/", null, null, null, false,
+                staging, image);
+        assertThat(staging.resolve("usr/lib/two.txt")).hasContent("2");
+        CopyStager.stage(Sources.resolve(ctx, List.of("two.txt"), null), ctx, "/usr/new", "/", null, null, null, false,
+                staging, image);
+        assertThat(staging.resolve("usr/new")).isRegularFile().hasContent("2");
     }
 
     @Test

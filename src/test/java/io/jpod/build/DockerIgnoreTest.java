@@ -18,6 +18,9 @@ class DockerIgnoreTest {
         assertThat(ignore.excluded("app.log")).isTrue();
         assertThat(ignore.excluded("logs/app.log")).as("* does not cross /").isFalse();
         assertThat(ignore.excluded("# comment")).isFalse();
+        DockerIgnore quirks = DockerIgnore.parse("\uFEFF#bom comment\n  #not-a-comment\n");
+        assertThat(quirks.excluded("#bom comment")).isFalse();
+        assertThat(quirks.excluded("#not-a-comment")).as("only a # at the line start makes a comment").isTrue();
         assertThat(ignore.excluded("src/main.go")).isFalse();
     }
 

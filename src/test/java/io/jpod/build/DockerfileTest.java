@@ -74,6 +74,14 @@ class DockerfileTest {
     }
 
     @Test
+    void anEscapedEscapeDoesNotContinue() {
+        Dockerfile d = Dockerfile.parse("FROM x\nRUN echo a\\\\\nRUN echo b\n");
+        assertThat(d.stages().get(0).body()).extracting(Instruction::rest).containsExactly("echo a\\\\", "echo b");
+        Dockerfile alone = Dockerfile.parse("FROM x\nRUN a \\\n\\\n b\n");
+        assertThat(alone.stages().get(0).body()).extracting(Instruction::rest).containsExactly("a  b");
+    }
+
+    @Test
     void crlfBomAndContinuationEndingTheFile() {
         Dockerfile d = Dockerfile.parse("\uFEFFFROM x\r\nRUN a \\\r\n  b \\\r\n");
         Instruction run = d.stages().get(0).body().get(0);
@@ -92,6 +100,7 @@ class DockerfileTest {
     @Test
     void directivesOnlyAtTheTopAndCaseInsensitive() {
         assertThat(Dockerfile.parse("# ESCAPE = `\nFROM x").escape()).isEqualTo('`');
+        assertThat(Dockerfile.parse("  #escape=`\nFROM x").escape()).isEqualTo('`');
         assertThat(Dockerfile.parse("# syntax=docker/dockerfile:1\n# escape=`\nFROM x").escape()).isEqualTo('`');
         // after a comment, a blank line or an unknown directive it is just a comment
         assertThat(Dockerfile.parse("# hello\n# escape=`\nFROM x").escape()).isEqualTo('\\');
@@ -113,7 +122,7 @@ class DockerfileTest {
                 VOLUME ["/a", "/b"]
                 HEALTHCHECK --interval=5s CMD ["curl", "-f", "http://x/"]
                 HEALTHCHECK CMD curl -f http://x/
-                CMD [1, 2]
+                CMD ["1", "2"]
                 """);
         List<Instruction> body = d.stages().get(0).body();
         assertThat(body.get(0).json()).containsExactly("/bin/sh", "-c");
@@ -124,8 +133,9 @@ class DockerfileTest {
         assertThat(body.get(4).json()).containsExactly("curl", "-f", "http://x/");
         assertThat(body.get(4).flags()).containsEntry("interval", "5s");
         assertThat(body.get(5).json()).isNull();
-        assertThat(body.get(6).json()).as("non-string elements: shell form").isNull();
+        assertThat(body.get(6).json()).containsExactly("1", "2");
         fails("FROM x\nSHELL /bin/bash -c", "SHELL requires the arguments to be in JSON form");
+        fails("FROM x\nCMD [\"a\", 1]", "Dockerfile line 2: when using JSON array syntax, arrays must be comprised of strings only");
     }
 
     @Test
@@ -152,12 +162,17 @@ class DockerfileTest {
         fails("FROM x\nONBUILD BOGUS y\n", "unknown instruction: BOGUS");
         fails("FROM x\nRUN --mount=type=cache,target=/x make\n", "Dockerfile line 2: unknown flag for RUN: --mount (it needs BuildKit");
         fails("FROM x\nCOPY --bogus a b\n", "unknown flag for COPY: --bogus");
+        fails("FROM x\nCOPY onlyone\n", "Dockerfile line 2: COPY requires at least two arguments");
+        fails("FROM x\nADD [\"onlyone\"]\n", "ADD requires at least two arguments");
+        fails("FROM x\nUSER a b\n", "USER requires exactly one argument");
+        fails("FROM x\n\nHEALTHCHECK --interval=5 CMD true\n", "Dockerfile line 3: --interval: time: invalid duration");
     }
 
     @Test
     void heredocsAreRefused() {
         fails("FROM x\nRUN <<EOF\necho hi\nEOF\n", "Dockerfile line 2: heredocs");
         fails("FROM x\nCOPY <<-\"EOT\" /x\nhi\nEOT\n", "Dockerfile line 2: heredocs");
+        fails("FROM x\nRUN cat 3<<EOF >x\nhi\nEOF\n", "Dockerfile line 2: heredocs");
         // a bash here-string is not a heredoc
         assertThat(Dockerfile.parse("FROM x\nRUN cat <<<\"$x\"\n").stages().get(0).body()).hasSize(1);
     }
@@ -165,8 +180,10 @@ class DockerfileTest {
     @Test
     void flagsAreRawAndBareFlagsEmpty() {
         Instruction i = Dockerfile.parseLine("COPY --link --chown=\"$U:$G\" -- --weird /d/", 4, '\\');
-        assertThat(i.flags()).containsExactly(java.util.Map.entry("link", ""),
-                java.util.Map.entry("chown", "\"$U:$G\""));
+        assertThat(i.flags()).as("quotes removed, variables left").containsExactly(java.util.Map.entry("link", ""),
+                java.util.Map.entry("chown", "$U:$G"));
+        assertThat(Dockerfile.parseLine("COPY --chown='a b'\\x --from=\"s\" a b", 1, '\\').flags())
+                .containsEntry("chown", "a bx").containsEntry("from", "s");
         assertThat(i.rest()).isEqualTo("--weird /d/");
         assertThat(i.line()).isEqualTo(4);
     }

@@ -42,8 +42,8 @@ class HealthcheckSpecTest {
     void errors() {
         assertThatThrownBy(() -> parse("HEALTHCHECK NONE extra")).isInstanceOf(EngineException.class)
                 .hasMessage("Dockerfile line 3: HEALTHCHECK NONE takes no arguments");
-        assertThatThrownBy(() -> parse("HEALTHCHECK RUN x")).hasMessageContaining("unknown type \"RUN\"");
-        assertThatThrownBy(() -> parse("HEALTHCHECK CMD")).hasMessageContaining("missing command");
+        assertThatThrownBy(() -> parse("HEALTHCHECK RUN x")).hasMessageContaining("Unknown type \"RUN\"");
+        assertThatThrownBy(() -> parse("HEALTHCHECK CMD")).hasMessageContaining("Missing command");
         assertThatThrownBy(() -> parse("HEALTHCHECK --interval=5 CMD x")).hasMessageContaining("invalid duration");
         assertThatThrownBy(() -> parse("HEALTHCHECK --interval=-5s CMD x")).hasMessageContaining("less than 1ms");
         assertThatThrownBy(() -> parse("HEALTHCHECK --timeout=100us CMD x")).hasMessageContaining("less than 1ms");

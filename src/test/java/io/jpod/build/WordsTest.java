@@ -26,7 +26,8 @@ class WordsTest {
                 .isEqualTo("[alt] [] [alt] []");
         assertThat(expand("${X:?boom}")).isEqualTo("x");
         assertThat(expand("${EMPTY?boom}")).isEqualTo("");
-        assertThat(expand("$ and $1 and $-")).isEqualTo("$ and  and $-");
+        assertThat(expand("$ and $1 and $- and $@x and ${10}")).as("special parameters are never set")
+                .isEqualTo("$ and  and  and x and ");
     }
 
     @Test
@@ -51,12 +52,26 @@ class WordsTest {
     }
 
     @Test
+    void patternModifiers() {
+        Function<String, String> env = Map.of("F", "archive.tar.gz", "P", "/usr/local/bin")::get;
+        assertThat(Words.expand("${F#*.} ${F##*.} ${F%.*} ${F%%.*}", '\\', env))
+                .isEqualTo("tar.gz gz archive.tar archive");
+        assertThat(Words.expand("${P/local/opt} ${P//\\//:} ${P/l?cal/} ${UNSET#x}", '\\', env))
+                .isEqualTo("/usr/opt/bin :usr:local:bin /usr//bin ");
+        assertThat(Words.expand("${F%.t?r.gz}", '\\', env)).isEqualTo("archive");
+        assertThatThrownBy(() -> Words.expand("${F#\\x}", '\\', env)).hasMessageContaining("invalid escape");
+    }
+
+    @Test
     void errors() {
         assertThatThrownBy(() -> expand("${UNSET:?must be set}")).isInstanceOf(EngineException.class)
                 .hasMessage("UNSET: must be set");
-        assertThatThrownBy(() -> expand("${EMPTY:?}")).hasMessageContaining("EMPTY: is not allowed to be unset or empty");
-        assertThatThrownBy(() -> expand("${X%%.txt}")).isInstanceOf(EngineException.class)
-                .hasMessageContaining("unsupported modifier (%)");
+        assertThatThrownBy(() -> expand("${EMPTY:?}")).hasMessage("EMPTY: is not allowed to be empty");
+        assertThatThrownBy(() -> expand("${UNSET?}")).hasMessage("UNSET: is not allowed to be unset");
+        assertThatThrownBy(() -> expand("${X:%.txt}")).isInstanceOf(EngineException.class)
+                .hasMessageContaining("unsupported modifier (:%)");
+        assertThatThrownBy(() -> expand("${X^^}")).hasMessageContaining("unsupported modifier (^)");
+        assertThatThrownBy(() -> expand("${:x}")).hasMessageContaining("bad substitution");
         assertThatThrownBy(() -> expand("${X")).hasMessageContaining("missing '}'");
         assertThatThrownBy(() -> expand("${UNSET:-abc")).hasMessageContaining("missing '}'");
         assertThatThrownBy(() -> expand("${}")).hasMessageContaining("bad substitution");
@@ -68,7 +83,8 @@ class WordsTest {
     void splitKeepsQuotedWhitespaceAndSplitsUnquotedValues() {
         assertThat(Words.split("  a \"b c\" 'd  e'f $SP \"$SP\" g\\ h ", '\\', LOOKUP))
                 .containsExactly("a", "b c", "d  ef", "a", "b", "a  b", "g h");
-        assertThat(Words.split("\"\" x", '\\', LOOKUP)).containsExactly("", "x");
+        assertThat(Words.split("\"\" x ''", '\\', LOOKUP)).as("empty quotes make no word, as in Docker")
+                .containsExactly("x");
         assertThat(Words.split("   ", '\\', LOOKUP)).isEmpty();
         assertThat(Words.split("$UNSET", '\\', LOOKUP)).isEmpty();
         assertThat(Words.split("${UNSET:-p q}", '\\', LOOKUP)).containsExactly("p", "q");
