@@ -10,9 +10,7 @@ import io.jpod.registry.RegistryService;
 import io.jpod.storage.Trees;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,30 +55,15 @@ public final class BuildService {
             Path contextDir = work.resolve("context");
             Files.createDirectories(contextDir);
             BuildContext.extract(context, contextDir);
-            Dockerfile dockerfile = Dockerfile.parse(readDockerfile(contextDir, req.dockerfile()));
-            Path ignoreFile = contextDir.resolve(".dockerignore");
-            DockerIgnore ignore = Files.isRegularFile(ignoreFile, LinkOption.NOFOLLOW_LINKS)
-                    ? DockerIgnore.parse(Files.readString(ignoreFile)) : DockerIgnore.parse("");
+            BuildContext.BuildFiles files = BuildContext.readBuildFiles(contextDir, req.dockerfile());
+            Dockerfile dockerfile = Dockerfile.parse(files.dockerfile());
+            DockerIgnore ignore = files.ignore();
             return run(req, dockerfile, contextDir, ignore, work, out);
         } catch (IOException e) {
             throw EngineException.internal("building: " + e.getMessage(), e);
         } finally {
             Trees.delete(work);
         }
-    }
-
-    private static String readDockerfile(Path contextDir, String name) throws IOException {
-        Path file = contextDir.resolve(name).normalize();
-        if (!file.startsWith(contextDir)) {
-            throw EngineException.invalidArgument("the Dockerfile (" + name + ") must be within the build context");
-        }
-        if (!Files.isRegularFile(file) && name.equals("Dockerfile")) {
-            file = contextDir.resolve("dockerfile"); // Docker looks for the lower-case name too
-        }
-        if (!Files.isRegularFile(file)) {
-            throw EngineException.invalidArgument("Cannot locate specified Dockerfile: " + name);
-        }
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     private Image run(BuildRequest req, Dockerfile dockerfile, Path contextDir, DockerIgnore ignore, Path work,

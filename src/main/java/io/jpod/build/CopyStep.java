@@ -48,7 +48,8 @@ final class CopyStep {
                     + " requires at least two arguments, but got " + words.size());
         }
         for (String flag : i.flags().keySet()) {
-            if (!List.of("from", "chown", "chmod").contains(flag) || (add && flag.equals("from"))) {
+            // --link only changes how BuildKit stacks the layer: the files are the same
+            if (!List.of("from", "chown", "chmod", "link").contains(flag) || (add && flag.equals("from"))) {
                 throw EngineException.invalidArgument("Dockerfile line " + i.line() + ": " + i.keyword() + " --" + flag
                         + " is not supported by jpod's builder");
             }
@@ -107,9 +108,8 @@ final class CopyStep {
             List<Path> resolved = Sources.resolve(sourceRoot, sources, ignore);
             CopyStager.Owner owner = chown == null || chown.isEmpty() ? null : stage.owner(chown, current);
             String workdir = stage.currentDraft().workingDir();
-            CopyStager.stage(resolved, sourceRoot, dest, workdir.isEmpty() ? "/" : workdir, current::isDirectory, owner,
-                    chmod, add && from == null, staging);
-            keepExistingDirectories(staging, current);
+            CopyStager.stage(resolved, sourceRoot, dest, workdir.isEmpty() ? "/" : workdir, null, owner, chmod,
+                    add && from == null, staging, current.path());
         } finally {
             if (fromRoot != null) {
                 fromRoot.close();

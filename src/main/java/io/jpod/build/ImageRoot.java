@@ -72,42 +72,9 @@ final class ImageRoot implements AutoCloseable {
 
     /** The host path of {@code absolute} with every symlink resolved inside the image; null when absent. */
     Path resolve(String absolute) {
-        Path cur = root;
-        List<String> todo = new ArrayList<>(List.of(absolute.split("/")));
-        int hops = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.remove(0);
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                cur = cur.equals(root) ? root : cur.getParent();
-                continue;
-            }
-            Path next = cur.resolve(part);
-            if (Files.isSymbolicLink(next)) {
-                if (++hops > 40) {
-                    return null;
-                }
-                try {
-                    String target = Files.readSymbolicLink(next).toString();
-                    List<String> rest = new ArrayList<>(List.of(target.split("/")));
-                    rest.addAll(todo);
-                    todo = rest;
-                    if (target.startsWith("/")) {
-                        cur = root;
-                    }
-                } catch (IOException e) {
-                    return null;
-                }
-                continue;
-            }
-            if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            cur = next;
-        }
-        return cur;
+        String rel = ScopedPaths.resolve(root, absolute, true);
+        Path p = rel.isEmpty() ? root : root.resolve(rel);
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
     }
 
     @Override
