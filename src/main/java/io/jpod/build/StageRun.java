@@ -271,6 +271,9 @@ final class StageRun {
             cancelled = true;
             Thread.currentThread().interrupt();
             throw EngineException.invalidState("the build was cancelled");
+        } catch (java.io.UncheckedIOException clientGone) {
+            cancelled = true; // the log could not reach the client: nobody waits for this build
+            throw clientGone;
         } catch (IOException e) {
             throw EngineException.internal("reading the output of RUN: " + e.getMessage(), e);
         } finally {
