@@ -43,8 +43,9 @@ java -jar target/jpod.jar --server.port=$jport --libpod.storage.graph-root="$wor
   --libpod.shm-lock-path=/jpod_build_bench_lock >"$work/jpod.log" 2>&1 &
 jpid=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$jport/_ping" >/dev/null && break; sleep 0.5; done
-export DOCKER_CONFIG="$work/docker-config" DOCKER_BUILDKIT=0; mkdir -p "$DOCKER_CONFIG"
-dk=(docker -H tcp://127.0.0.1:$jport)
+mkdir -p "$work/docker-config"
+# the classic builder (the CLI warns that it is deprecated: that warning goes to $work/cli.log)
+dk=(env DOCKER_CONFIG="$work/docker-config" DOCKER_BUILDKIT=0 docker -H tcp://127.0.0.1:$jport)
 "${dk[@]}" import --change 'CMD ["sh"]' "$work/busybox.tar" busybox >/dev/null
 
 # podman 4.3.1 (runc, and ulimits this sandbox allows)
@@ -60,7 +61,7 @@ tmp_dir = "$work/podman/tmp"
 CONF
 export CONTAINERS_CONF="$work/podman/containers.conf"
 pod=(podman --root "$work/podman/root" --runroot "$work/podman/run" --tmpdir "$work/podman/tmp")
-"${pod[@]}" import --change 'CMD ["sh"]' "$work/busybox.tar" docker.io/library/busybox:latest >/dev/null
+"${pod[@]}" import --change 'CMD ["sh"]' "$work/busybox.tar" docker.io/library/busybox:latest >/dev/null 2>&1
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 check() { # engine output: the built image must print the file count
@@ -68,8 +69,8 @@ check() { # engine output: the built image must print the file count
 }
 cold_j=0; warm_j=0; cold_p=0; warm_p=0
 for i in $(seq "$n"); do
-  t=$(date +%s%N); "${dk[@]}" build -q --no-cache --network none -t bench "$ctx" >/dev/null; cold_j=$((cold_j + $(ms "$t")))
-  t=$(date +%s%N); "${dk[@]}" build -q --network none -t bench "$ctx" >/dev/null; warm_j=$((warm_j + $(ms "$t")))
+  t=$(date +%s%N); "${dk[@]}" build -q --no-cache --network none -t bench "$ctx" >/dev/null 2>>"$work/cli.log"; cold_j=$((cold_j + $(ms "$t")))
+  t=$(date +%s%N); "${dk[@]}" build -q --network none -t bench "$ctx" >/dev/null 2>>"$work/cli.log"; warm_j=$((warm_j + $(ms "$t")))
   check jpod "$("${dk[@]}" run --rm --network none bench)"
   t=$(date +%s%N); "${pod[@]}" build -q --no-cache --layers --network none -t bench "$ctx" >/dev/null
   cold_p=$((cold_p + $(ms "$t")))
