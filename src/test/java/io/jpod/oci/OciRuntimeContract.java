@@ -138,6 +138,8 @@ public abstract class OciRuntimeContract {
     void killTermStopsTheContainerAndAKillOfAStoppedOneIsARuntimeFailure() throws Exception {
         // PID 1 ignores signals it has no handler for, so the shell sets one
         Ctr c = running("/bin/sh", "-c", "trap 'exit 143' TERM; sleep 1000 & wait");
+        // the trap is set once the shell has started its sleep: a TERM before that would be ignored
+        await(() -> oci.processes(c.id()).size() >= 2, c.id() + " to start its sleep");
         oci.kill(c.id(), "TERM");
         await(() -> "stopped".equals(oci.status(c.id())), c.id() + " stopped");
         Path exit = exitDir().resolve(c.id());

@@ -20,6 +20,23 @@ public final class TestcontainersClient {
 
     private TestcontainersClient() {}
 
+    /**
+     * The client keeps connections to the previous class's daemon, gone now (same socket path): each
+     * request on one fails once and closes it, so ping until a request goes through.
+     */
+    private static void dropStaleConnections() {
+        RuntimeException last = null;
+        for (int i = 0; i < 20; i++) {
+            try {
+                DockerClientFactory.instance().client().pingCmd().exec();
+                return;
+            } catch (RuntimeException stale) {
+                last = stale;
+            }
+        }
+        throw last;
+    }
+
     /** {@code properties} (e.g. {@link TestDaemon#isolated}) with the daemon's socket on the shared path. */
     public static Map<String, Object> onSharedSocket(Map<String, Object> properties) {
         try {
@@ -38,6 +55,7 @@ public final class TestcontainersClient {
      */
     public static synchronized void configure() {
         if (configured) {
+            dropStaleConnections();
             return;
         }
         String savedHome = System.getProperty("user.home");
