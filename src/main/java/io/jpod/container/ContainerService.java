@@ -96,6 +96,40 @@ public final class ContainerService implements AutoCloseable {
         exitHandler.reconcile();
         exits.start(exitHandler::exited);
         runtime.beforeForcedShutdown(this::stopAll);
+        if (runtime.refreshedOnStart()) {
+            restartAfterReboot();
+        }
+    }
+
+    /**
+     * After a reboot, as Docker's daemon does at start: containers with restart policy {@code always},
+     * and {@code unless-stopped} ones a user did not stop, run again. In the background, so that the
+     * daemon serves meanwhile; each start is an ordinary one (events, networks, health).
+     */
+    private void restartAfterReboot() {
+        List<String> ids = new ArrayList<>();
+        for (StoredContainer c : state.allContainers()) {
+            String policy = c.config().run() == null || c.config().infra() ? "no"
+                    : RestartPolicy.parse(c.config().run().restartPolicy()).name();
+            if (policy.equals("always") || (policy.equals("unless-stopped") && !c.state().stoppedByUser())) {
+                ids.add(c.id());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            for (String id : ids) {
+                try {
+                    start(id);
+                    LOG.info("Restarted container " + id + " after a reboot (restart policy)");
+                } catch (RuntimeException e) {
+                    LOG.warn("Restarting container " + id + " after a reboot: " + e.getMessage());
+                }
+            }
+        }, "jpod-restart-after-reboot");
+        t.setDaemon(true);
+        t.start();
     }
 
     // ---- create, start, stop ---------------------------------------------------------------
