@@ -412,7 +412,18 @@ public final class FileImageStore implements ImageStore {
         return ConfigJson.read(id, meta.names(), meta.digests(), meta.created(), cfg, this::layerSize);
     }
 
-    private long layerSize(String diffId) {
+    @Override
+    public List<Image> intermediate() {
+        mutex.lock();
+        try {
+            return ids().stream().filter(id -> readMeta(id).intermediate()).map(this::read).toList();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public long layerSize(String diffId) {
         try {
             return json.readTree(layersDir.resolve(diffId.substring(7)).resolve("layer.json").toFile())
                     .path("size").asLong(0);

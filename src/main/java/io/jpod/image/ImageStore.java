@@ -79,6 +79,12 @@ public interface ImageStore {
      */
     Image commitIntermediate(byte[] config);
 
+    /** The intermediate images (the build cache). */
+    List<Image> intermediate();
+
+    /** Bytes of a stored layer's content; 0 for an unknown layer. */
+    long layerSize(String diffId);
+
     /** Deletes the intermediate images no container uses (the build cache); returns their IDs. */
     List<String> pruneIntermediate(Predicate<String> inUse);
 

@@ -114,6 +114,16 @@ public final class PublishingImageStore implements ImageStore {
     }
 
     @Override
+    public List<Image> intermediate() {
+        return store.intermediate();
+    }
+
+    @Override
+    public long layerSize(String diffId) {
+        return store.layerSize(diffId);
+    }
+
+    @Override
     public Image commitIntermediate(byte[] config) {
         return store.commitIntermediate(config);
     }

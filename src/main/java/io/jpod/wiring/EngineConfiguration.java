@@ -10,6 +10,7 @@ import io.jpod.config.ConfigFileSource;
 import io.jpod.build.BuildCache;
 import io.jpod.build.BuildService;
 import io.jpod.container.ContainerService;
+import io.jpod.container.DiskUsage;
 import io.jpod.events.EventBus;
 import io.jpod.container.ExecService;
 import io.jpod.network.CniNetworkBackend;
@@ -218,6 +219,11 @@ public class EngineConfiguration {
         return new BuildService(images, registry, containers,
                 new BuildCache(graphRoot.resolve("build-cache.json"), images, json),
                 "overlay".equals(runtime.config().storage().driver()));
+    }
+
+    @Bean
+    DiskUsage diskUsage(ImageStore images, ContainerService containers, VolumeService volumes) {
+        return new DiskUsage(images, containers, volumes);
     }
 
     @Bean

@@ -209,6 +209,25 @@ class BuildIT {
         assertThat(logs.toString()).contains("from testcontainers");
     }
 
+    @Test
+    @Order(7)
+    void systemDfCountsTheBuildCacheAndPruneClearsIt() throws Exception {
+        String df = ok("system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Size}}");
+        String cacheLine = df.lines().filter(l -> l.startsWith("Build Cache")).findFirst().orElseThrow();
+        assertThat(Integer.parseInt(cacheLine.split(" ")[2])).as(df).isGreaterThan(10);
+        assertThat(df.lines().filter(l -> l.startsWith("Images")).findFirst().orElseThrow()).doesNotContain(" 0B");
+        ProcessRunner.Result podman = ProcessRunner.run(List.of("podman", "--url", daemon.dockerHost(), "system",
+                "df"), Duration.ofSeconds(60));
+        assertThat(podman.exitCode()).as(podman.stderr()).isZero();
+        assertThat(podman.stdout()).contains("Images", "Containers", "Local Volumes");
+
+        ok("builder", "prune", "-f");
+        df = ok("system", "df", "--format", "{{.Type}} {{.TotalCount}}");
+        assertThat(df).contains("Build Cache 0");
+        String out = ok("build", "-t", "built:again", "--build-arg", "GREETING=hello", ctx.toString());
+        assertThat(out).as("the cache is gone").doesNotContain("Using cache");
+    }
+
     static int count(String text, String what) {
         Matcher m = Pattern.compile(Pattern.quote(what)).matcher(text);
         int n = 0;
