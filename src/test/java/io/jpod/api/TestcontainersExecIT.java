@@ -1,0 +1,111 @@
+package io.jpod.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jpod.testing.TarBuilder;
+import io.jpod.testing.TestDaemon;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.output.OutputFrame.OutputType;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Testcontainers (docker-java over the Unix socket) reading exec output and container logs through jpod: the
+ * hijacked exec stream and the multiplexed log stream, stdout and stderr kept apart.
+ */
+class TestcontainersExecIT {
+
+    static Path root;
+    static TestDaemon daemon;
+    static String savedHome;
+    static GenericContainer<?> container;
+    static final List<OutputFrame> frames = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        root = Files.createTempDirectory("jpod-tcexec");
+        daemon = TestDaemon.start(TestDaemon.isolated(root));
+        HttpResponse<String> busybox = daemon.send(HttpRequest.newBuilder(
+                daemon.uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TarBuilder.busyboxRootfs())).build());
+        assertThat(busybox.statusCode()).as(busybox.body()).isEqualTo(200);
+        // Testcontainers reads docker.host from ~/.testcontainers.properties, its home taken from user.home
+        // once, when its configuration class loads: a home of the test's own keeps the real one out
+        Path home = Files.createDirectories(root.resolve("tc-home"));
+        Files.writeString(home.resolve(".testcontainers.properties"),
+                "docker.host=" + daemon.dockerHost() + "\nchecks.disable=true\n");
+        savedHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        container = new GenericContainer<>(DockerImageName.parse("busybox:latest"))
+                .withCommand("sh", "-c", "echo to-out; echo to-err >&2; echo ready; sleep 300")
+                .withLogConsumer(frames::add)
+                .waitingFor(Wait.forLogMessage("ready\\n", 1).withStartupTimeout(Duration.ofSeconds(30)));
+        container.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (container != null) {
+                container.stop();
+            }
+        } finally {
+            if (savedHome != null) {
+                System.setProperty("user.home", savedHome);
+            }
+            if (daemon != null) {
+                daemon.close();
+            }
+            FileSystemUtils.deleteRecursively(root.toFile());
+        }
+    }
+
+    @Test
+    void execSeparatesStdoutAndStderrAndReportsTheExitCode() throws Exception {
+        ExecResult r = container.execInContainer("sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.getExitCode()).isEqualTo(3);
+        assertThat(r.getStdout()).isEqualTo("out\n");
+        assertThat(r.getStderr()).isEqualTo("err\n");
+    }
+
+    @Test
+    void execStreamsAMebibyte() throws Exception {
+        ExecResult r = container.execInContainer("sh", "-c", "yes 0123456789abcde | head -c 1048576");
+        assertThat(r.getExitCode()).isZero();
+        assertThat(r.getStdout()).hasSize(1 << 20).startsWith("0123456789abcde\n0123").endsWith("abcde\n");
+        assertThat(r.getStderr()).isEmpty();
+    }
+
+    @Test
+    void execWithoutStdinSeesItsEnd() throws Exception {
+        // no stdin attached: a reader of stdin ends at once instead of waiting for input that never comes
+        ExecResult r = container.execInContainer("sh", "-c", "cat; echo after-cat");
+        assertThat(r.getExitCode()).isZero();
+        assertThat(r.getStdout()).isEqualTo("after-cat\n");
+    }
+
+    @Test
+    void logsKeepStdoutAndStderrApart() {
+        assertThat(container.getLogs(OutputType.STDOUT)).isEqualTo("to-out\nready\n");
+        assertThat(container.getLogs(OutputType.STDERR)).isEqualTo("to-err\n");
+        assertThat(container.getLogs()).contains("to-out\n", "to-err\n", "ready\n");
+        // the follower Testcontainers attached at start
+        assertThat(frames).filteredOn(f -> f.getType() == OutputType.STDOUT).extracting(OutputFrame::getUtf8String)
+                .contains("to-out\n", "ready\n").doesNotContain("to-err\n");
+        assertThat(frames).filteredOn(f -> f.getType() == OutputType.STDERR).extracting(OutputFrame::getUtf8String)
+                .contains("to-err\n");
+    }
+}
