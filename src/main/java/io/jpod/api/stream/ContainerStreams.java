@@ -89,11 +89,7 @@ public final class ContainerStreams {
         boolean withStdin = stdin && run != null && run.stdin();
         boolean running = c.state().status() == ContainerStatus.RUNNING
                 || c.state().status() == ContainerStatus.PAUSED;
-        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Upgrade", "tcp");
-        response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
+        AttachHandler handler = hijack(request, response);
         handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
     }
 
@@ -138,17 +134,41 @@ public final class ContainerStreams {
             // runtime's message and inspect the exit code
             failed = "OCI runtime exec failed: " + e.getMessage();
         }
-        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Upgrade", "tcp");
-        response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
+        AttachHandler handler = hijack(request, response);
         if (failed != null) {
             handler.configureFailure(failed, tty || session.tty());
         } else {
             handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
                     headerGrace(request));
         }
+    }
+
+    /**
+     * Takes the connection over for a stream, answering as Docker does: {@code 101} when the client
+     * asked for the upgrade ({@code Upgrade: tcp}), else {@code 200} with a body that is neither
+     * chunked nor sized and ends when the connection closes. docker-java sends no {@code Upgrade}
+     * when it has no input to send (Testcontainers' {@code execInContainer}), and Apache HttpClient
+     * takes an unasked-for 101 as an informational answer and drops the stream behind it.
+     */
+    private static AttachHandler hijack(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        boolean asked = request.getHeader("Upgrade") != null;
+        if (asked) {
+            response.setHeader("Connection", "Upgrade");
+            response.setHeader("Upgrade", "tcp");
+        } else {
+            // without it, Tomcat would frame the stream as chunked
+            response.setHeader("Connection", "close");
+        }
+        response.setContentType(RAW_STREAM.toString());
+        AttachHandler handler = request.upgrade(AttachHandler.class);
+        // Tomcat's upgrade sets 101: the status goes out only when the handler returns
+        if (!asked) {
+            response.setStatus(HttpStatus.OK.value());
+            // committed now: at the handler's return, Tomcat would size the still empty body (length 0)
+            response.flushBuffer();
+        }
+        return handler;
     }
 
     /**
