@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.testing.TarBuilder;
 import io.jpod.testing.TestDaemon;
+import java.io.ByteArrayOutputStream;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +100,49 @@ class TestcontainersExecIT {
         ExecResult r = container.execInContainer("sh", "-c", "cat; echo after-cat");
         assertThat(r.getExitCode()).isZero();
         assertThat(r.getStdout()).isEqualTo("after-cat\n");
+    }
+
+    /**
+     * The bytes a client gets, as a Docker Engine sends them: {@code 200} with an unframed body (no length, not
+     * chunked) ending at the close when no upgrade was asked for (docker-java without input), {@code 101} when
+     * it was (the docker CLI); the multiplexed frames behind either.
+     */
+    @Test
+    void execStartAnswersWithOrWithoutTheUpgrade() throws Exception {
+        byte[] frames = {1, 0, 0, 0, 0, 0, 0, 4, 'o', 'u', 't', '\n', 2, 0, 0, 0, 0, 0, 0, 4, 'e', 'r', 'r', '\n'};
+        String plain = rawExecStart("");
+        assertThat(plain).startsWith("HTTP/1.1 200 ")
+                .containsIgnoringCase("Content-Type: application/vnd.docker.raw-stream")
+                .doesNotContainIgnoringCase("Content-Length").doesNotContainIgnoringCase("Transfer-Encoding")
+                .endsWith("\r\n\r\n" + new String(frames, StandardCharsets.ISO_8859_1));
+        String upgraded = rawExecStart("Connection: Upgrade\r\nUpgrade: tcp\r\n");
+        assertThat(upgraded).startsWith("HTTP/1.1 101 ").containsIgnoringCase("Upgrade: tcp")
+                .endsWith("\r\n\r\n" + new String(frames, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Creates an exec that writes "out" and "err", starts it over the Unix socket and reads until the close. */
+    static String rawExecStart(String extraHeaders) throws Exception {
+        HttpResponse<String> created = daemon.send(HttpRequest.newBuilder(
+                daemon.uri("/containers/" + container.getContainerId() + "/exec"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"AttachStdout\":true,\"AttachStderr\":true,"
+                        + "\"Cmd\":[\"sh\",\"-c\",\"echo out; sleep 0.1; echo err >&2\"]}")).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = created.body().replaceAll("(?s).*\"Id\":\"([0-9a-f]+)\".*", "$1");
+        String body = "{\"Detach\":false,\"Tty\":false}";
+        String request = "POST /v1.44/exec/" + id + "/start HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\n" + extraHeaders + "Content-Length: " + body.length()
+                + "\r\n\r\n" + body;
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()))) {
+            ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (ch.read(buf) >= 0) {
+                got.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -148,11 +148,12 @@ public final class ContainerStreams {
      * asked for the upgrade ({@code Upgrade: tcp}), else {@code 200} with a body that is neither
      * chunked nor sized and ends when the connection closes. docker-java sends no {@code Upgrade}
      * when it has no input to send (Testcontainers' {@code execInContainer}), and Apache HttpClient
-     * takes an unasked-for 101 as an informational answer and drops the stream behind it.
+     * takes a 101 it did not ask for as an interim answer, then finds no final one in the frames.
      */
     private static AttachHandler hijack(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
-        boolean asked = request.getHeader("Upgrade") != null;
+        String upgrade = request.getHeader("Upgrade");
+        boolean asked = upgrade != null && upgrade.equalsIgnoreCase("tcp");
         if (asked) {
             response.setHeader("Connection", "Upgrade");
             response.setHeader("Upgrade", "tcp");
