@@ -2,6 +2,11 @@ package io.jpod.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
 import io.jpod.testing.TarBuilder;
 import io.jpod.testing.TestDaemon;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +61,9 @@ class TestcontainersExecIT {
         savedHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         container = new GenericContainer<>(DockerImageName.parse("busybox:latest"))
-                .withCommand("sh", "-c", "echo to-out; echo to-err >&2; echo ready; sleep 300")
+                // stops at once on SIGTERM (as PID 1, sh would ignore it until the stop's timeout)
+                .withCommand("sh", "-c", "trap 'exit 0' TERM; echo to-out; echo to-err >&2; echo ready; "
+                        + "sleep 300 & wait")
                 .withLogConsumer(frames::add)
                 .waitingFor(Wait.forLogMessage("ready\\n", 1).withStartupTimeout(Duration.ofSeconds(30)));
         container.start();
@@ -142,6 +150,36 @@ class TestcontainersExecIT {
                 buf.clear();
             }
             return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * docker-java's attach (no input, so no upgrade asked for) to a container before it starts: everything
+     * its process writes arrives, stdout and stderr apart, and the stream ends at its exit.
+     */
+    @Test
+    void attachBeforeTheStartSeesAllTheOutput() throws Exception {
+        DockerClient client = container.getDockerClient();
+        String id = client.createContainerCmd("busybox:latest")
+                .withCmd("sh", "-c", "echo first; echo second >&2; echo third")
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")).exec().getId();
+        try {
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            var attached = client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame f) {
+                            String text = new String(f.getPayload(), StandardCharsets.UTF_8);
+                            (f.getStreamType() == StreamType.STDERR ? err : out).append(text);
+                        }
+                    });
+            client.startContainerCmd(id).exec();
+            assertThat(attached.awaitCompletion(20, TimeUnit.SECONDS)).as("the stream ends at the exit").isTrue();
+            assertThat(out.toString()).isEqualTo("first\nthird\n");
+            assertThat(err.toString()).isEqualTo("second\n");
+        } finally {
+            client.removeContainerCmd(id).withForce(true).exec();
         }
     }
 

@@ -147,8 +147,8 @@ public final class ContainerStreams {
      * Takes the connection over for a stream, answering as Docker does: {@code 101} when the client
      * asked for the upgrade ({@code Upgrade: tcp}), else {@code 200} with a body that is neither
      * chunked nor sized and ends when the connection closes. docker-java sends no {@code Upgrade}
-     * when it has no input to send (Testcontainers' {@code execInContainer}), and Apache HttpClient
-     * takes a 101 it did not ask for as an interim answer, then finds no final one in the frames.
+     * when it has no input to send (Testcontainers' {@code execInContainer}, its attach), and its
+     * Apache HttpClient fails on a 101 it did not ask for ("Unsupported or invalid protocol: tcp").
      */
     private static AttachHandler hijack(HttpServletRequest request, HttpServletResponse response)
             throws IOException, ServletException {
