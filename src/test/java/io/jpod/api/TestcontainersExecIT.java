@@ -61,9 +61,7 @@ class TestcontainersExecIT {
         savedHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         container = new GenericContainer<>(DockerImageName.parse("busybox:latest"))
-                // stops at once on SIGTERM (as PID 1, sh would ignore it until the stop's timeout)
-                .withCommand("sh", "-c", "trap 'exit 0' TERM; echo to-out; echo to-err >&2; echo ready; "
-                        + "sleep 300 & wait")
+                .withCommand("sh", "-c", "echo to-out; echo to-err >&2; echo ready; sleep 300")
                 .withLogConsumer(frames::add)
                 .waitingFor(Wait.forLogMessage("ready\\n", 1).withStartupTimeout(Duration.ofSeconds(30)));
         container.start();
