@@ -172,6 +172,8 @@ class TestcontainersExecIT {
                             (f.getStreamType() == StreamType.STDERR ? err : out).append(text);
                         }
                     });
+            // docker-java sends the attach in the background: started once the answer is in, as docker run does
+            assertThat(attached.awaitStarted(20, TimeUnit.SECONDS)).as("the attach's answer").isTrue();
             client.startContainerCmd(id).exec();
             assertThat(attached.awaitCompletion(20, TimeUnit.SECONDS)).as("the stream ends at the exit").isTrue();
             assertThat(out.toString()).isEqualTo("first\nthird\n");

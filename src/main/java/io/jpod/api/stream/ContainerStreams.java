@@ -89,8 +89,8 @@ public final class ContainerStreams {
         boolean withStdin = stdin && run != null && run.stdin();
         boolean running = c.state().status() == ContainerStatus.RUNNING
                 || c.state().status() == ContainerStatus.PAUSED;
-        AttachHandler handler = hijack(request, response);
-        handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
+        hijack(request, response, handler -> handler.configure(containers, c.id(), running, withStdin, stdout,
+                stderr, tty));
     }
 
     /** {@code Detach}: starts and answers at once; else the hijacked stream until the process ends. */
@@ -134,13 +134,15 @@ public final class ContainerStreams {
             // runtime's message and inspect the exit code
             failed = "OCI runtime exec failed: " + e.getMessage();
         }
-        AttachHandler handler = hijack(request, response);
-        if (failed != null) {
-            handler.configureFailure(failed, tty || session.tty());
-        } else {
-            handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
-                    headerGrace(request));
-        }
+        String failure = failed;
+        hijack(request, response, handler -> {
+            if (failure != null) {
+                handler.configureFailure(failure, tty || session.tty());
+            } else {
+                handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
+                        headerGrace(request));
+            }
+        });
     }
 
     /**
@@ -150,8 +152,8 @@ public final class ContainerStreams {
      * when it has no input to send (Testcontainers' {@code execInContainer}, its attach), and its
      * Apache HttpClient fails on a 101 it did not ask for ("Unsupported or invalid protocol: tcp").
      */
-    private static AttachHandler hijack(HttpServletRequest request, HttpServletResponse response)
-            throws IOException, ServletException {
+    private static void hijack(HttpServletRequest request, HttpServletResponse response,
+            java.util.function.Consumer<AttachHandler> configure) throws IOException, ServletException {
         String upgrade = request.getHeader("Upgrade");
         boolean asked = upgrade != null && upgrade.equalsIgnoreCase("tcp");
         if (asked) {
@@ -162,14 +164,15 @@ public final class ContainerStreams {
             response.setHeader("Connection", "close");
         }
         response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
-        // Tomcat's upgrade sets 101: the status goes out only when the handler returns
+        // configured before the answer goes out: a client that starts the container once it has the
+        // answer (docker run, start -a) must find the attach in place
+        configure.accept(request.upgrade(AttachHandler.class));
         if (!asked) {
+            // Tomcat's upgrade set 101; committed here, else at the handler's return Tomcat would size
+            // the still empty body (length 0)
             response.setStatus(HttpStatus.OK.value());
-            // committed now: at the handler's return, Tomcat would size the still empty body (length 0)
             response.flushBuffer();
         }
-        return handler;
     }
 
     /**
