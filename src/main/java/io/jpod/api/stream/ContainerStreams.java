@@ -89,12 +89,8 @@ public final class ContainerStreams {
         boolean withStdin = stdin && run != null && run.stdin();
         boolean running = c.state().status() == ContainerStatus.RUNNING
                 || c.state().status() == ContainerStatus.PAUSED;
-        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Upgrade", "tcp");
-        response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
-        handler.configure(containers, c.id(), running, withStdin, stdout, stderr, tty);
+        hijack(request, response, handler -> handler.configure(containers, c.id(), running, withStdin, stdout,
+                stderr, tty));
     }
 
     /** {@code Detach}: starts and answers at once; else the hijacked stream until the process ends. */
@@ -138,16 +134,44 @@ public final class ContainerStreams {
             // runtime's message and inspect the exit code
             failed = "OCI runtime exec failed: " + e.getMessage();
         }
-        response.setStatus(HttpStatus.SWITCHING_PROTOCOLS.value());
-        response.setHeader("Connection", "Upgrade");
-        response.setHeader("Upgrade", "tcp");
-        response.setContentType(RAW_STREAM.toString());
-        AttachHandler handler = request.upgrade(AttachHandler.class);
-        if (failed != null) {
-            handler.configureFailure(failed, tty || session.tty());
+        String failure = failed;
+        hijack(request, response, handler -> {
+            if (failure != null) {
+                handler.configureFailure(failure, tty || session.tty());
+            } else {
+                handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
+                        headerGrace(request));
+            }
+        });
+    }
+
+    /**
+     * Takes the connection over for a stream, answering as Docker does: {@code 101} when the client
+     * asked for the upgrade ({@code Upgrade: tcp}), else {@code 200} with a body that is neither
+     * chunked nor sized and ends when the connection closes. docker-java sends no {@code Upgrade}
+     * when it has no input to send (Testcontainers' {@code execInContainer}, its attach), and its
+     * Apache HttpClient fails on a 101 it did not ask for ("Unsupported or invalid protocol: tcp").
+     */
+    private static void hijack(HttpServletRequest request, HttpServletResponse response,
+            java.util.function.Consumer<AttachHandler> configure) throws IOException, ServletException {
+        String upgrade = request.getHeader("Upgrade");
+        boolean asked = upgrade != null && upgrade.equalsIgnoreCase("tcp");
+        if (asked) {
+            response.setHeader("Connection", "Upgrade");
+            response.setHeader("Upgrade", "tcp");
         } else {
-            handler.configureExec(execId, socket[0], session.stdin(), tty || session.tty(), execs.exit(execId),
-                    headerGrace(request));
+            // without it, Tomcat would frame the stream as chunked
+            response.setHeader("Connection", "close");
+        }
+        response.setContentType(RAW_STREAM.toString());
+        // configured before the answer goes out: a client that starts the container once it has the
+        // answer (docker run, start -a) must find the attach in place
+        configure.accept(request.upgrade(AttachHandler.class));
+        if (!asked) {
+            // Tomcat's upgrade set 101; committed here, else at the handler's return Tomcat would size
+            // the still empty body (length 0)
+            response.setStatus(HttpStatus.OK.value());
+            response.flushBuffer();
         }
     }
 
