@@ -164,17 +164,15 @@ public final class Build {
     }
 
     /**
-     * Takes the builder's text. Once a cancel is asked the text is dropped, not refused: a listener
-     * that throws would stop the build before it has removed its RUN container; the interrupt stops it.
+     * Takes the builder's text, also after a cancel: the interrupt stops the build, and a listener
+     * that threw would cut short the removal of its RUN container (and hide how that went).
      */
     BuildListener listener() {
         return new BuildListener() {
             @Override
             public void stream(String text) {
                 synchronized (Build.this) {
-                    if (!cancelRequested) {
-                        append(text);
-                    }
+                    append(text);
                 }
             }
 
