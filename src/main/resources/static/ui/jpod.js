@@ -407,6 +407,7 @@
       var bar = form.querySelector('progress');
       panel.querySelector('.build-log').textContent = '';
       renderBuild(panel, { id: '', state: 'QUEUED', label: 'Sending the build context…', done: false, lines: [] });
+      panel.scrollIntoView({ block: 'nearest' }); // the log grows under a long form
       var xhr = new XMLHttpRequest();
       xhr.open('POST', form.action);
       xhr.setRequestHeader('X-Requested-With', 'jpod-build');

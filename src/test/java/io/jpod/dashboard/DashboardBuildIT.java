@@ -93,6 +93,7 @@ class DashboardBuildIT {
     }
 
     static void screenshot(String name) throws Exception {
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('build-progress').scrollIntoView()");
         Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(png, DashboardBrowserIT.SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
