@@ -1,6 +1,6 @@
 // jpod dashboard: small enhancements over server-rendered pages. Every page works without this
 // script; with it, pages follow the engine's events, confirm destructive buttons, stream logs
-// and show upload, pull and push progress.
+// and show upload, pull and push progress and the live log of builds.
 (function () {
   'use strict';
 
@@ -324,7 +324,7 @@
 
   document.addEventListener('submit', function (e) {
     var form = e.target;
-    if (!form.matches || !form.matches('form.transfer-cancel')) { return; }
+    if (!form.matches || !form.matches('form.transfer-cancel, form.build-cancel')) { return; }
     e.preventDefault();
     form.querySelector('button').disabled = true;
     fetch(form.action, { method: 'POST', headers: { 'X-Requested-With': 'jpod-transfer' } })
@@ -335,6 +335,112 @@
   // a job's own page follows it too
   document.querySelectorAll('[data-transfer-panel][data-transfer-src]').forEach(function (panel) {
     followTransfer(panel, panel.dataset.transferSrc);
+  });
+
+  // ---- builds: the form's files go up with a progress bar, the build runs as a job in the daemon
+  // and its log streams into the panel under the form, kept scrolled to its end; Cancel stops it.
+
+  function renderBuild(panel, s) {
+    panel.hidden = false;
+    panel.dataset.state = s.state;
+    panel.querySelector('.transfer-state').textContent = s.label || '';
+    var log = panel.querySelector('.build-log');
+    if (s.lines && s.lines.length) {
+      var atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      if (s.from > 0 && !log.textContent) {
+        log.appendChild(document.createTextNode('… (' + s.from + ' earlier lines are not kept)\n'));
+      }
+      log.appendChild(document.createTextNode(s.lines.join('\n') + '\n'));
+      if (atEnd) { log.scrollTop = log.scrollHeight; }
+    }
+    part(panel, '.build-result', s.notice).textContent = s.notice || '';
+    var image = part(panel, '.build-image-line', s.imageId);
+    if (s.imageId) {
+      image.querySelector('a').href = '/ui/images/' + encodeURIComponent(s.imageId);
+      image.querySelector('code').textContent = s.shortId;
+    }
+    part(panel, '.build-error', s.error).textContent = s.error || '';
+    var exit = part(panel, '.build-exit-line', s.exitCode !== null && s.exitCode !== undefined);
+    exit.querySelector('code').textContent = s.exitCode === null || s.exitCode === undefined ? '' : s.exitCode;
+    var cancel = panel.querySelector('.build-cancel');
+    if (s.id) { cancel.action = '/ui/builds/' + s.id + '/cancel'; }
+    cancel.hidden = s.done || !s.id;
+  }
+
+  function buildEnded(panel, s) {
+    var form = document.querySelector('form[data-build="' + panel.id + '"]');
+    if (form) { form.querySelector('button[type=submit]').disabled = false; }
+    if (s && s.state === 'SUCCEEDED') { refresh(); }
+  }
+
+  function followBuild(panel, src) {
+    var last = null;
+    panel.querySelector('.build-log').textContent = ''; // the stream sends the whole log kept so far first
+    var source = new EventSource(src);
+    streams.push(source);
+    source.addEventListener('state', function (e) {
+      last = JSON.parse(e.data);
+      renderBuild(panel, last);
+    });
+    source.addEventListener('end', function () {
+      source.close();
+      buildEnded(panel, last);
+    });
+    source.onerror = function () {
+      source.close();
+      if (!last || !last.done) {
+        part(panel, '.build-error', 'x').textContent = 'Lost the build log stream: jpod could not be reached.';
+        buildEnded(panel, last);
+      }
+    };
+  }
+
+  function buildRefused(panel, message) {
+    renderBuild(panel, { id: '', state: 'FAILED', label: 'Failed', done: true, lines: [], error: message });
+  }
+
+  document.querySelectorAll('form[data-build]').forEach(function (form) {
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var panel = document.getElementById(form.dataset.build);
+      var button = form.querySelector('button[type=submit]');
+      var bar = form.querySelector('progress');
+      panel.querySelector('.build-log').textContent = '';
+      renderBuild(panel, { id: '', state: 'QUEUED', label: 'Sending the build context…', done: false, lines: [] });
+      panel.scrollIntoView({ block: 'nearest' }); // the log grows under a long form
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('X-Requested-With', 'jpod-build');
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable && ev.total > 0) {
+          bar.hidden = false;
+          bar.value = Math.round(ev.loaded * 100 / ev.total);
+        }
+      };
+      xhr.onload = function () {
+        bar.hidden = true;
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (ignored) { body = { message: xhr.statusText }; }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          renderBuild(panel, { id: body.id, state: 'QUEUED', label: 'Waiting to start…', done: false, lines: [] });
+          followBuild(panel, body.events);
+        } else {
+          buildRefused(panel, body.message || ('the build was refused (' + xhr.status + ')'));
+          button.disabled = false;
+        }
+      };
+      xhr.onerror = function () {
+        bar.hidden = true;
+        buildRefused(panel, 'The upload failed: jpod could not be reached.');
+        button.disabled = false;
+      };
+      button.disabled = true;
+      xhr.send(new FormData(form));
+    });
+  });
+
+  document.querySelectorAll('[data-build-panel][data-build-src]').forEach(function (panel) {
+    followBuild(panel, panel.dataset.buildSrc);
   });
 
   applyFilters();

@@ -278,6 +278,8 @@ final class StageRun {
             throw EngineException.internal("reading the output of RUN: " + e.getMessage(), e);
         } finally {
             if (cancelled || (ok ? ctx.req.remove() : ctx.req.forceRemove())) {
+                // a cancelled build's interrupt would cut the removal short (it waits for the kill): set aside
+                boolean interrupted = Thread.interrupted();
                 try {
                     ctx.containers.remove(c.id(), true, true);
                     if (!cancelled) {
@@ -285,6 +287,10 @@ final class StageRun {
                     }
                 } catch (RuntimeException e) {
                     ctx.say("Failed to remove intermediate container " + shortId + ": " + e.getMessage() + "\n");
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }

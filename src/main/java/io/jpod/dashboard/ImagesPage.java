@@ -23,8 +23,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Images: list, upload (load an archive or import a root filesystem), tag, inspect, remove; pulls
- * and pushes are {@link TransfersPage}'s.
+ * Images: list, upload (load an archive or import a root filesystem), tag, inspect with the image's
+ * history, remove; pulls and pushes are {@link TransfersPage}'s, builds {@link BuildsPage}'s.
  */
 @Controller
 class ImagesPage {
@@ -115,7 +115,18 @@ class ImagesPage {
         Views.inspect(model, json, "images", "Image " + row.title(), img, users, "/ui/images/" + img.id() + "/remove");
         model.addAttribute("image", row);
         model.addAttribute("pushTo", img.names().isEmpty() ? "" : img.names().get(0));
+        model.addAttribute("history", history(img));
         return "image";
+    }
+
+    /** The image's steps, newest first as {@code docker history} lists them. */
+    static List<Views.HistoryRow> history(Image img) {
+        List<Views.HistoryRow> rows = new java.util.ArrayList<>();
+        for (Image.HistoryEntry h : img.history()) {
+            rows.add(0, new Views.HistoryRow(Views.ago(h.created()), h.createdBy() == null ? "" : h.createdBy(),
+                    !h.emptyLayer(), h.comment() == null ? "" : h.comment()));
+        }
+        return rows;
     }
 
     @PostMapping("/ui/images/{id}/tag")

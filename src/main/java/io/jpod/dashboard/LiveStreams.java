@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server-sent event streams for the pages' script: the engine's events (pages refresh what
- * changed) and a container's log lines (followed while it runs, if asked).
+ * changed), a container's log lines (followed while it runs, if asked), and the progress of the
+ * background jobs (pulls, pushes, builds).
  */
 @Controller
 class LiveStreams {
@@ -39,12 +40,14 @@ class LiveStreams {
     private final ContainerService containers;
     private final JsonMapper json;
     private final Transfers transfers;
+    private final Builds builds;
 
-    LiveStreams(EventBus events, ContainerService containers, JsonMapper json, Transfers transfers) {
+    LiveStreams(EventBus events, ContainerService containers, JsonMapper json, Transfers transfers, Builds builds) {
         this.events = events;
         this.containers = containers;
         this.json = json;
         this.transfers = transfers;
+        this.builds = builds;
     }
 
     @GetMapping("/ui/events")
@@ -112,7 +115,8 @@ class LiveStreams {
                 while (!events.isClosed()) {
                     long now = t.version();
                     Transfer.Snapshot s = t.snapshot();
-                    if (now != seen) {
+                    // a job that ended after its version was read still sends how it ended
+                    if (now != seen || s.done()) {
                         send(out, "state", json.writeValueAsString(s));
                         seen = now;
                     }
@@ -128,6 +132,45 @@ class LiveStreams {
                 }
             } catch (IOException gone) {
                 // the page was closed; the job goes on (its page can be opened again)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
+     * A build's log as it grows: {@code state} with the lines since the last one sent (the first
+     * brings the whole log kept so far) and the build's state, at most a few times a second;
+     * {@code end} once it is over.
+     */
+    @GetMapping("/ui/builds/{id}/events")
+    ResponseEntity<StreamingResponseBody> build(@PathVariable String id, HttpServletResponse response) {
+        Build b = builds.get(id);
+        return sse(response, out -> {
+            long seen = -1;
+            long next = 0;
+            try {
+                while (!events.isClosed()) {
+                    long now = b.version();
+                    Build.Snapshot s = b.snapshot(next);
+                    // a job that ended after its version was read still sends how it ended
+                    if (now != seen || s.done()) {
+                        send(out, "state", json.writeValueAsString(s));
+                        seen = now;
+                        next = s.next();
+                    }
+                    if (s.done()) {
+                        send(out, "end", "{}");
+                        return;
+                    }
+                    Thread.sleep(TRANSFER_PACE_MILLIS);
+                    if (b.awaitChange(seen, TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS)) == seen) {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                }
+            } catch (IOException gone) {
+                // the page was closed; the build goes on (its page can be opened again)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

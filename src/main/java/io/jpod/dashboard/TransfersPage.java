@@ -41,7 +41,7 @@ class TransfersPage {
     Object pull(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String platform,
             @RequestParam(defaultValue = "false") boolean skipTls, @RequestParam(defaultValue = "") String username,
             @RequestParam(defaultValue = "") String password, HttpServletRequest request, RedirectAttributes flash) {
-        return answer(request, flash, "/ui/images", () -> {
+        return Jobs.answer(request, flash, "/ui/images", "/ui/transfers/", () -> {
             String image = name.strip();
             if (image.isEmpty()) {
                 throw EngineException.invalidArgument("give the name of the image to pull");
@@ -51,7 +51,7 @@ class TransfersPage {
             return transfers.start("pull", image, listener -> {
                 Image pulled = registry.pull(image, p, creds, !skipTls, listener);
                 return new Transfer.Outcome("pulled " + image, pulled.id(), null);
-            });
+            }).id();
         });
     }
 
@@ -59,7 +59,7 @@ class TransfersPage {
     Object push(@PathVariable String id, @RequestParam(defaultValue = "") String destination,
             @RequestParam(defaultValue = "") String format, @RequestParam(defaultValue = "false") boolean skipTls, @RequestParam(defaultValue = "") String username,
             @RequestParam(defaultValue = "") String password, HttpServletRequest request, RedirectAttributes flash) {
-        return answer(request, flash, "/ui/images/" + id, () -> {
+        return Jobs.answer(request, flash, "/ui/images/" + id, "/ui/transfers/", () -> {
             Image img = images.lookup(id);
             String target = destination.isBlank() ? (img.names().isEmpty() ? "" : img.names().get(0))
                     : destination.strip();
@@ -70,7 +70,7 @@ class TransfersPage {
             return transfers.start("push", target, listener -> {
                 PushResult r = registry.push(img.id(), target, creds, !skipTls, format, listener);
                 return new Transfer.Outcome("pushed " + target + ": digest " + r.digest(), img.id(), r.digest());
-            });
+            }).id();
         });
     }
 
@@ -88,7 +88,7 @@ class TransfersPage {
     Object cancel(@PathVariable String id, HttpServletRequest request, RedirectAttributes flash) {
         boolean going = transfers.cancel(id);
         String notice = going ? "cancelling" : "already finished";
-        if (script(request)) {
+        if (Jobs.script(request)) {
             return ResponseEntity.ok(Map.of("notice", notice));
         }
         flash.addFlashAttribute("notice", notice);
@@ -100,30 +100,5 @@ class TransfersPage {
             throw EngineException.invalidArgument("give both a user name and a password, or neither");
         }
         return username.isBlank() ? Credentials.NONE : Credentials.basic(username.strip(), password);
-    }
-
-    /** The job's ID as JSON for the script, the job's page for a plain form; a refusal the same two ways. */
-    private static Object answer(HttpServletRequest request, RedirectAttributes flash, String back,
-            java.util.function.Supplier<Transfer> start) {
-        boolean script = script(request);
-        try {
-            Transfer t = start.get();
-            if (script) {
-                return ResponseEntity.accepted().body(Map.of("id", t.id(), "events",
-                        "/ui/transfers/" + t.id() + "/events", "cancel", "/ui/transfers/" + t.id() + "/cancel"));
-            }
-            return "redirect:/ui/transfers/" + t.id();
-        } catch (EngineException e) {
-            if (script) {
-                return ResponseEntity.status(io.jpod.api.ApiExceptionHandler.statusOf(e.category()))
-                        .body(Map.of("message", e.getMessage()));
-            }
-            flash.addFlashAttribute("error", e.getMessage());
-            return "redirect:" + back;
-        }
-    }
-
-    private static boolean script(HttpServletRequest request) {
-        return request.getHeader("X-Requested-With") != null;
     }
 }

@@ -45,6 +45,12 @@ public final class Views {
         }
     }
 
+    /**
+     * One step of an image's history, as {@code docker history} shows it: when, the instruction
+     * that made it ({@code created_by}), whether it added a layer, and its comment.
+     */
+    public record HistoryRow(String created, String createdBy, boolean layer, String comment) {}
+
     /** An image name as people write it ({@code busybox:latest}) and the registry it belongs to. */
     public record Name(String familiar, String registry) {
 
