@@ -41,25 +41,18 @@ class TestcontainersExecIT {
 
     static Path root;
     static TestDaemon daemon;
-    static String savedHome;
     static GenericContainer<?> container;
     static final List<OutputFrame> frames = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-tcexec");
-        daemon = TestDaemon.start(TestDaemon.isolated(root));
+        daemon = TestDaemon.start(io.jpod.testing.TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
         HttpResponse<String> busybox = daemon.send(HttpRequest.newBuilder(
                 daemon.uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TarBuilder.busyboxRootfs())).build());
         assertThat(busybox.statusCode()).as(busybox.body()).isEqualTo(200);
-        // Testcontainers reads docker.host from ~/.testcontainers.properties, its home taken from user.home
-        // once, when its configuration class loads: a home of the test's own keeps the real one out
-        Path home = Files.createDirectories(root.resolve("tc-home"));
-        Files.writeString(home.resolve(".testcontainers.properties"),
-                "docker.host=" + daemon.dockerHost() + "\nchecks.disable=true\n");
-        savedHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
+        io.jpod.testing.TestcontainersClient.configure();
         container = new GenericContainer<>(DockerImageName.parse("busybox:latest"))
                 .withCommand("sh", "-c", "echo to-out; echo to-err >&2; echo ready; sleep 300")
                 .withLogConsumer(frames::add)
@@ -74,9 +67,6 @@ class TestcontainersExecIT {
                 container.stop();
             }
         } finally {
-            if (savedHome != null) {
-                System.setProperty("user.home", savedHome);
-            }
             if (daemon != null) {
                 daemon.close();
             }
