@@ -41,6 +41,20 @@ public final class DiffTar {
         tar.flush();
     }
 
+    /**
+     * Writes one path as a tar: a file, symlink or FIFO as a single entry called {@code name}; a
+     * directory as an entry {@code name/} followed by its contents under that name ({@code docker cp}
+     * out of a container). Finishes the tar without closing {@code out}.
+     */
+    public static void writeTree(Path source, String name, OutputStream out) throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        new Walk(source, tar, n -> false).entry(source, name);
+        tar.finish();
+        tar.flush();
+    }
+
     /** One pass over the tree, remembering the first name of every multiply-linked inode. */
     private static final class Walk {
         private final Path root;

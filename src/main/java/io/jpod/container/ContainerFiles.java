@@ -1,0 +1,463 @@
+package io.jpod.container;
+
+import io.jpod.container.PathResolver.MountSource;
+import io.jpod.container.PathResolver.Resolved;
+import io.jpod.error.EngineException;
+import io.jpod.image.Image;
+import io.jpod.image.ImageStore;
+import io.jpod.lock.Locking;
+import io.jpod.state.ContainerConfig.Mount;
+import io.jpod.state.State;
+import io.jpod.state.StoredContainer;
+import io.jpod.storage.DiffTar;
+import io.jpod.storage.PosixFiles;
+import io.jpod.storage.TreeChanges;
+import io.jpod.storage.Trees;
+import io.jpod.storage.VfsRootfs;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * A container's files from the outside: {@code docker cp} both ways, {@code docker export} and
+ * {@code docker diff}, for running and stopped containers alike. A stopped overlay container's root
+ * is mounted for the operation (read-only to read) under the container's lock and unmounted after.
+ * Every path goes through {@link PathResolver}: nothing outside the container's root and mounts is
+ * ever read or written, whatever its symbolic links point to; paths in volumes and bind mounts go to
+ * their sources, as in Docker.
+ */
+public final class ContainerFiles {
+
+    /** Go's os.FileMode bits, which Docker's path stat carries. */
+    private static final long GO_DIR = 1L << 31;
+    private static final long GO_SYMLINK = 1L << 27;
+    private static final long GO_DEVICE = 1L << 26;
+    private static final long GO_PIPE = 1L << 25;
+    private static final long GO_SOCKET = 1L << 24;
+    private static final long GO_SETUID = 1L << 23;
+    private static final long GO_SETGID = 1L << 22;
+    private static final long GO_CHARDEV = 1L << 21;
+    private static final long GO_STICKY = 1L << 20;
+
+    private final State state;
+    private final Locking locking;
+    private final ContainerSync sync;
+    private final ImageStore images;
+    private final ContainerPaths paths;
+    private final MountPlanner mounts;
+    private final ContainerCommitter committer;
+    private final String driver;
+
+    ContainerFiles(State state, Locking locking, ContainerSync sync, ImageStore images, ContainerPaths paths,
+            MountPlanner mounts, ContainerCommitter committer, String driver) {
+        this.state = state;
+        this.locking = locking;
+        this.sync = sync;
+        this.images = images;
+        this.paths = paths;
+        this.mounts = mounts;
+        this.committer = committer;
+        this.driver = driver;
+    }
+
+    /** Docker's path stat: {@code mode} in Go's os.FileMode bits, {@code linkTarget} the link's resolved path. */
+    public record PathStat(String name, long size, long mode, Instant mtime, String linkTarget) {
+        public boolean isDir() {
+            return (mode & GO_DIR) != 0;
+        }
+    }
+
+    /** A change of {@code docker diff}: {@code kind} 0 modified, 1 added, 2 deleted. */
+    public record Change(String path, int kind) {}
+
+    /** Where an archive goes once its path is known to exist: the caller sends the stat, then the bytes. */
+    public interface ArchiveSink {
+        OutputStream open(PathStat stat) throws IOException;
+    }
+
+    /** How a tar is put into a container ({@code docker cp} in, {@code podman cp} in). */
+    public record ExtractOptions(boolean noOverwriteDirNonDir, boolean copyUidGid, Map<String, String> rename) {
+        public ExtractOptions {
+            rename = rename == null ? Map.of() : Map.copyOf(rename);
+        }
+    }
+
+    // ---- docker cp out ---------------------------------------------------------------------
+
+    /** The stat of a path in the container (a final symbolic link is not followed). */
+    public PathStat stat(String nameOrId, String path) {
+        return withRoot(nameOrId, false, (c, r) -> stat(c, r, path, r.resolve(clean(path), false)));
+    }
+
+    /** Writes the path as a tar (a directory with itself as the top entry) to the sink, after the stat. */
+    public void archive(String nameOrId, String path, ArchiveSink sink) {
+        withRoot(nameOrId, false, (c, r) -> {
+            Resolved at = r.resolve(clean(path), false);
+            PathStat stat = stat(c, r, path, at);
+            if (!stat.isDir() && (path.endsWith("/") || path.endsWith("/."))) {
+                throw EngineException.invalidArgument("not a directory: " + path);
+            }
+            try {
+                DiffTar.writeTree(at.host(), stat.name(), sink.open(stat));
+            } catch (IOException e) {
+                throw EngineException.internal("archiving " + path + " of " + c.name() + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    private PathStat stat(StoredContainer c, PathResolver r, String path, Resolved at) {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(at.host(), "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw EngineException.notFound("Could not find the file " + path + " in container " + c.name());
+        }
+        int mode = (Integer) a.get("mode");
+        String link = "";
+        if ((mode & 0170000) == 0120000) {
+            link = r.resolve(at.path(), true).path();
+        }
+        List<String> parts = PathResolver.split(path);
+        String name = path.endsWith("/.") || path.equals(".") ? "." : parts.isEmpty() ? "/" : parts.get(parts.size() - 1);
+        if (name.equals("..")) {
+            name = at.base();
+        }
+        return new PathStat(name, (Long) a.get("size"), goMode(mode),
+                ((FileTime) a.get("lastModifiedTime")).toInstant(), link);
+    }
+
+    static long goMode(int mode) {
+        long m = mode & 0777;
+        switch (mode & 0170000) {
+            case 0040000 -> m |= GO_DIR;
+            case 0120000 -> m |= GO_SYMLINK;
+            case 0010000 -> m |= GO_PIPE;
+            case 0140000 -> m |= GO_SOCKET;
+            case 0020000 -> m |= GO_DEVICE | GO_CHARDEV;
+            case 0060000 -> m |= GO_DEVICE;
+            default -> { }
+        }
+        if ((mode & 04000) != 0) {
+            m |= GO_SETUID;
+        }
+        if ((mode & 02000) != 0) {
+            m |= GO_SETGID;
+        }
+        if ((mode & 01000) != 0) {
+            m |= GO_STICKY;
+        }
+        return m;
+    }
+
+    // ---- docker cp in ----------------------------------------------------------------------
+
+    /**
+     * Unpacks a tar (plain or gzip) into the directory {@code path} (a final link is followed), which
+     * must exist. Each entry is resolved in the container's scope as any other path.
+     */
+    public void extract(String nameOrId, String path, InputStream tar, ExtractOptions opts) {
+        withRoot(nameOrId, true, (c, r) -> {
+            Resolved dir = r.resolve(clean(path), true);
+            if (!Files.exists(dir.host(), LinkOption.NOFOLLOW_LINKS)) {
+                throw EngineException.notFound("Could not find the file " + path + " in container " + c.name());
+            }
+            if (!Files.isDirectory(dir.host(), LinkOption.NOFOLLOW_LINKS)) {
+                throw EngineException.invalidArgument("extraction point is not a directory: " + path);
+            }
+            if (dir.readOnly()) {
+                throw EngineException.invalidArgument("mounted volume is marked read-only: " + path);
+            }
+            Users.Resolved owner = opts.copyUidGid() ? Users.resolve(r.resolve("/", false).host(),
+                    c.config().run() == null ? "" : c.config().run().user()) : null;
+            try {
+                new Extraction(c, r, dir.path(), opts, owner).run(tar);
+            } catch (IOException e) {
+                throw EngineException.invalidArgument("extracting the archive into " + path + ": " + e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /** One extraction: entries resolved in the container's scope, directory times set at the end. */
+    private static final class Extraction {
+        private final StoredContainer c;
+        private final PathResolver r;
+        private final String dir;
+        private final ExtractOptions opts;
+        private final Users.Resolved owner;
+        private final List<Runnable> dirTimes = new ArrayList<>();
+
+        Extraction(StoredContainer c, PathResolver r, String dir, ExtractOptions opts, Users.Resolved owner) {
+            this.c = c;
+            this.r = r;
+            this.dir = dir;
+            this.opts = opts;
+            this.owner = owner;
+        }
+
+        void run(InputStream body) throws IOException {
+            BufferedInputStream in = new BufferedInputStream(body);
+            in.mark(2);
+            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+            in.reset();
+            TarArchiveInputStream tar = new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in, true) : in);
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                List<String> parts = new ArrayList<>(PathResolver.split(e.getName()));
+                if (parts.isEmpty()) {
+                    continue;
+                }
+                if (opts.rename().containsKey(parts.get(0))) {
+                    parts.set(0, opts.rename().get(parts.get(0)));
+                }
+                if (parts.contains("..")) {
+                    throw EngineException.invalidArgument("the archive entry " + e.getName() + " leaves its directory");
+                }
+                String name = String.join("/", parts);
+                String parentPath = dir + "/" + (parts.size() > 1 ? name.substring(0, name.lastIndexOf('/')) : "");
+                Resolved parent = r.resolve(parentPath, true);
+                if (!Files.isDirectory(parent.host(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw EngineException.invalidArgument("the archive entry " + e.getName()
+                            + " is not in a directory of the container");
+                }
+                Resolved dest = r.resolve(parent.path() + "/" + parts.get(parts.size() - 1), false);
+                if (dest.readOnly()) {
+                    throw EngineException.invalidArgument("mounted volume is marked read-only: " + dest.path());
+                }
+                write(e, tar, dest);
+            }
+            dirTimes.forEach(Runnable::run);
+        }
+
+        private void write(TarArchiveEntry e, InputStream content, Resolved dest) throws IOException {
+            Path p = dest.host();
+            boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+            boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            if (exists && opts.noOverwriteDirNonDir() && isDir != e.isDirectory()) {
+                throw EngineException.invalidArgument(isDir ? "cannot overwrite directory " + dest.path()
+                        + " with non-directory " + e.getName() : "cannot overwrite non-directory " + dest.path()
+                        + " with directory " + e.getName());
+            }
+            if (e.isDirectory()) {
+                if (!isDir) {
+                    Trees.delete(p);
+                    Files.createDirectory(p);
+                }
+                if (!dest.mountRoot()) {
+                    metadata(e, p);
+                }
+                FileTime t = FileTime.from(e.getModTime().toInstant());
+                dirTimes.add(() -> setTime(p, t));
+                return;
+            }
+            if (dest.mountRoot()) {
+                // a bind-mounted file: written in place, the mount's source stays what it is
+                if (!e.isFile() || isDir) {
+                    throw EngineException.invalidArgument("cannot replace the mount point " + dest.path());
+                }
+                try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    content.transferTo(out);
+                }
+                return;
+            }
+            if (e.isSymbolicLink()) {
+                Trees.delete(p);
+                Files.createSymbolicLink(p, Path.of(e.getLinkName()));
+            } else if (e.isLink()) {
+                Resolved source = r.resolve(dir + "/" + e.getLinkName(), false);
+                if (!Files.isRegularFile(source.host(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw EngineException.invalidArgument("the hard link " + e.getName() + " points to "
+                            + e.getLinkName() + ", which is not a file in the container");
+                }
+                Trees.delete(p);
+                try {
+                    Files.createLink(p, source.host());
+                } catch (IOException crossDevice) {
+                    Files.copy(source.host(), p); // a link between the root and a volume cannot be made
+                }
+                return;
+            } else if (e.isFile()) {
+                Trees.delete(p);
+                try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    content.transferTo(out);
+                }
+            } else if (e.isFIFO()) {
+                Trees.delete(p);
+                PosixFiles.makeFifo(p, e.getMode() & 0777);
+            } else {
+                return; // device nodes are not copied into containers
+            }
+            metadata(e, p);
+            if (!e.isSymbolicLink()) {
+                setTime(p, FileTime.from(e.getModTime().toInstant()));
+            }
+        }
+
+        private void metadata(TarArchiveEntry e, Path p) {
+            int uid = owner != null ? owner.uid() : (int) e.getLongUserId();
+            int gid = owner != null ? owner.gid() : (int) e.getLongGroupId();
+            PosixFiles.setOwner(p, uid, gid);
+            if (!e.isSymbolicLink()) {
+                PosixFiles.setMode(p, e.getMode());
+            }
+        }
+
+        private static void setTime(Path p, FileTime t) {
+            try {
+                Files.setLastModifiedTime(p, t);
+            } catch (IOException ignored) {
+                // times are cosmetic
+            }
+        }
+    }
+
+    // ---- docker export, docker diff --------------------------------------------------------
+
+    /** The whole root filesystem as a tar; volumes and bind mounts are not in it, as in Docker. */
+    public void export(String nameOrId, OutputStream out) {
+        withRoot(nameOrId, false, (c, r) -> {
+            Path root = r.resolve("/", false).host();
+            try {
+                DiffTar.write(root, out, name -> name.equals(".jpod-vfs-ready"));
+            } catch (IOException e) {
+                throw EngineException.internal("exporting " + c.name() + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /** What the container changed in its image's files, less the runtime's mount points; sorted by path. */
+    public List<Change> changes(String nameOrId) {
+        StoredContainer c = state.lookupContainer(nameOrId);
+        return locking.holding(c.config().lockId(), () -> {
+            StoredContainer cur = sync.sync(c.id());
+            ContainerPaths.Layout l = paths.layout(cur.id());
+            List<Path> layers = images.layerDirs(images.lookup(cur.config().rootfsImageId()));
+            Set<String> skip = committer.mountPoints(cur);
+            skip.add(".jpod-vfs-ready");
+            try {
+                List<TreeChanges.Change> found = "vfs".equals(driver)
+                        ? (Files.isDirectory(l.merged()) ? TreeChanges.compare(l.merged(), layers, skip::contains)
+                                : List.of())
+                        : TreeChanges.ofUpper(l.diff(), layers, skip::contains);
+                return found.stream().map(ch -> new Change("/" + ch.path(), ch.kind().ordinal())).toList();
+            } catch (IOException e) {
+                throw EngineException.internal("reading the changes of " + cur.name() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    // ---- the root --------------------------------------------------------------------------
+
+    /** An operation on a container's files. */
+    private interface RootBody<T> {
+        T apply(StoredContainer c, PathResolver root);
+    }
+
+    /**
+     * Runs {@code body} under the container's lock with its root available: the mounted root of a
+     * running (or created) container, else the overlay mounted here for the call.
+     */
+    private <T> T withRoot(String nameOrId, boolean write, RootBody<T> body) {
+        StoredContainer c = state.lookupContainer(nameOrId);
+        return locking.holding(c.config().lockId(), () -> {
+            StoredContainer cur = sync.sync(c.id());
+            ContainerPaths.Layout l = paths.layout(cur.id());
+            boolean mountHere = false;
+            if ("vfs".equals(driver)) {
+                VfsRootfs.populate(l.merged(), images.layerDirs(images.lookup(cur.config().rootfsImageId())));
+            } else if (!isMountPoint(l.merged())) {
+                mountOverlay(l, images.lookup(cur.config().rootfsImageId()), !write);
+                mountHere = true;
+            }
+            try {
+                return body.apply(cur, new PathResolver(l.merged(), mountSources(cur, l)));
+            } finally {
+                if (mountHere) {
+                    PosixFiles.unmount(l.merged());
+                }
+            }
+        });
+    }
+
+    private void mountOverlay(ContainerPaths.Layout l, Image image, boolean readOnly) {
+        try {
+            Files.createDirectories(l.diff());
+            Files.createDirectories(l.work());
+            Files.createDirectories(l.merged());
+        } catch (IOException e) {
+            throw EngineException.internal("creating rootfs directories: " + e.getMessage(), e);
+        }
+        List<Path> layers = images.layerDirs(image);
+        List<String> lower = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            lower.add(layers.get(i).toString());
+        }
+        PosixFiles.mount("overlay", l.merged(), "overlay", readOnly ? PosixFiles.MS_RDONLY : 0,
+                "lowerdir=" + String.join(":", lower) + ",upperdir=" + l.diff() + ",workdir=" + l.work());
+    }
+
+    private static boolean isMountPoint(Path dir) {
+        try {
+            String target = " " + dir.toAbsolutePath() + " ";
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                if (line.contains(target)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw EngineException.internal("reading the mount table: " + e.getMessage(), e);
+        }
+    }
+
+    /** Volumes and binds by their sources; the /etc files the runtime writes for each run. */
+    private List<MountSource> mountSources(StoredContainer c, ContainerPaths.Layout l) {
+        List<MountSource> out = new ArrayList<>();
+        for (String etc : List.of("hosts", "hostname", "resolv.conf")) {
+            Path file = l.userdata().resolve(etc);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                out.add(new MountSource("/etc/" + etc, file, false));
+            }
+        }
+        if (c.config().run() != null) {
+            for (Mount m : c.config().run().mounts()) {
+                if (m.type().equals("bind") || m.type().equals("volume")) {
+                    String source = mounts.hostSource(m);
+                    if (!source.isEmpty()) {
+                        String dest = "/" + String.join("/", PathResolver.split(m.destination()));
+                        out.removeIf(o -> o.destination().equals(dest));
+                        out.add(new MountSource(dest, Path.of(source), m.readOnly()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A requested path as absolute in the container. */
+    private static String clean(String path) {
+        if (path == null || path.isEmpty()) {
+            throw EngineException.invalidArgument("a path in the container is required");
+        }
+        return path.startsWith("/") ? path : "/" + path;
+    }
+}
