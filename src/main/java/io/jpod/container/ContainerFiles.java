@@ -75,8 +75,12 @@ public final class ContainerFiles {
         this.driver = driver;
     }
 
-    /** Docker's path stat: {@code mode} in Go's os.FileMode bits, {@code linkTarget} the link's resolved path. */
-    public record PathStat(String name, long size, long mode, Instant mtime, String linkTarget) {
+    /**
+     * Docker's path stat: {@code mode} in Go's os.FileMode bits, {@code linkTarget} the link's resolved
+     * path (empty when the path is no link); {@code resolved} the path with every link followed, which
+     * podman's stat gives as its link target whatever the path is.
+     */
+    public record PathStat(String name, long size, long mode, Instant mtime, String linkTarget, String resolved) {
         public boolean isDir() {
             return (mode & GO_DIR) != 0;
         }
@@ -101,13 +105,13 @@ public final class ContainerFiles {
 
     /** The stat of a path in the container (a final symbolic link is not followed). */
     public PathStat stat(String nameOrId, String path) {
-        return withRoot(nameOrId, false, (c, r) -> stat(c, r, path, r.resolve(clean(path), false)));
+        return withRoot(nameOrId, false, (c, r) -> stat(c, r, path, r.resolve(clean(path), followsLast(path))));
     }
 
     /** Writes the path as a tar (a directory with itself as the top entry) to the sink, after the stat. */
     public void archive(String nameOrId, String path, ArchiveSink sink) {
         withRoot(nameOrId, false, (c, r) -> {
-            Resolved at = r.resolve(clean(path), false);
+            Resolved at = r.resolve(clean(path), followsLast(path));
             PathStat stat = stat(c, r, path, at);
             if (!stat.isDir() && (path.endsWith("/") || path.endsWith("/."))) {
                 throw EngineException.invalidArgument("not a directory: " + path);
@@ -121,6 +125,11 @@ public final class ContainerFiles {
         });
     }
 
+    /** As Docker: a trailing slash (or {@code /.}) asks for the directory a final link leads to. */
+    private static boolean followsLast(String path) {
+        return path.endsWith("/") || path.endsWith("/.");
+    }
+
     private PathStat stat(StoredContainer c, PathResolver r, String path, Resolved at) {
         Map<String, Object> a;
         try {
@@ -129,17 +138,15 @@ public final class ContainerFiles {
             throw EngineException.notFound("Could not find the file " + path + " in container " + c.name());
         }
         int mode = (Integer) a.get("mode");
-        String link = "";
-        if ((mode & 0170000) == 0120000) {
-            link = r.resolve(at.path(), true).path();
-        }
+        String resolved = r.resolve(at.path(), true).path();
+        String link = (mode & 0170000) == 0120000 ? resolved : "";
         List<String> parts = PathResolver.split(path);
         String name = path.endsWith("/.") || path.equals(".") ? "." : parts.isEmpty() ? "/" : parts.get(parts.size() - 1);
         if (name.equals("..")) {
             name = at.base();
         }
         return new PathStat(name, (Long) a.get("size"), goMode(mode),
-                ((FileTime) a.get("lastModifiedTime")).toInstant(), link);
+                ((FileTime) a.get("lastModifiedTime")).toInstant(), link, resolved);
     }
 
     static long goMode(int mode) {

@@ -1,6 +1,5 @@
 package io.jpod.container;
 
-import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
@@ -20,8 +19,6 @@ public final class TestcontainersCopyJvm {
                 .withCommand("sleep", "300")) {
             c.start();
             c.copyFileToContainer(MountableFile.forHostPath(args[1]), "/tmp/tc.txt");
-            Container.ExecResult cat = c.execInContainer("cat", "/tmp/tc.txt");
-            System.out.println("INSIDE " + cat.getStdout().strip());
             c.copyFileFromContainer("/tmp/tc.txt", args[2]);
             c.stop();
         }

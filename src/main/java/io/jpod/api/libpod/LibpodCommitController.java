@@ -6,6 +6,7 @@ import io.jpod.error.EngineException;
 import io.jpod.image.Image;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,6 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class LibpodCommitController {
+
+    private static final Pattern INSTRUCTION = Pattern.compile("(?i)(CMD|ENTRYPOINT|ENV|EXPOSE|LABEL|ONBUILD|"
+            + "STOPSIGNAL|USER|VOLUME|WORKDIR)(\\s|=|$)");
 
     private final ContainerService containers;
 
@@ -44,7 +48,14 @@ class LibpodCommitController {
         if (changes != null) {
             for (String c : changes) {
                 for (String line : c.split("\n")) {
-                    if (!line.isBlank()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    // podman's client splits a change at its commas (CMD ["cat","/f"] arrives in two):
+                    // a piece that starts no instruction continues the one before
+                    if (!lines.isEmpty() && !INSTRUCTION.matcher(line.strip()).lookingAt()) {
+                        lines.set(lines.size() - 1, lines.get(lines.size() - 1) + "," + line);
+                    } else {
                         lines.add(line.strip());
                     }
                 }

@@ -3,6 +3,8 @@ package io.jpod.api.shared;
 import io.jpod.container.ContainerFiles;
 import io.jpod.container.ContainerService;
 import io.jpod.error.EngineException;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -46,15 +48,17 @@ public class ContainerFilesRoutes {
 
     @RequestMapping(value = {"/containers/{id}/archive", "/libpod/containers/{id}/archive"},
             method = RequestMethod.HEAD)
-    ResponseEntity<Void> stat(@PathVariable String id, @RequestParam String path) {
+    ResponseEntity<Void> stat(@PathVariable String id, @RequestParam String path, HttpServletRequest request) {
         ContainerFiles.PathStat stat = containers.files().stat(id, path);
-        return ResponseEntity.ok().header(STAT_HEADER, header(stat)).build();
+        return ResponseEntity.ok().header(STAT_HEADER, header(stat, libpod(request))).build();
     }
 
     @GetMapping({"/containers/{id}/archive", "/libpod/containers/{id}/archive"})
-    void archive(@PathVariable String id, @RequestParam String path, HttpServletResponse response) {
+    void archive(@PathVariable String id, @RequestParam String path, HttpServletRequest request,
+            HttpServletResponse response) {
+        boolean libpod = libpod(request);
         stream(response, "copying " + path + " out of " + id, out -> containers.files().archive(id, path, stat -> {
-            response.setHeader(STAT_HEADER, header(stat));
+            response.setHeader(STAT_HEADER, header(stat, libpod));
             return out.get();
         }));
     }
@@ -89,18 +93,32 @@ public class ContainerFilesRoutes {
 
     /** {@code [{"Path": "/etc", "Kind": 0}]}: 0 modified, 1 added, 2 deleted; podman's shape is the same. */
     @GetMapping({"/containers/{id}/changes", "/libpod/containers/{id}/changes"})
-    List<Map<String, Object>> changes(@PathVariable String id) {
-        return containers.files().changes(id).stream()
-                .map(c -> Map.<String, Object>of("Path", c.path(), "Kind", c.kind())).toList();
+    List<Change> changes(@PathVariable String id) {
+        return containers.files().changes(id).stream().map(c -> new Change(c.path(), c.kind())).toList();
     }
 
-    private String header(ContainerFiles.PathStat s) {
+    /** One entry of a changes answer, in Docker's field order. */
+    @JsonPropertyOrder({"Path", "Kind"})
+    record Change(@JsonProperty("Path") String path, @JsonProperty("Kind") int kind) {}
+
+    private static boolean libpod(HttpServletRequest request) {
+        return request.getRequestURI().contains("/libpod/");
+    }
+
+    /**
+     * The stat as the header carries it. podman's has {@code isDir}, and its {@code linkTarget} is the
+     * resolved path of any path (its client copies to and from that); Docker's names a link's target only.
+     */
+    private String header(ContainerFiles.PathStat s, boolean libpod) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("size", s.size());
         m.put("mode", s.mode());
         m.put("mtime", s.mtime().toString());
-        m.put("linkTarget", s.linkTarget());
+        if (libpod) {
+            m.put("isDir", s.isDir());
+        }
+        m.put("linkTarget", libpod ? s.resolved() : s.linkTarget());
         return Base64.getEncoder().encodeToString(json.writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
     }
 
