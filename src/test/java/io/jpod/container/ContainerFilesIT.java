@@ -229,6 +229,25 @@ class ContainerFilesIT {
         assertThat(ok("history", "--format", "{{.Comment}}", "committed:1").lines()).first().isEqualTo("msg");
         // the volume's file and the runtime's mount points are not in the image
         assertThat(ok("run", "--rm", "committed:1", "sh", "-c", "ls /scratch | wc -l")).isEqualTo("0");
+
+        // the API's body: the image fields of a container config, under the changes; others refused
+        HttpResponse<String> bodied = daemon.send(HttpRequest.newBuilder(daemon.uri(
+                "/commit?container=changer&repo=bodied&changes=" + enc("ENV B=2")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"Cmd\":[\"sh\",\"-c\",\"echo $A$B\"],\"Env\":[\"A=1\"],\"Tty\":false}")).build());
+        assertThat(bodied.statusCode()).as(bodied.body()).isEqualTo(201);
+        assertThat(JSON.readTree(bodied.body()).get("Id").asString()).startsWith("sha256:");
+        assertThat(ok("run", "--rm", "bodied")).isEqualTo("12");
+        HttpResponse<String> refused = daemon.send(HttpRequest.newBuilder(daemon.uri("/commit?container=changer"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"Healthcheck\":{\"Test\":[\"NONE\"]}}")).build());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("Healthcheck");
+        HttpResponse<String> squash = daemon.send(HttpRequest.newBuilder(daemon.uri(
+                "/libpod/commit?container=changer&squash=true")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(squash.statusCode()).isEqualTo(400);
+        assertThat(ok("events", "--since", "0", "--until", "0s", "--filter", "event=commit",
+                "--format", "{{.Actor.Attributes.name}}")).contains("changer");
     }
 
     @Test
