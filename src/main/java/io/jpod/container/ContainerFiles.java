@@ -188,7 +188,7 @@ public final class ContainerFiles {
                 throw EngineException.invalidArgument("extraction point is not a directory: " + path);
             }
             if (dir.readOnly()) {
-                throw EngineException.invalidArgument("mounted volume is marked read-only: " + path);
+                throw EngineException.invalidArgument(readOnlyMessage(dir));
             }
             Users.Resolved owner = opts.copyUidGid() ? Users.resolve(r.resolve("/", false).host(),
                     c.config().run() == null ? "" : c.config().run().user()) : null;
@@ -199,6 +199,11 @@ public final class ContainerFiles {
             }
             return null;
         });
+    }
+
+    private static String readOnlyMessage(Resolved r) {
+        return "cannot write to " + r.path() + ": it is on a read-only mount or the container's root filesystem is "
+                + "read-only";
     }
 
     /** One extraction: entries resolved in the container's scope, directory times set at the end. */
@@ -245,7 +250,7 @@ public final class ContainerFiles {
                 }
                 Resolved dest = r.resolve(parent.path() + "/" + parts.get(parts.size() - 1), false);
                 if (dest.readOnly()) {
-                    throw EngineException.invalidArgument("mounted volume is marked read-only: " + dest.path());
+                    throw EngineException.invalidArgument(readOnlyMessage(dest));
                 }
                 write(e, tar, dest);
             }
@@ -396,7 +401,9 @@ public final class ContainerFiles {
                 mountHere = true;
             }
             try {
-                return body.apply(cur, new PathResolver(l.merged(), mountSources(cur, l)));
+                var run = cur.config().run();
+                boolean readOnly = run != null && run.security() != null && run.security().readOnly();
+                return body.apply(cur, new PathResolver(l.merged(), readOnly, mountSources(cur, l)));
             } finally {
                 if (mountHere) {
                     PosixFiles.unmount(l.merged());

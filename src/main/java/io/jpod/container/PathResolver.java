@@ -37,10 +37,17 @@ final class PathResolver {
     }
 
     private final Path root;
+    private final boolean rootReadOnly;
     private final List<MountSource> mounts;
 
     PathResolver(Path root, List<MountSource> mounts) {
+        this(root, false, mounts);
+    }
+
+    /** {@code rootReadOnly}: the container runs with a read-only root ({@code --read-only}). */
+    PathResolver(Path root, boolean rootReadOnly, List<MountSource> mounts) {
         this.root = root;
+        this.rootReadOnly = rootReadOnly;
         // longest destination first: the innermost mount holding a path wins
         this.mounts = mounts.stream().sorted(Comparator.comparingInt((MountSource m) -> m.destination().length())
                 .reversed()).toList();
@@ -100,7 +107,7 @@ final class PathResolver {
                         m.readOnly(), false);
             }
         }
-        return new Resolved(path, comps.isEmpty() ? root : root.resolve(String.join("/", comps)), false,
+        return new Resolved(path, comps.isEmpty() ? root : root.resolve(String.join("/", comps)), rootReadOnly,
                 comps.isEmpty());
     }
 

@@ -61,7 +61,7 @@ class ContainerFilesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "box", "fresh", "changer", "pbox");
+        docker("rm", "-f", "box", "fresh", "changer", "pbox", "ro");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
         org.springframework.util.FileSystemUtils.deleteRecursively(host);
@@ -183,6 +183,14 @@ class ContainerFilesIT {
         ok("start", "box");
         assertThat(ok("exec", "box", "cat", "/etc/marker.txt", "/etc/from-tar"))
                 .isEqualTo("written by docker cp\ninside");
+        // a read-only root and a read-only volume take nothing
+        ok("create", "--name", "ro", "--read-only", "-v", "filesvol:/data:ro", "busybox");
+        assertThat(docker("cp", marker.toString(), "ro:/").exitCode()).isNotZero();
+        ProcessRunner.Result roVolume = docker("cp", marker.toString(), "ro:/data/");
+        assertThat(roVolume.exitCode()).isNotZero();
+        assertThat(roVolume.stderr()).contains("read-only");
+        assertThat(Path.of(ok("volume", "inspect", "--format", "{{.Mountpoint}}", "filesvol"), "marker.txt"))
+                .doesNotExist();
         // a missing destination and a file as destination, as Docker answers them
         assertThat(put("/no/such/dir", new TarBuilder().file("f", "x").build()).statusCode()).isEqualTo(404);
         assertThat(put("/etc/group", new TarBuilder().file("f", "x").build()).statusCode()).isEqualTo(400);
