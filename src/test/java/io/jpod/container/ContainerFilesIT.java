@@ -265,6 +265,9 @@ class ContainerFilesIT {
         assertThat(ok("exec", "box", "cat", "/tmp/from-podman.txt")).isEqualTo("one file");
         podman("cp", "box:/tmp/dir", root.resolve("podman-out").toString());
         assertThat(root.resolve("podman-out/sub/b.txt")).hasContent("deep");
+        assertThat(podman("diff", "changer").lines()).contains("A /f", "D /bin/ls");
+        podman("export", "-o", root.resolve("podman-export.tar").toString(), "changer");
+        assertThat(Files.size(root.resolve("podman-export.tar"))).isGreaterThan(100_000);
         String id = podman("commit", "--change", "CMD [\"cat\",\"/f\"]", "changer", "pcommitted");
         assertThat(id).matches("[0-9a-f]{64}");
         assertThat(ok("run", "--rm", "--name", "pbox", id)).isEqualTo("hi");
