@@ -116,8 +116,19 @@ public final class ContainerFiles {
             if (!stat.isDir() && (path.endsWith("/") || path.endsWith("/."))) {
                 throw EngineException.invalidArgument("not a directory: " + path);
             }
+            // a directory's volumes and binds come with it, their content over their mount points, as in Docker
+            List<Map.Entry<Path, String>> trees = new ArrayList<>();
+            trees.add(Map.entry(at.host(), stat.name()));
+            if (stat.isDir()) {
+                for (MountSource m : r.mountsBelow(at.path())) {
+                    if (Files.exists(m.source(), LinkOption.NOFOLLOW_LINKS)) {
+                        String below = m.destination().substring(at.path().equals("/") ? 1 : at.path().length() + 1);
+                        trees.add(Map.entry(m.source(), stat.name() + "/" + below));
+                    }
+                }
+            }
             try {
-                DiffTar.writeTree(at.host(), stat.name(), sink.open(stat));
+                DiffTar.writeTrees(trees, sink.open(stat));
             } catch (IOException e) {
                 throw EngineException.internal("archiving " + path + " of " + c.name() + ": " + e.getMessage(), e);
             }

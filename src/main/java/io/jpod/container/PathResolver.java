@@ -95,6 +95,13 @@ final class PathResolver {
         return map(done);
     }
 
+    /** The mounts strictly below a clean container path, outermost first. */
+    List<MountSource> mountsBelow(String path) {
+        String prefix = path.equals("/") ? "/" : path + "/";
+        return mounts.stream().filter(m -> m.destination().startsWith(prefix) && !m.destination().equals(path))
+                .sorted(Comparator.comparingInt(m -> m.destination().length())).toList();
+    }
+
     /** The host path of a clean path given as components: its innermost mount's source, else the root. */
     private Resolved map(List<String> comps) {
         String path = "/" + String.join("/", comps);

@@ -53,7 +53,9 @@ class ContainerFilesIT {
         // what an escape would reach on the host: a directory with a secret, outside every container
         host = Files.createTempDirectory("jpod-files-host");
         Files.writeString(host.resolve("secret"), "host secret\n");
-        ok("run", "-d", "--name", "box", "-v", "filesvol:/data", "busybox", "sh", "-c",
+        Path bind = Files.createDirectories(root.resolve("bindsrc"));
+        Files.writeString(bind.resolve("bound.txt"), "from the bind source\n");
+        ok("run", "-d", "--name", "box", "-v", "filesvol:/data", "-v", bind + ":/opt/bind", "busybox", "sh", "-c",
                 "ln -s /etc /etclink; ln -s ../../../../../../.." + host + " /up; "
                         + "ln -s /etc/group /grouplink; echo group-of-the-container > /etc/group; "
                         + "trap 'exit 0' TERM; while true; do sleep 0.1; done");
@@ -122,6 +124,9 @@ class ContainerFilesIT {
         assertThat(out.resolve("copied.txt")).hasContent("one file");
         assertThat(mode(out.resolve("copied.txt"))).isEqualTo("rwxr-x---");
         assertThat(out.resolve("from-volume.txt")).hasContent("one file");
+        // a directory with a bind mount below it comes with the bind's content, as in Docker
+        ok("cp", "box:/opt", out.toString());
+        assertThat(out.resolve("opt/bind/bound.txt")).hasContent("from the bind source");
         // the stopped container's root was mounted for the copies only
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(root.toString());
     }
