@@ -62,9 +62,11 @@ public final class ContainerFiles {
     private final MountPlanner mounts;
     private final ContainerCommitter committer;
     private final String driver;
+    private final ContainerEvents events;
 
     ContainerFiles(State state, Locking locking, ContainerSync sync, ImageStore images, ContainerPaths paths,
-            MountPlanner mounts, ContainerCommitter committer, String driver) {
+            MountPlanner mounts, ContainerCommitter committer, String driver, ContainerEvents events) {
+        this.events = events;
         this.state = state;
         this.locking = locking;
         this.sync = sync;
@@ -132,6 +134,7 @@ public final class ContainerFiles {
             } catch (IOException e) {
                 throw EngineException.internal("archiving " + path + " of " + c.name() + ": " + e.getMessage(), e);
             }
+            events.publish("archive-path", c); // as Docker names a copy out
             return null;
         });
     }
@@ -208,6 +211,7 @@ public final class ContainerFiles {
             } catch (IOException e) {
                 throw EngineException.invalidArgument("extracting the archive into " + path + ": " + e.getMessage());
             }
+            events.publish("extract-to-dir", c); // as Docker names a copy in
             return null;
         });
     }
@@ -363,6 +367,7 @@ public final class ContainerFiles {
             } catch (IOException e) {
                 throw EngineException.internal("exporting " + c.name() + ": " + e.getMessage(), e);
             }
+            events.publish("export", c);
             return null;
         });
     }

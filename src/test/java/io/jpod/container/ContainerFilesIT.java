@@ -259,8 +259,9 @@ class ContainerFilesIT {
         HttpResponse<String> squash = daemon.send(HttpRequest.newBuilder(daemon.uri(
                 "/libpod/commit?container=changer&squash=true")).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(squash.statusCode()).isEqualTo(400);
-        assertThat(ok("events", "--since", "0", "--until", "0s", "--filter", "event=commit",
-                "--format", "{{.Actor.Attributes.name}}")).contains("changer");
+        assertThat(ok("events", "--since", "0", "--until", "0s", "--filter", "type=container",
+                "--format", "{{.Action}} {{.Actor.Attributes.name}}").lines())
+                .contains("commit changer", "extract-to-dir box", "archive-path box", "export box");
     }
 
     @Test

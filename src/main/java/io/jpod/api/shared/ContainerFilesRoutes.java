@@ -87,7 +87,6 @@ public class ContainerFilesRoutes {
 
     @GetMapping({"/containers/{id}/export", "/libpod/containers/{id}/export"})
     void export(@PathVariable String id, HttpServletResponse response) {
-        containers.inspect(id); // an unknown container is a JSON 404, before the tar begins
         stream(response, "exporting " + id, out -> containers.files().export(id, out.get()));
     }
 
