@@ -6,6 +6,8 @@ import io.jpod.error.EngineException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
 import io.jpod.lock.Locking;
+import io.jpod.oci.OciRuntime;
+import io.jpod.state.ContainerStatus;
 import io.jpod.state.ContainerConfig.Mount;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
@@ -63,10 +65,12 @@ public final class ContainerFiles {
     private final ContainerCommitter committer;
     private final String driver;
     private final ContainerEvents events;
+    private final OciRuntime oci;
 
     ContainerFiles(State state, Locking locking, ContainerSync sync, ImageStore images, ContainerPaths paths,
-            MountPlanner mounts, ContainerCommitter committer, String driver, ContainerEvents events) {
+            MountPlanner mounts, ContainerCommitter committer, String driver, ContainerEvents events, OciRuntime oci) {
         this.events = events;
+        this.oci = oci;
         this.state = state;
         this.locking = locking;
         this.sync = sync;
@@ -107,12 +111,12 @@ public final class ContainerFiles {
 
     /** The stat of a path in the container (a final symbolic link is not followed). */
     public PathStat stat(String nameOrId, String path) {
-        return withRoot(nameOrId, false, (c, r) -> stat(c, r, path, r.resolve(clean(path), followsLast(path))));
+        return withRoot(nameOrId, false, false, (c, r) -> stat(c, r, path, r.resolve(clean(path), followsLast(path))));
     }
 
     /** Writes the path as a tar (a directory with itself as the top entry) to the sink, after the stat. */
     public void archive(String nameOrId, String path, ArchiveSink sink) {
-        withRoot(nameOrId, false, (c, r) -> {
+        withRoot(nameOrId, false, true, (c, r) -> {
             Resolved at = r.resolve(clean(path), followsLast(path));
             PathStat stat = stat(c, r, path, at);
             if (!stat.isDir() && (path.endsWith("/") || path.endsWith("/."))) {
@@ -193,7 +197,7 @@ public final class ContainerFiles {
      * must exist. Each entry is resolved in the container's scope as any other path.
      */
     public void extract(String nameOrId, String path, InputStream tar, ExtractOptions opts) {
-        withRoot(nameOrId, true, (c, r) -> {
+        withRoot(nameOrId, true, true, (c, r) -> {
             Resolved dir = r.resolve(clean(path), true);
             if (!Files.exists(dir.host(), LinkOption.NOFOLLOW_LINKS)) {
                 throw EngineException.notFound("Could not find the file " + path + " in container " + c.name());
@@ -360,7 +364,7 @@ public final class ContainerFiles {
 
     /** The whole root filesystem as a tar; volumes and bind mounts are not in it, as in Docker. */
     public void export(String nameOrId, OutputStream out) {
-        withRoot(nameOrId, false, (c, r) -> {
+        withRoot(nameOrId, false, false, (c, r) -> {
             Path root = r.resolve("/", false).host();
             try {
                 DiffTar.write(root, out, name -> name.equals(".jpod-vfs-ready"));
@@ -402,30 +406,46 @@ public final class ContainerFiles {
 
     /**
      * Runs {@code body} under the container's lock with its root available: the mounted root of a
-     * running (or created) container, else the overlay mounted here for the call.
+     * running (or created) container, else the overlay mounted here for the call. With {@code freeze},
+     * a running container is paused meanwhile (as podman's cp does), so that none of its processes can
+     * swap a checked directory for a link to the host's files while a copy goes through it.
      */
-    private <T> T withRoot(String nameOrId, boolean write, RootBody<T> body) {
+    private <T> T withRoot(String nameOrId, boolean write, boolean freeze, RootBody<T> body) {
         StoredContainer c = state.lookupContainer(nameOrId);
         return locking.holding(c.config().lockId(), () -> {
             StoredContainer cur = sync.sync(c.id());
-            ContainerPaths.Layout l = paths.layout(cur.id());
-            boolean mountHere = false;
-            if ("vfs".equals(driver)) {
-                VfsRootfs.populate(l.merged(), images.layerDirs(images.lookup(cur.config().rootfsImageId())));
-            } else if (!isMountPoint(l.merged())) {
-                mountOverlay(l, images.lookup(cur.config().rootfsImageId()), !write);
-                mountHere = true;
+            boolean frozen = freeze && cur.state().status() == ContainerStatus.RUNNING;
+            if (frozen) {
+                oci.pause(cur.id());
             }
             try {
-                var run = cur.config().run();
-                boolean readOnly = run != null && run.security() != null && run.security().readOnly();
-                return body.apply(cur, new PathResolver(l.merged(), readOnly, mountSources(cur, l)));
+                return withMountedRoot(cur, write, body);
             } finally {
-                if (mountHere) {
-                    PosixFiles.unmount(l.merged());
+                if (frozen) {
+                    oci.resume(cur.id());
                 }
             }
         });
+    }
+
+    private <T> T withMountedRoot(StoredContainer cur, boolean write, RootBody<T> body) {
+        ContainerPaths.Layout l = paths.layout(cur.id());
+        boolean mountHere = false;
+        if ("vfs".equals(driver)) {
+            VfsRootfs.populate(l.merged(), images.layerDirs(images.lookup(cur.config().rootfsImageId())));
+        } else if (!isMountPoint(l.merged())) {
+            mountOverlay(l, images.lookup(cur.config().rootfsImageId()), !write);
+            mountHere = true;
+        }
+        try {
+            var run = cur.config().run();
+            boolean readOnly = run != null && run.security() != null && run.security().readOnly();
+            return body.apply(cur, new PathResolver(l.merged(), readOnly, mountSources(cur, l)));
+        } finally {
+            if (mountHere) {
+                PosixFiles.unmount(l.merged());
+            }
+        }
     }
 
     private void mountOverlay(ContainerPaths.Layout l, Image image, boolean readOnly) {

@@ -93,7 +93,7 @@ public final class ContainerService implements AutoCloseable {
                 this.events);
         this.committer = new ContainerCommitter(images, paths, config.storage().driver(), json);
         this.files = new ContainerFiles(state, locking, sync, images, paths, mounts, committer,
-                config.storage().driver(), this.events);
+                config.storage().driver(), this.events, oci);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
                 id -> remover.remove(state.container(id), false, true)); // --rm takes anonymous volumes too
         exitHandler.reconcile();

@@ -17,9 +17,9 @@ import java.util.List;
  * {@code ..} stops at the root, and a path at or below a volume or bind mount lands in its source.
  * So no answer is ever outside the container's root or its mounts, whatever the links say.
  *
- * <p>The check is made when the path is resolved: a process in a running container that swaps a
- * directory for a link between the check and the use is not guarded against (Docker pauses nothing
- * either); every final component is used without following it.
+ * <p>The check is made when the path is resolved, so a process that swapped a checked directory for
+ * a link before its use could redirect it: {@link ContainerFiles} pauses a running container while
+ * it copies (export excepted, as Docker and podman do not pause for it either).
  */
 final class PathResolver {
 
