@@ -7,6 +7,9 @@ import io.jpod.image.ImageStore;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.StoredContainer;
 import io.jpod.storage.DiffTar;
+import io.jpod.storage.TreeChanges;
+import io.jpod.storage.Trees;
+import io.jpod.storage.VfsRootfs;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,24 +44,39 @@ final class ContainerCommitter {
         this.json = json;
     }
 
-    /** Stores the container's changes as a layer; returns its diff ID. The caller keeps the container still. */
+    /**
+     * Stores the container's changes as a layer; returns its diff ID. The caller keeps the container
+     * still. Overlay: the upper directory. vfs: the root compared with the image's layers, the
+     * changes laid out as an upper directory would hold them (files hard-linked, deletions as whiteouts).
+     */
     String storeChanges(StoredContainer c) {
-        if (!"overlay".equals(driver)) {
-            throw EngineException.invalidState("committing a container needs the overlay storage driver; this "
-                    + "store uses " + driver);
+        if (!"overlay".equals(driver) && !"vfs".equals(driver)) {
+            throw EngineException.invalidState("committing a container needs the overlay or vfs storage driver; "
+                    + "this store uses " + driver);
         }
         ContainerPaths.Layout l = paths.layout(c.id());
         Path tar = images.workDir().resolve("commit-" + UUID.randomUUID() + ".tar");
+        Path staging = l.base().resolve("commit-" + UUID.randomUUID());
         try {
             Files.createDirectories(tar.getParent());
             Set<String> skip = mountPoints(c);
+            Path upper = l.diff();
+            if ("vfs".equals(driver)) {
+                List<Path> layers = images.layerDirs(images.lookup(c.config().rootfsImageId()));
+                VfsRootfs.populate(l.merged(), layers);
+                skip.add(".jpod-vfs-ready");
+                Files.createDirectories(staging);
+                TreeChanges.stage(l.merged(), TreeChanges.compare(l.merged(), layers, skip::contains), staging);
+                upper = staging;
+            }
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar), 65536)) {
-                DiffTar.write(l.diff(), out, skip::contains);
+                DiffTar.write(upper, out, skip::contains);
             }
             return images.putLayer(tar, null);
         } catch (IOException e) {
             throw EngineException.internal("writing the changes of container " + c.name() + ": " + e.getMessage(), e);
         } finally {
+            Trees.delete(staging);
             try {
                 Files.deleteIfExists(tar);
             } catch (IOException ignored) {
@@ -68,7 +87,7 @@ final class ContainerCommitter {
 
     /** docker commit: the container's run settings, then {@code changes}, over its image's config, plus one layer. */
     Image commit(StoredContainer c, String diffId, List<String> names, String author, String message,
-            List<String> changes) {
+            List<String> changes, Consumer<ConfigDraft> overrides) {
         Image base = images.lookup(c.config().rootfsImageId());
         ConfigDraft draft = ConfigDraft.from(images.config(base));
         RunConfig run = c.config().run();
@@ -90,13 +109,14 @@ final class ContainerCommitter {
             draft.user(run.user());
         }
         c.config().labels().forEach(draft::label);
+        overrides.accept(draft);
         draft.apply(changes).author(author);
         draft.addLayer(diffId, Instant.now(), String.join(" ", c.config().command()), message);
         return images.commit(draft.bytes(), names, List.of());
     }
 
     /** Where the runtime mounted something into the root: from the bundle's spec, relative to the root. */
-    private Set<String> mountPoints(StoredContainer c) {
+    Set<String> mountPoints(StoredContainer c) {
         Set<String> out = new HashSet<>();
         Path spec = paths.layout(c.id()).userdata().resolve("config.json");
         if (Files.isRegularFile(spec)) {

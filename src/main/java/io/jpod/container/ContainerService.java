@@ -60,6 +60,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerRemover remover;
     private final ExitHandler exitHandler;
     private final ContainerCommitter committer;
+    private final ContainerFiles files;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
@@ -91,6 +92,8 @@ public final class ContainerService implements AutoCloseable {
         this.remover = new ContainerRemover(state, locking, sync, stopper, starter, mounts, paths, exits, waits,
                 this.events);
         this.committer = new ContainerCommitter(images, paths, config.storage().driver(), json);
+        this.files = new ContainerFiles(state, locking, sync, images, paths, mounts, committer,
+                config.storage().driver(), this.events, oci);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
                 id -> remover.remove(state.container(id), false, true)); // --rm takes anonymous volumes too
         exitHandler.reconcile();
@@ -212,6 +215,15 @@ public final class ContainerService implements AutoCloseable {
      */
     public io.jpod.image.Image commit(String nameOrId, List<String> names, String author, String message,
             List<String> changes, boolean pause) {
+        return commit(nameOrId, names, author, message, changes, pause, draft -> { });
+    }
+
+    /**
+     * As {@link #commit(String, List, String, String, List, boolean)}, with {@code overrides} (Docker's
+     * commit body) applied to the config over the container's settings and under {@code changes}.
+     */
+    public io.jpod.image.Image commit(String nameOrId, List<String> names, String author, String message,
+            List<String> changes, boolean pause, Consumer<io.jpod.image.ConfigDraft> overrides) {
         StoredContainer c = state.lookupContainer(nameOrId);
         String diffId = locking.holding(c.config().lockId(), () -> {
             StoredContainer cur = sync.sync(c.id());
@@ -227,7 +239,7 @@ public final class ContainerService implements AutoCloseable {
                 }
             }
         });
-        io.jpod.image.Image image = committer.commit(c, diffId, names, author, message, changes);
+        io.jpod.image.Image image = committer.commit(c, diffId, names, author, message, changes, overrides);
         events.publish("commit", c);
         return image;
     }
@@ -236,6 +248,11 @@ public final class ContainerService implements AutoCloseable {
     public String storeChanges(String nameOrId) {
         StoredContainer c = state.lookupContainer(nameOrId);
         return locking.holding(c.config().lockId(), () -> committer.storeChanges(sync.sync(c.id())));
+    }
+
+    /** A container's files: {@code docker cp}, {@code export}, {@code diff}. */
+    public ContainerFiles files() {
+        return files;
     }
 
     /** Thaws a paused container. */

@@ -151,6 +151,17 @@ class ContainersPage {
         return "container";
     }
 
+    /** docker commit from the container's page: the changes and run settings as an image, named or not. */
+    @PostMapping("/ui/containers/{id}/commit")
+    String commit(@PathVariable String id, @RequestParam(defaultValue = "") String image, RedirectAttributes flash) {
+        String name = containers.inspect(id).name();
+        String as = image.strip();
+        return Actions.perform(flash, "/ui/containers/" + id, () -> {
+            var img = containers.commit(id, as.isEmpty() ? List.of() : List.of(as), "", "", List.of(), true);
+            return "Committed " + name + " as " + (as.isEmpty() ? img.id().substring(0, 12) : as);
+        });
+    }
+
     @PostMapping("/ui/containers/{id}/{action}")
     String act(@PathVariable String id, @PathVariable String action, @RequestParam(defaultValue = "") String back,
             RedirectAttributes flash) {

@@ -41,6 +41,30 @@ public final class DiffTar {
         tar.flush();
     }
 
+    /**
+     * Writes one path as a tar: a file, symlink or FIFO as a single entry called {@code name}; a
+     * directory as an entry {@code name/} followed by its contents under that name ({@code docker cp}
+     * out of a container). Finishes the tar without closing {@code out}.
+     */
+    public static void writeTree(Path source, String name, OutputStream out) throws IOException {
+        writeTrees(List.of(Map.entry(source, name)), out);
+    }
+
+    /**
+     * As {@link #writeTree}, for several paths one after the other in one tar: a later one may lay
+     * its entries over an earlier one's (a volume's content over its empty mount point).
+     */
+    public static void writeTrees(List<Map.Entry<Path, String>> sources, OutputStream out) throws IOException {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        for (Map.Entry<Path, String> s : sources) {
+            new Walk(s.getKey(), tar, n -> false).entry(s.getKey(), s.getValue());
+        }
+        tar.finish();
+        tar.flush();
+    }
+
     /** One pass over the tree, remembering the first name of every multiply-linked inode. */
     private static final class Walk {
         private final Path root;

@@ -37,7 +37,7 @@ public final class PosixFiles {
 
     static final int S_IFCHR = 0020000;
     static final int MNT_DETACH = 2;
-    /** mount(2) flags: no set-id bits, no device files, no execution. */
+    /** mount(2) flags: read-only, no set-id bits, no device files, no execution. */
     public static final long MS_RDONLY = 1;
     public static final long MS_NOSUID = 2;
     public static final long MS_NODEV = 4;

@@ -50,6 +50,25 @@ class VfsDriverIT {
                     .containsExactly("hi", "group-gone");
             assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(root.toString());
             containers.remove("v", false);
+
+            // diff and commit compare the copied root with the layers
+            containers.create(CreateRequest.of("changer", "localhost/two:1",
+                    List.of("sh", "-c", "echo hi > /f; rm /bin/ls; echo x >> /etc/motd")));
+            containers.start("changer");
+            assertThat(containers.waitForExit("changer", Duration.ofSeconds(20))).isZero();
+            assertThat(containers.files().changes("changer")).containsExactly(
+                    new ContainerFiles.Change("/bin", 0), new ContainerFiles.Change("/bin/ls", 2),
+                    new ContainerFiles.Change("/etc/motd", 0), new ContainerFiles.Change("/f", 1));
+            assertThat(containers.files().stat("changer", "/f").size()).isEqualTo(3);
+            var image = containers.commit("changer", List.of("localhost/vfscommit:1"), "", "", List.of(), false);
+            containers.create(CreateRequest.of("check", image.id(),
+                    List.of("sh", "-c", "cat /f /etc/motd; test -e /bin/ls || echo ls-gone")));
+            containers.start("check");
+            assertThat(containers.waitForExit("check", Duration.ofSeconds(20))).isZero();
+            assertThat(Files.readAllLines(containers.logPath("check"))).extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .containsExactly("hi", "hi", "x", "ls-gone");
+            containers.remove("check", false);
+            containers.remove("changer", false);
         }
     }
 }

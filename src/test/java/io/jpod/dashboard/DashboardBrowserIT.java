@@ -223,6 +223,13 @@ class DashboardBrowserIT {
         assertThat(text(".flash .notice")).isEqualTo("stopped dash-web");
         assertThat(daemon.get("/containers/dash-web/json").body()).contains("\"Status\":\"exited\"");
 
+        // commit makes an image of it, named in the form
+        browser.findElement(By.id("commit-image")).sendKeys("dash-snap:1");
+        browser.findElement(By.cssSelector("form.commit button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".flash .notice"), "Committed"));
+        assertThat(text(".flash .notice")).isEqualTo("Committed dash-web as dash-snap:1");
+        assertThat(daemon.get("/images/dash-snap:1/json").statusCode()).isEqualTo(200);
+
         // remove asks first; cancelling keeps the container
         browser.findElement(By.cssSelector("button[aria-label='Remove dash-web']")).click();
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
