@@ -80,7 +80,11 @@ final class ContainerCreator {
         }
         ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
         io.jpod.state.ContainerConfig.Security sec = security.plan(req.security(), net.mode(), infra ? null : pod);
-        io.jpod.state.ResourceLimits limits = resources.plan(req.resources(), sec.ipcMode());
+        // a pod member sharing its infra's IPC namespace has the infra's /dev/shm
+        boolean podIpc = !infra && pod != null && pod.config().hasInfra()
+                && pod.config().sharedNamespaces().contains("ipc") && sec.ipcMode().isEmpty();
+        io.jpod.state.ResourceLimits limits = resources.plan(req.resources(),
+                podIpc ? "container:" + pod.name() + "'s infra" : sec.ipcMode());
         MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, environment(req, image, hostname),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()

@@ -13,7 +13,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Checks resource limits against what the host can enforce, fills in the defaults Docker and podman
@@ -302,10 +301,5 @@ final class ResourcePlanner {
 
     private static EngineException bad(String message) {
         return EngineException.invalidArgument(message);
-    }
-
-    /** True when nothing is limited beyond the defaults. */
-    static boolean none(ResourceLimits r) {
-        return Objects.equals(r, ResourceLimits.NONE);
     }
 }

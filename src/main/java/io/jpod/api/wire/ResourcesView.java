@@ -32,8 +32,12 @@ public record ResourcesView(long memory, long memorySwap, long memoryReservation
                 .map(u -> new Ulimit(libpod ? "RLIMIT_" + u.name().toUpperCase() : u.name(), u.soft(), u.hard()))
                 .toList();
         long pids = l.pidsLimit() == null ? DEFAULT_PIDS : l.pidsLimit() == -1 ? 0 : l.pidsLimit();
+        long nano = n(l.nanoCpus());
+        if (libpod && nano == 0 && n(l.cpuQuota()) > 0 && n(l.cpuPeriod()) > 0) {
+            nano = l.cpuQuota() * 1_000_000_000L / l.cpuPeriod(); // podman shows --cpus, which its client sends as both
+        }
         return new ResourcesView(n(l.memory()), n(l.memorySwap()), n(l.memoryReservation()), l.memorySwappiness(),
-                Boolean.TRUE.equals(l.oomKillDisable()), n(l.nanoCpus()), n(l.cpuShares()), n(l.cpuPeriod()),
+                Boolean.TRUE.equals(l.oomKillDisable()), nano, n(l.cpuShares()), n(l.cpuPeriod()),
                 n(l.cpuQuota()), l.cpusetCpus() == null ? "" : l.cpusetCpus(),
                 l.cpusetMems() == null ? "" : l.cpusetMems(), pids, ulimits,
                 l.blkioWeight() == null ? 0 : l.blkioWeight(), l.shmSize() == null ? DEFAULT_SHM : l.shmSize(),
