@@ -81,7 +81,7 @@ public final class ContainerService implements AutoCloseable {
         }
         this.sync = new ContainerSync(state, oci, networking, paths, exits, this.events);
         ContainerSecurity security = new ContainerSecurity(state, json);
-        ResourcePlanner limits = ResourcePlanner.forHost();
+        ResourcePlanner limits = ResourcePlanner.forHost(runtime.environment().identity().rootless());
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
                 security, limits);
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,

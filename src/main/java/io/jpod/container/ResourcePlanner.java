@@ -44,16 +44,19 @@ final class ResourcePlanner {
     private final int cpuCount;
     /** The daemon's hard limits by short name, -1 for unlimited: a container cannot get more. */
     private final Map<String, Long> hardLimits;
+    /** Rootless on cgroups v1: runc cannot write the cgroups, and would ignore the limits. */
+    private final boolean noCgroups;
 
-    ResourcePlanner(CgroupFeatures cgroups, int cpuCount, Map<String, Long> hardLimits) {
+    ResourcePlanner(CgroupFeatures cgroups, int cpuCount, Map<String, Long> hardLimits, boolean rootless) {
         this.cgroups = cgroups;
         this.cpuCount = cpuCount;
         this.hardLimits = Map.copyOf(hardLimits);
+        this.noCgroups = rootless && !cgroups.v2();
     }
 
-    static ResourcePlanner forHost() {
+    static ResourcePlanner forHost(boolean rootless) {
         return new ResourcePlanner(CgroupFeatures.read(Path.of("/sys/fs/cgroup")),
-                Runtime.getRuntime().availableProcessors(), hardLimits(Path.of("/proc/self/limits")));
+                Runtime.getRuntime().availableProcessors(), hardLimits(Path.of("/proc/self/limits")), rootless);
     }
 
     /** A create's limits, checked, with the defaults resolved; {@code ipcMode} as the container's security has it. */
@@ -136,6 +139,14 @@ final class ResourcePlanner {
     }
 
     private void check(ResourceLimits r) {
+        boolean cgroupLimits = r.memory() != null || r.memorySwap() != null || r.memoryReservation() != null
+                || r.memorySwappiness() != null || r.oomKillDisable() != null || r.nanoCpus() != null
+                || r.cpuShares() != null || r.cpuPeriod() != null || r.cpuQuota() != null || r.cpusetCpus() != null
+                || r.cpusetMems() != null || r.pidsLimit() != null || r.blkioWeight() != null;
+        if (noCgroups && cgroupLimits) {
+            throw bad("cgroup limits (memory, CPU, pids, block I/O) cannot be enforced for rootless containers on "
+                    + "cgroups v1: only ulimits, --shm-size and --oom-score-adj apply");
+        }
         checkMemory(r);
         checkCpu(r);
         if (r.pidsLimit() != null && r.pidsLimit() < -1) {

@@ -93,8 +93,9 @@ class ResourceLimitsIT {
 
     @Test
     void cpusHoldABusyLoopAndUpdateChangesTheLiveCgroup() throws Exception {
-        String id = ok("run", "-d", "--name", "busy", "--cpus", "0.5", "--memory", "32m", "busybox", "sh", "-c",
-                "while :; do :; done");
+        String id = ok("run", "-d", "--name", "busy", "--cpus", "0.5", "--memory", "32m", "--ulimit",
+                "nofile=512:512", "busybox", "sh", "-c", "while :; do :; done");
+        assertThat(ok("exec", "busy", "sh", "-c", "ulimit -n")).isEqualTo("512");
         assertThat(cgroup(id, "cpu", "cpu.cfs_quota_us")).isEqualTo("50000");
         long before = Long.parseLong(cgroup(id, "cpuacct", "cpuacct.usage"));
         long start = System.nanoTime();

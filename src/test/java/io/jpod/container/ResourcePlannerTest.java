@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ResourcePlannerTest {
 
     static final CgroupFeatures V1 = new CgroupFeatures(false, true, false, true, "0-1", "0");
-    final ResourcePlanner planner = new ResourcePlanner(V1, 2, Map.of("nofile", 20000L, "core", -1L));
+    final ResourcePlanner planner = new ResourcePlanner(V1, 2, Map.of("nofile", 20000L, "core", -1L), false);
 
     static ResourceLimits limits(Long memory, Long swap, Long nano, Long quota, String cpus, List<ResourceLimits.Ulimit> ul) {
         return new ResourceLimits(memory, swap, null, null, null, nano, null, null, quota, cpus, null, null, ul, null,
@@ -57,6 +57,15 @@ class ResourcePlannerTest {
                 List.of(new ResourceLimits.Ulimit("nofiles", 1, 1))), "")).hasMessageContaining("unknown ulimit");
         assertThatThrownBy(() -> planner.plan(limits(null, null, null, null, null,
                 List.of(new ResourceLimits.Ulimit("nofile", 20, 10))), "")).hasMessageContaining("above the hard");
+    }
+
+    @Test
+    void rootlessOnCgroupsV1HasNoCgroupLimits() {
+        ResourcePlanner rootless = new ResourcePlanner(V1, 2, Map.of(), true);
+        assertThatThrownBy(() -> rootless.plan(limits(32L << 20, null, null, null, null, null), ""))
+                .hasMessageContaining("rootless containers on cgroups v1");
+        assertThat(rootless.plan(limits(null, null, null, null, null,
+                List.of(new ResourceLimits.Ulimit("nofile", 10, 10))), "").ulimits()).hasSize(1);
     }
 
     @Test
