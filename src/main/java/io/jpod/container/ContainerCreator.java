@@ -34,11 +34,13 @@ final class ContainerCreator {
     private final ContainerPaths paths;
     private final ContainerEvents events;
     private final ContainerSecurity security;
+    private final ResourcePlanner resources;
 
     ContainerCreator(ObjectRegistry registry, State state, ImageStore images, MountPlanner mounts,
             ContainerNetworking networking, ContainerPaths paths, ContainerEvents events,
-            ContainerSecurity security) {
+            ContainerSecurity security, ResourcePlanner resources) {
         this.security = security;
+        this.resources = resources;
         this.registry = registry;
         this.state = state;
         this.images = images;
@@ -78,13 +80,18 @@ final class ContainerCreator {
         }
         ContainerNetworking.ResolvedNetwork net = networking.plan(req.network(), infra ? null : pod);
         io.jpod.state.ContainerConfig.Security sec = security.plan(req.security(), net.mode(), infra ? null : pod);
+        // a pod member sharing its infra's IPC namespace has the infra's /dev/shm
+        boolean podIpc = !infra && pod != null && pod.config().hasInfra()
+                && pod.config().sharedNamespaces().contains("ipc") && sec.ipcMode().isEmpty();
+        io.jpod.state.ResourceLimits limits = resources.plan(req.resources(),
+                podIpc ? "container:" + pod.name() + "'s infra" : sec.ipcMode());
         MountPlanner.PreparedMounts prepared = mounts.prepareMounts(req.mounts(), image.config().volumes());
         RunConfig run = new RunConfig(args, environment(req, image, hostname),
                 req.workingDir() != null && !req.workingDir().isEmpty() ? req.workingDir()
                         : image.config().workingDir(),
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
-                prepared.mounts(), net.mode(), net.networks(), net.ports(), sec);
+                prepared.mounts(), net.mode(), net.networks(), net.ports(), sec, limits);
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                 Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);

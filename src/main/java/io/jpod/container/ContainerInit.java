@@ -94,6 +94,7 @@ final class ContainerInit {
         mountRootfs(l, images.layerDirs(image));
         try {
             Files.deleteIfExists(paths.exitFile(c.id()));
+            Files.deleteIfExists(paths.persistDir(c.id()).resolve("oom")); // a past run's OOM kill
             Users.Resolved user = Users.resolve(l.merged(), run.user());
             List<String> env = new ArrayList<>(run.env());
             if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
@@ -121,7 +122,8 @@ final class ContainerInit {
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),
                             new SpecOptions.EtcFile(l.userdata().resolve("resolv.conf"), "/etc/resolv.conf")),
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
-                    seccomp(run.security(), sec.capabilities()), specMounts, joined, sec);
+                    seccomp(run.security(), sec.capabilities()), specMounts, joined, sec,
+                    ResourcePlanner.spec(run.resources()));
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
                     paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));

@@ -61,6 +61,7 @@ public final class ContainerService implements AutoCloseable {
     private final ExitHandler exitHandler;
     private final ContainerCommitter committer;
     private final ContainerFiles files;
+    private final ContainerUpdater updater;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
@@ -81,8 +82,9 @@ public final class ContainerService implements AutoCloseable {
         }
         this.sync = new ContainerSync(state, oci, networking, paths, exits, this.events);
         ContainerSecurity security = new ContainerSecurity(state, json);
+        ResourcePlanner limits = ResourcePlanner.forHost(runtime.environment().identity().rootless());
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
-                security);
+                security, limits);
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,
                 security, runtime.environment().identity().rootless());
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,
@@ -94,6 +96,7 @@ public final class ContainerService implements AutoCloseable {
         this.committer = new ContainerCommitter(images, paths, config.storage().driver(), json);
         this.files = new ContainerFiles(state, locking, sync, images, paths, mounts, committer,
                 config.storage().driver(), this.events, oci);
+        this.updater = new ContainerUpdater(state, locking, oci, sync, limits, this.events, json);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
                 id -> remover.remove(state.container(id), false, true)); // --rm takes anonymous volumes too
         exitHandler.reconcile();
@@ -385,6 +388,15 @@ public final class ContainerService implements AutoCloseable {
         } catch (IOException e) {
             throw EngineException.internal("listing processes of " + c.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Changes a container's resource limits ({@code docker update}): at once in its cgroup when it runs,
+     * and for its next starts. Null fields of {@code changes} stay as they are; a null
+     * {@code restartPolicy} keeps the policy.
+     */
+    public StoredContainer update(String nameOrId, io.jpod.state.ResourceLimits changes, String restartPolicy) {
+        return updater.update(nameOrId, changes, restartPolicy);
     }
 
     /** Adds a network to a bridge-mode container; a running one joins it at once, a stopped one at its next start. */

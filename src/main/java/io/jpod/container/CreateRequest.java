@@ -16,17 +16,35 @@ import java.util.Map;
  * @param pod the pod to join (name or ID), null for none
  * @param network null for the default network
  * @param security null for the defaults
+ * @param resources resource limits, null for none; checked by {@link ResourcePlanner}
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+        io.jpod.state.ResourceLimits resources) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         security = security == null ? SecurityRequest.NONE : security;
+        resources = resources == null ? io.jpod.state.ResourceLimits.NONE : resources;
+    }
+
+    /** Without resource limits. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null);
+    }
+
+    /** The same request with resource limits. */
+    public CreateRequest withResources(io.jpod.state.ResourceLimits limits) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits);
     }
 
     /** A request with the default security settings. */
@@ -41,7 +59,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources);
     }
 
     /**

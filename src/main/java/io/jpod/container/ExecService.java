@@ -154,7 +154,8 @@ public final class ExecService {
                 env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                 s.workingDir().isEmpty() ? run.workingDir() : s.workingDir(), user.uid(), user.gid(),
                 groups, s.tty(), l.merged(), "", 0, rl.nofile(), rl.nproc(), List.of(), false, null, List.of(),
-                Map.of(), ContainerSecurity.processSecurity(run.security()));
+                Map.of(), ContainerSecurity.processSecurity(run.security()),
+                ResourcePlanner.spec(run.resources())); // its ulimits hold for exec sessions too
         Path process = dir.resolve("process.json");
         Files.write(process, json.writeValueAsBytes(specs.process(opts)));
         return process;

@@ -63,8 +63,9 @@ final class ShmMounts {
         } catch (IOException e) {
             throw EngineException.internal("creating " + dir + ": " + e.getMessage(), e);
         }
+        Long size = c.config().run().resources().shmSize();
         PosixFiles.mount("shm", dir, "tmpfs", PosixFiles.MS_NOSUID | PosixFiles.MS_NODEV | PosixFiles.MS_NOEXEC,
-                OPTIONS);
+                size == null ? OPTIONS : "mode=1777,size=" + size);
         return bind(dir);
     }
 

@@ -100,6 +100,11 @@ public final class ConmonOciRuntime implements OciRuntime {
         cli().delete(id);
     }
 
+    @Override
+    public void update(String id, byte[] resources) {
+        cli().update(id, resources);
+    }
+
     private RuntimeCli cli() {
         checkAvailable();
         return new RuntimeCli(runtime.get().path(), runtimeRoot, env);

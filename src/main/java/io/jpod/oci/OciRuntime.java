@@ -50,4 +50,12 @@ public interface OciRuntime {
 
     /** Deletes the container from the runtime, killing it first if needed. */
     void delete(String id);
+
+    /**
+     * Changes the cgroup limits of a created, running or paused container ({@code runc update});
+     * {@code resources} is an OCI {@code LinuxResources} object, values it leaves out stay as they are.
+     */
+    default void update(String id, byte[] resources) {
+        throw new UnsupportedOperationException("this runtime cannot change a container's limits");
+    }
 }

@@ -70,11 +70,20 @@ final class RuntimeCli {
         }
     }
 
+    /** {@code update --resources -}: the OCI LinuxResources JSON on stdin. */
+    void update(String id, byte[] resources) {
+        check(exec(List.of("update", "--resources", "-", id), resources));
+    }
+
     private ProcessRunner.Result exec(List<String> args) {
+        return exec(args, null);
+    }
+
+    private ProcessRunner.Result exec(List<String> args, byte[] input) {
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "--root", root.toString()));
         argv.addAll(args);
         try {
-            return ProcessRunner.run(argv, env, TIMEOUT);
+            return input == null ? ProcessRunner.run(argv, env, TIMEOUT) : ProcessRunner.run(argv, env, input, TIMEOUT);
         } catch (IOException e) {
             throw new EngineException(EngineException.Category.RUNTIME_FAILURE,
                     "running " + String.join(" ", argv) + ": " + e.getMessage(), e);

@@ -80,13 +80,24 @@ public final class SpecGenerator {
             }
         }
         ArrayNode rlimits = p.putArray("rlimits");
-        rlimit(rlimits, "RLIMIT_NOFILE", Math.min(DEFAULT_RLIMIT, o.maxNofile()));
-        rlimit(rlimits, "RLIMIT_NPROC", Math.min(DEFAULT_RLIMIT, o.maxNproc()));
+        List<ResourceSpec.Rlimit> own = o.limits().rlimits();
+        java.util.Set<String> given = new java.util.HashSet<>();
+        own.forEach(r -> given.add(r.type()));
+        if (!given.contains("RLIMIT_NOFILE")) {
+            rlimit(rlimits, "RLIMIT_NOFILE", Math.min(DEFAULT_RLIMIT, o.maxNofile()));
+        }
+        if (!given.contains("RLIMIT_NPROC")) {
+            rlimit(rlimits, "RLIMIT_NPROC", Math.min(DEFAULT_RLIMIT, o.maxNproc()));
+        }
+        own.forEach(r -> ResourceSpec.rlimit(rlimits, r.type(), r.soft(), r.hard()));
         p.put("noNewPrivileges", sec.noNewPrivileges());
+        if (o.limits().oomScoreAdj() != null) {
+            p.put("oomScoreAdj", o.limits().oomScoreAdj());
+        }
     }
 
     private static void rlimit(ArrayNode rlimits, String type, long value) {
-        rlimits.addObject().put("type", type).put("hard", value).put("soft", value);
+        ResourceSpec.rlimit(rlimits, type, value, value);
     }
 
     private static void mounts(ArrayNode all, SpecOptions o) {
@@ -101,7 +112,9 @@ public final class SpecGenerator {
         mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysAccess);
         mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "rprivate", "nosuid", "noexec", "nodev", "relatime",
                 sysAccess);
-        mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        Long shm = o.limits().shmSize();
+        mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
+                shm == null ? "size=65536k" : "size=" + shm);
         if (o.security().readOnlyRoot() && o.security().readOnlyTmpfs()) {
             // podman's --read-only-tmpfs: the places programs expect to write stay writable
             for (String d : List.of("/run", "/tmp", "/var/tmp")) {
@@ -166,7 +179,8 @@ public final class SpecGenerator {
                         .put("minor", d.minor()).put("access", d.access());
             }
         }
-        if (o.pidsLimit() > 0) {
+        o.limits().writeTo(resources);
+        if (o.limits().pids() == null && o.pidsLimit() > 0) {
             resources.putObject("pids").put("limit", o.pidsLimit());
         }
         // a privileged container sees the host's /proc and /sys as they are

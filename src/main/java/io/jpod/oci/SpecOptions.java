@@ -18,11 +18,12 @@ import tools.jackson.databind.node.ObjectNode;
  * @param joinNamespaces OCI namespace type ({@code network}, {@code ipc}, {@code uts}...) to the path of
  *     one to join (a pod's infra container's), or {@code host} for the host's; the others are new
  * @param security capabilities, privileges and the like; null for the defaults
+ * @param limits cgroup limits, rlimits, OOM score and shm size; its pids limit replaces {@code pidsLimit}
  */
 public record SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid,
         int gid, List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
         long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp,
-        List<Mount> mounts, java.util.Map<String, String> joinNamespaces, Security security) {
+        List<Mount> mounts, java.util.Map<String, String> joinNamespaces, Security security, ResourceSpec limits) {
 
     public SpecOptions {
         args = List.copyOf(args);
@@ -32,6 +33,16 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         joinNamespaces = joinNamespaces == null ? java.util.Map.of() : java.util.Map.copyOf(joinNamespaces);
         security = security == null ? Security.DEFAULT : security;
+        limits = limits == null ? ResourceSpec.NONE : limits;
+    }
+
+    /** Without limits of its own. */
+    public SpecOptions(String id, String hostname, List<String> args, List<String> env, String cwd, int uid, int gid,
+            List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
+            long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2, ObjectNode seccomp,
+            List<Mount> mounts, java.util.Map<String, String> joinNamespaces, Security security) {
+        this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
+                maxNofile, maxNproc, etcFiles, cgroupV2, seccomp, mounts, joinNamespaces, security, null);
     }
 
     /** Without a seccomp filter. */
@@ -39,7 +50,7 @@ public record SpecOptions(String id, String hostname, List<String> args, List<St
             List<Integer> additionalGids, boolean terminal, Path rootfs, String cgroupsPath, long pidsLimit,
             long maxNofile, long maxNproc, List<EtcFile> etcFiles, boolean cgroupV2) {
         this(id, hostname, args, env, cwd, uid, gid, additionalGids, terminal, rootfs, cgroupsPath, pidsLimit,
-                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of(), java.util.Map.of(), null);
+                maxNofile, maxNproc, etcFiles, cgroupV2, null, List.of(), java.util.Map.of(), null, null);
     }
 
     /**

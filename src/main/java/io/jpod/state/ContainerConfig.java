@@ -65,7 +65,7 @@ public record ContainerConfig(
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.common.PortMapping> ports, Security security) {
+            List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -80,6 +80,16 @@ public record ContainerConfig(
             ports = ports == null ? List.of() : List.copyOf(ports);
             // records from before security options ran with the defaults
             security = security == null ? Security.DEFAULT : security;
+            resources = resources == null ? ResourceLimits.NONE : resources;
+        }
+
+        /** Without resource limits. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, null);
         }
 
         /** With the default security settings. */
@@ -93,7 +103,13 @@ public record ContainerConfig(
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources);
+        }
+
+        /** With new limits and restart policy ({@code docker update}). */
+        public RunConfig withResources(ResourceLimits newResources, String newRestartPolicy) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, newRestartPolicy,
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources);
         }
     }
 

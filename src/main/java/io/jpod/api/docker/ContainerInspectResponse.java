@@ -53,7 +53,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             Map<String, List<PortBinding>> portBindings, LogConfig logConfig, boolean privileged,
             List<String> capAdd, List<String> capDrop, List<String> securityOpt, boolean readonlyRootfs,
             List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
-            String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode) {
+            String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources) {
 
         static HostConfig of(StoredContainer c) {
             var run = c.config().run();
@@ -63,7 +64,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkMode.of(c),
                     PortBinding.configured(c), new LogConfig("k8s-file", Map.of()), s.privileged(), s.capAdd(),
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
-                    s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode());
+                    s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
+                    io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false));
         }
     }
 

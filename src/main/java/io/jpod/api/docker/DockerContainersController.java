@@ -56,8 +56,23 @@ class DockerContainersController {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
         var req = Bodies.read(json, tree, ContainerCreateRequest.class, "the container configuration");
-        StoredContainer c = containers.create(DockerCreate.request(name, req));
+        StoredContainer c = containers.create(DockerCreate.request(name, req)
+                .withResources(DockerResources.fromCreate(json, tree.path("HostConfig"))));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
+    }
+
+    /** {@code docker update}: new limits and restart policy; an empty policy name keeps the policy. */
+    @PostMapping("/containers/{id}/update")
+    Map<String, List<String>> update(@PathVariable String id, @RequestBody(required = false) byte[] body) {
+        JsonNode tree = Bodies.tree(json, body, "the update");
+        JsonNode policy = tree.path("RestartPolicy");
+        String restart = policy.path("Name").asString("");
+        int retries = policy.path("MaximumRetryCount").asInt(0);
+        if (restart.equals("on-failure") && retries > 0) {
+            restart = restart + ":" + retries;
+        }
+        containers.update(id, DockerResources.fromUpdate(json, tree), restart.isEmpty() ? null : restart);
+        return Map.of("Warnings", List.of());
     }
 
     @GetMapping("/containers/json")

@@ -70,8 +70,18 @@ class LibpodContainersController {
         }
         LibpodCreate.refuseUnsupported(tree);
         var spec = Bodies.read(json, tree, SpecGenerator.class, "the container specification");
-        StoredContainer c = containers.create(LibpodCreate.request(spec));
+        StoredContainer c = containers.create(LibpodCreate.request(spec)
+                .withResources(LibpodResources.fromSpec(tree)));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
+    }
+
+    /** {@code podman update}: the body is an OCI LinuxResources object; what it leaves out stays. */
+    @PostMapping("/{id}/update")
+    ResponseEntity<String> update(@PathVariable String id, @RequestBody(required = false) byte[] body) {
+        JsonNode tree = Bodies.tree(json, body, "the resources");
+        StoredContainer c = containers.update(id, LibpodResources.fromOci(tree), null);
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                .body(json.writeValueAsString(c.id()));
     }
 
     @GetMapping("/json")
