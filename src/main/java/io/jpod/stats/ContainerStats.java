@@ -42,8 +42,9 @@ public final class ContainerStats {
      * @param running false for a container without a process: its sample is {@link CgroupSample#EMPTY}
      * @param before the sample before {@code now} (at most {@link #RATE_BASE} older), or null
      * @param podId the container's pod, or null
+     * @param started when its process started (null if never)
      */
-    public record Sample(String id, String name, String podId, boolean running, CgroupSample now,
+    public record Sample(String id, String name, String podId, Instant started, boolean running, CgroupSample now,
             CgroupSample before) {
 
         /**
@@ -119,7 +120,8 @@ public final class ContainerStats {
         forgetOld();
         if (!hasProcess(c)) {
             latest.remove(c.id());
-            return new Sample(c.id(), c.name(), c.config().podId(), false, CgroupSample.EMPTY, null);
+            return new Sample(c.id(), c.name(), c.config().podId(), c.state().startedAt(), false,
+                    CgroupSample.EMPTY, null);
         }
         int pid = c.state().pid();
         // compute() makes concurrent viewers of one container wait for a single read and share it
@@ -131,7 +133,8 @@ public final class ContainerStats {
             CgroupSample read = reader.read(pid);
             CgroupSample before = last != null && !last.now().isEmpty()
                     && last.now().read().plus(RATE_BASE).isAfter(now) ? last.now() : null;
-            return new Sample(c.id(), c.name(), c.config().podId(), !read.isEmpty(), read, before);
+            return new Sample(c.id(), c.name(), c.config().podId(), c.state().startedAt(),
+                    !read.isEmpty(), read, before);
         });
     }
 
