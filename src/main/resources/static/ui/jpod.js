@@ -351,8 +351,9 @@
   function pct(v) { return v.toFixed(1) + '%'; }
   function setText(id, text) { var el = document.getElementById(id); if (el) { el.textContent = text; } }
 
-  // one chart: x is time in seconds, then one series per label; fmt writes the y axis' values
-  function chart(id, labels, colors, fmt) {
+  // one chart: x is time in seconds, then one series per label; fmt writes the y axis' values, whose
+  // scale reaches at least floor (a quiet container's line stays at the bottom of a readable axis)
+  function chart(id, labels, colors, fmt, floor) {
     var el = document.getElementById(id);
     var data = [[]];
     labels.forEach(function () { data.push([]); });
@@ -364,7 +365,7 @@
       });
       plot = new window.uPlot({
         width: Math.max(el.clientWidth, 200), height: 160, series: series,
-        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 1) * 1.1]; } } },
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max * 1.1, floor || 1)]; } } },
         axes: [{}, { size: 70, values: function (u, vals) { return vals.map(fmt); } }]
       }, data, el);
       window.addEventListener('resize', function () { plot.setSize({ width: Math.max(el.clientWidth, 200), height: 160 }); });
@@ -389,9 +390,10 @@
 
   var containerUsage = document.querySelector('[data-stats-src]');
   if (containerUsage && window.EventSource) {
-    var cpuChart = chart('chart-cpu', ['CPU'], ['#2a6fdb'], pct);
-    var memChart = chart('chart-memory', ['Memory'], ['#8a3ffc'], human);
-    var netChart = chart('chart-network', ['In', 'Out'], ['#198038', '#b28600'], function (v) { return human(v) + '/s'; });
+    var cpuChart = chart('chart-cpu', ['CPU'], ['#2a6fdb'], pct, 10);
+    var memChart = chart('chart-memory', ['Memory'], ['#8a3ffc'], human, 1024 * 1024);
+    var netChart = chart('chart-network', ['In', 'Out'], ['#198038', '#b28600'],
+      function (v) { return human(v) + '/s'; }, 1024);
     var last = null;
     followUsage(containerUsage.dataset.statsSrc, function (u) {
       var t = u.time / 1000;
@@ -400,12 +402,14 @@
         last = null;
         return;
       }
-      setText('usage-cpu', pct(u.cpu));
+      if (u.measured) {
+        setText('usage-cpu', pct(u.cpu));
+        cpuChart.add(t, [u.cpu]);
+      }
       setText('usage-memory', human(u.memory) + ' / ' + human(u.memoryLimit));
       setText('usage-network', human(u.rx) + ' in, ' + human(u.tx) + ' out');
       var meter = document.getElementById('usage-memory-meter');
       if (meter) { meter.value = u.memoryPercent; }
-      cpuChart.add(t, [u.cpu]);
       memChart.add(t, [u.memory]);
       if (last && t > last.t) {
         netChart.add(t, [Math.max(0, (u.rx - last.rx) / (t - last.t)), Math.max(0, (u.tx - last.tx) / (t - last.t))]);
@@ -419,14 +423,14 @@
   function applyUsage() {
     document.querySelectorAll('[data-usage-id]').forEach(function (cell) {
       var u = lastUsage[cell.dataset.usageId];
-      cell.textContent = u ? pct(u.cpu) + ' CPU, ' + human(u.memory) + ' / ' + human(u.memoryLimit) : '';
+      cell.textContent = u ? (u.measured ? pct(u.cpu) : '-') + ' CPU, ' + human(u.memory) + ' / ' + human(u.memoryLimit) : '';
     });
   }
   var hostUsage = document.querySelector('[data-stats-all]');
   if ((hostUsage || document.querySelector('[data-usage-id]') || document.getElementById('containers'))
       && window.EventSource) {
-    var totalCpu = hostUsage ? chart('chart-total-cpu', ['CPU'], ['#2a6fdb'], pct) : null;
-    var totalMem = hostUsage ? chart('chart-total-memory', ['Memory'], ['#8a3ffc'], human) : null;
+    var totalCpu = hostUsage ? chart('chart-total-cpu', ['CPU'], ['#2a6fdb'], pct, 10) : null;
+    var totalMem = hostUsage ? chart('chart-total-memory', ['Memory'], ['#8a3ffc'], human, 1024 * 1024) : null;
     followUsage('/ui/stats', function (all) {
       lastUsage = {};
       all.containers.forEach(function (u) { lastUsage[u.id] = u; });
@@ -434,11 +438,13 @@
       var t = all.totals;
       if (hostUsage) {
         setText('total-running', String(t.running));
-        setText('total-cpu', pct(t.cpu) + ' of ' + t.cpus + ' CPUs (' + Math.round(t.cpu / Math.max(t.cpus, 1)) + '%)');
+        if (t.measured) {
+          setText('total-cpu', pct(t.cpu) + ' of ' + t.cpus + ' CPUs (' + Math.round(t.cpu / Math.max(t.cpus, 1)) + '%)');
+          totalCpu.add(t.time / 1000, [t.cpu]);
+        }
         setText('total-memory', human(t.memory) + ' of ' + human(t.hostMemory));
         var meter = document.getElementById('total-memory-meter');
         if (meter) { meter.max = t.hostMemory; meter.value = t.memory; }
-        totalCpu.add(t.time / 1000, [t.cpu]);
         totalMem.add(t.time / 1000, [t.memory]);
       }
     });

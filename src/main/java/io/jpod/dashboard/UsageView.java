@@ -23,14 +23,15 @@ public class UsageView {
      * One container's figures.
      *
      * @param time milliseconds since the epoch of the reading
-     * @param cpu percent of one CPU since the reading before (0 without one)
+     * @param cpu percent of one CPU since the reading before
+     * @param measured whether there was a reading before (else {@code cpu} is 0, not a measure)
      * @param memory in use, page cache it could give back left out
      */
-    public record Figures(String id, String name, boolean running, long time, double cpu, long memory,
-            long memoryLimit, double memoryPercent, long rx, long tx) {
+    public record Figures(String id, String name, boolean running, long time, double cpu, boolean measured,
+            long memory, long memoryLimit, double memoryPercent, long rx, long tx) {
 
         public String cpuText() {
-            return String.format(Locale.ROOT, "%.1f%%", cpu);
+            return measured ? String.format(Locale.ROOT, "%.1f%%", cpu) : "-";
         }
 
         public String memoryText() {
@@ -42,11 +43,13 @@ public class UsageView {
         }
     }
 
-    /** The host and all its running containers together. */
-    public record Totals(long time, int cpus, long hostMemory, int running, double cpu, long memory) {
+    /** The host and all its running containers together; {@code measured} when every CPU figure is. */
+    public record Totals(long time, int cpus, long hostMemory, int running, double cpu, boolean measured,
+            long memory) {
 
         public String cpuText() {
-            return String.format(Locale.ROOT, "%.1f%% of %d CPUs (%d%%)", cpu, cpus, Math.round(cpu / Math.max(cpus, 1)));
+            return measured ? String.format(Locale.ROOT, "%.1f%% of %d CPUs (%d%%)", cpu, cpus,
+                    Math.round(cpu / Math.max(cpus, 1))) : "- of " + cpus + " CPUs";
         }
 
         public String memoryText() {
@@ -75,7 +78,9 @@ public class UsageView {
         ContainerStats.Host host = stats.host();
         double cpu = running.stream().mapToDouble(Figures::cpu).sum();
         long memory = running.stream().mapToLong(Figures::memory).sum();
-        return new Totals(System.currentTimeMillis(), host.cpus(), host.memory(), running.size(), cpu, memory);
+        boolean measured = running.stream().allMatch(Figures::measured);
+        return new Totals(System.currentTimeMillis(), host.cpus(), host.memory(), running.size(), cpu, measured,
+                memory);
     }
 
     public Totals totals() {
@@ -85,7 +90,8 @@ public class UsageView {
     private static Figures figures(ContainerStats.Sample s) {
         CgroupSample n = s.now();
         long time = n.isEmpty() ? System.currentTimeMillis() : n.read().toEpochMilli();
-        return new Figures(s.id(), s.name(), s.running(), time, s.cpuPercent(), n.memory().workingSet(),
+        return new Figures(s.id(), s.name(), s.running(), time, s.cpuPercent(), s.before() != null,
+                n.memory().workingSet(),
                 n.memory().limit(), s.memoryPercent(), n.rxBytes(), n.txBytes());
     }
 }

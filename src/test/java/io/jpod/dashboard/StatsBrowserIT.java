@@ -111,8 +111,7 @@ class StatsBrowserIT {
         screenshot("container-usage");
 
         open("/ui/containers");
-        wait.until(d -> text("#ctr-chart-busy .usage-cell").contains("CPU"));
-        assertThat(text("#ctr-chart-busy .usage-cell")).matches("[0-9.]+% CPU, .+ / .+");
+        wait.until(d -> text("#ctr-chart-busy .usage-cell").matches("[0-9.]+% CPU, .+ / .+"));
 
         open("/");
         wait.until(d -> points("chart-total-cpu") >= 2);
