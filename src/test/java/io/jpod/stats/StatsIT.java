@@ -176,6 +176,13 @@ class StatsIT {
         assertThat(s.path("memory_stats").isEmpty()).isTrue();
         assertThat(s.path("cpu_stats").path("cpu_usage").path("total_usage").asLong()).isZero();
         assertThat(s.path("name").asString()).isEqualTo("/idle");
+        // podman answers a stopped container named in its stats with zeros too
+        JsonNode libpod = getJson("/v4.3.1/libpod/containers/stats?stream=false&containers=idle");
+        assertThat(libpod.path("Stats").get(0).path("Name").asString()).isEqualTo("idle");
+        assertThat(libpod.path("Stats").get(0).path("CPUNano").asLong()).isZero();
+        assertThat(daemon.get("/v4.3.1/libpod/containers/stats?stream=false&containers=nothing-here").statusCode())
+                .isEqualTo(404);
+        assertThat(daemon.get("/v4.3.1/libpod/pods/stats?namesOrIDs=nothing-here").statusCode()).isEqualTo(404);
         HttpResponse<String> missing = daemon.get("/v1.41/containers/nothing-here/stats?stream=false");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("\"message\"");

@@ -39,7 +39,7 @@ class LibpodStatsController {
 
     /**
      * podman's {@code ContainerStatsReport}: {@code {"Error": null, "Stats": [...]}}. No names: every
-     * running container. Named containers that are not running have no numbers and are left out.
+     * running container; a named one that is not running reads zeros, as with podman.
      */
     @GetMapping("/libpod/containers/stats")
     ResponseEntity<StreamingResponseBody> containers(@RequestParam(required = false) List<String> containers,
@@ -57,7 +57,7 @@ class LibpodStatsController {
                 while (true) {
                     List<Map<String, Object>> report = new ArrayList<>();
                     for (ContainerStats.Sample s : samples) {
-                        if (s.running()) {
+                        if (s.running() || !names.isEmpty()) {
                             report.add(StatsReports.container(s, previous.get(s.id())));
                             previous.put(s.id(), s.now());
                         }

@@ -31,11 +31,11 @@ final class StatsReports {
         m.put("AvgCPU", avg);
         m.put("ContainerID", s.id());
         m.put("Name", s.name());
-        m.put("PerCPU", now.cpu().perCpu());
+        m.put("PerCPU", now.cpu().perCpu().isEmpty() ? null : now.cpu().perCpu());
         m.put("CPU", pre == null ? avg : ContainerStats.Sample.cpuPercent(now, pre));
         m.put("CPUNano", now.cpu().total());
         m.put("CPUSystemNano", now.cpu().kernel());
-        m.put("SystemNano", now.read().getEpochSecond() * 1_000_000_000L + now.read().getNano());
+        m.put("SystemNano", now.isEmpty() ? 0 : now.read().getEpochSecond() * 1_000_000_000L + now.read().getNano());
         m.put("MemUsage", now.memory().workingSet());
         m.put("MemLimit", now.memory().limit());
         m.put("MemPerc", s.memoryPercent());
