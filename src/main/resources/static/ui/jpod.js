@@ -72,6 +72,7 @@
           }
         });
         applyFilters();
+        applyUsage();
       })
       .catch(function () { say('Could not reach jpod.'); })
       .then(function () {
@@ -442,6 +443,118 @@
   document.querySelectorAll('[data-build-panel][data-build-src]').forEach(function (panel) {
     followBuild(panel, panel.dataset.buildSrc);
   });
+
+  // ---- usage: live figures and charts from the daemon's stats streams (one sampler for every page;
+  // nothing is read while no page is open). Charts use uPlot, served by the daemon under /webjars/.
+  var WINDOW = 120; // points kept: two minutes of a container, four of the totals
+
+  function human(bytes) {
+    var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    var v = Math.max(0, bytes), u = 0;
+    while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+    return (u === 0 ? v.toFixed(0) : v < 10 ? v.toFixed(1) : v.toFixed(0)) + ' ' + units[u];
+  }
+  function pct(v) { return v.toFixed(1) + '%'; }
+  function setText(id, text) { var el = document.getElementById(id); if (el) { el.textContent = text; } }
+
+  // one chart: x is time in seconds, then one series per label; fmt writes the y axis' values, whose
+  // scale reaches at least floor (a quiet container's line stays at the bottom of a readable axis)
+  function chart(id, labels, colors, fmt, floor) {
+    var el = document.getElementById(id);
+    var data = [[]];
+    labels.forEach(function () { data.push([]); });
+    var plot = null;
+    if (el && window.uPlot) {
+      var series = [{}];
+      labels.forEach(function (l, i) {
+        series.push({ label: l, stroke: colors[i], width: 2, value: function (u, v) { return v == null ? '-' : fmt(v); } });
+      });
+      plot = new window.uPlot({
+        width: Math.max(el.clientWidth, 200), height: 160, series: series,
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max * 1.1, floor || 1)]; } } },
+        axes: [{}, { size: 70, values: function (u, vals) { return vals.map(fmt); } }]
+      }, data, el);
+      window.addEventListener('resize', function () { plot.setSize({ width: Math.max(el.clientWidth, 200), height: 160 }); });
+    }
+    return {
+      add: function (t, values) {
+        data[0].push(t);
+        values.forEach(function (v, i) { data[i + 1].push(v); });
+        if (data[0].length > WINDOW) { data.forEach(function (d) { d.shift(); }); }
+        if (plot) { plot.setData(data); }
+        if (el) { el.dataset.points = String(data[0].length); }
+      }
+    };
+  }
+
+  function followUsage(src, onUsage) {
+    var source = new EventSource(src);
+    streams.push(source);
+    source.addEventListener('usage', function (e) { onUsage(JSON.parse(e.data)); });
+    source.onerror = function () { say('Reconnecting…'); };
+  }
+
+  var containerUsage = document.querySelector('[data-stats-src]');
+  if (containerUsage && window.EventSource) {
+    var cpuChart = chart('chart-cpu', ['CPU'], ['#2a6fdb'], pct, 10);
+    var memChart = chart('chart-memory', ['Memory'], ['#8a3ffc'], human, 1024 * 1024);
+    var netChart = chart('chart-network', ['In', 'Out'], ['#198038', '#b28600'],
+      function (v) { return human(v) + '/s'; }, 1024);
+    var last = null;
+    followUsage(containerUsage.dataset.statsSrc, function (u) {
+      var t = u.time / 1000;
+      if (!u.running) {
+        setText('usage-cpu', 'not running');
+        last = null;
+        return;
+      }
+      if (u.measured) {
+        setText('usage-cpu', pct(u.cpu));
+        cpuChart.add(t, [u.cpu]);
+      }
+      setText('usage-memory', human(u.memory) + ' / ' + human(u.memoryLimit));
+      setText('usage-network', human(u.rx) + ' in, ' + human(u.tx) + ' out');
+      var meter = document.getElementById('usage-memory-meter');
+      if (meter) { meter.value = u.memoryPercent; }
+      memChart.add(t, [u.memory]);
+      if (last && t > last.t) {
+        netChart.add(t, [Math.max(0, (u.rx - last.rx) / (t - last.t)), Math.max(0, (u.tx - last.tx) / (t - last.t))]);
+      }
+      last = { t: t, rx: u.rx, tx: u.tx };
+    });
+  }
+
+  // the containers table's usage column and the overview's totals share the all-containers stream
+  var lastUsage = {};
+  function applyUsage() {
+    document.querySelectorAll('[data-usage-id]').forEach(function (cell) {
+      var u = lastUsage[cell.dataset.usageId];
+      cell.textContent = u ? (u.measured ? pct(u.cpu) : '-') + ' CPU, ' + human(u.memory) + ' / ' + human(u.memoryLimit) : '';
+    });
+  }
+  var hostUsage = document.querySelector('[data-stats-all]');
+  if ((hostUsage || document.querySelector('[data-usage-id]') || document.getElementById('containers'))
+      && window.EventSource) {
+    var totalCpu = hostUsage ? chart('chart-total-cpu', ['CPU'], ['#2a6fdb'], pct, 10) : null;
+    var totalMem = hostUsage ? chart('chart-total-memory', ['Memory'], ['#8a3ffc'], human, 1024 * 1024) : null;
+    followUsage('/ui/stats', function (all) {
+      lastUsage = {};
+      all.containers.forEach(function (u) { lastUsage[u.id] = u; });
+      applyUsage();
+      var t = all.totals;
+      if (hostUsage) {
+        setText('total-running', String(t.running));
+        if (t.measured) {
+          setText('total-cpu', pct(t.cpu) + ' of ' + t.cpus + ' CPUs (' + Math.round(t.cpu / Math.max(t.cpus, 1)) + '%)');
+          totalCpu.add(t.time / 1000, [t.cpu]);
+        }
+        setText('total-memory', human(t.memory) + ' of ' + human(t.hostMemory));
+        var meter = document.getElementById('total-memory-meter');
+        if (meter) { meter.max = t.hostMemory; meter.value = t.memory; }
+        totalMem.add(t.time / 1000, [t.memory]);
+      }
+    });
+  }
 
   applyFilters();
 })();

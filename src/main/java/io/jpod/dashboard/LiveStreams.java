@@ -35,6 +35,9 @@ class LiveStreams {
     private static final long HEARTBEAT_SECONDS = 15;
     /** A transfer's page needs no more than this many updates a second. */
     private static final long TRANSFER_PACE_MILLIS = 150;
+    /** A container's charts move once a second, the lists' usage columns and the overview's totals every two. */
+    private static final long USAGE_PACE_MILLIS = 1000;
+    private static final long TOTALS_PACE_MILLIS = 2000;
 
     private final EventBus events;
     private final ContainerService containers;
@@ -42,12 +45,16 @@ class LiveStreams {
     private final Transfers transfers;
     private final Builds builds;
 
-    LiveStreams(EventBus events, ContainerService containers, JsonMapper json, Transfers transfers, Builds builds) {
+    private final UsageView usage;
+
+    LiveStreams(EventBus events, ContainerService containers, JsonMapper json, Transfers transfers, Builds builds,
+            UsageView usage) {
         this.events = events;
         this.containers = containers;
         this.json = json;
         this.transfers = transfers;
         this.builds = builds;
+        this.usage = usage;
     }
 
     @GetMapping("/ui/events")
@@ -175,6 +182,41 @@ class LiveStreams {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * One container's usage ({@code usage}) every second for its page's charts, while the page is open:
+     * the sampler reads the cgroup once a second however many pages watch.
+     */
+    @GetMapping("/ui/containers/{id}/stats")
+    ResponseEntity<StreamingResponseBody> containerStats(@PathVariable String id, HttpServletResponse response) {
+        String full = containers.inspect(id).id();
+        return sse(response, out -> pace(out, USAGE_PACE_MILLIS, () -> usage.of(full)));
+    }
+
+    /** Every running container's usage and the host's totals ({@code usage}), for the lists and the overview. */
+    @GetMapping("/ui/stats")
+    ResponseEntity<StreamingResponseBody> allStats(HttpServletResponse response) {
+        return sse(response, out -> pace(out, TOTALS_PACE_MILLIS, () -> {
+            var running = usage.running();
+            return java.util.Map.of("containers", running, "totals", usage.totals(running));
+        }));
+    }
+
+    /** Sends what {@code next} gives as a {@code usage} event every {@code millis} until the page goes. */
+    private void pace(OutputStream out, long millis, java.util.function.Supplier<Object> next) {
+        try {
+            while (!events.isClosed()) {
+                send(out, "usage", json.writeValueAsString(next.get()));
+                Thread.sleep(millis);
+            }
+        } catch (IOException gone) {
+            // the page was closed: nobody watches, nothing is read any more
+        } catch (RuntimeException removed) {
+            // the container went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

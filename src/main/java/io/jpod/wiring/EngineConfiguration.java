@@ -197,6 +197,13 @@ public class EngineConfiguration {
         return new PodService(runtime, state, locking, registry, containers, images, events);
     }
 
+    /** Containers' live usage from their cgroups and network namespaces, one sampler for every viewer. */
+    @Bean
+    io.jpod.stats.ContainerStats containerStats(ContainerService containers, PodService pods,
+            RuntimeEnvironment env) {
+        return new io.jpod.stats.ContainerStats(containers, pods, new io.jpod.stats.StatsReader(env.procRoot()));
+    }
+
     @Bean
     ExecService execService(ContainerService containers, State state, OciRuntime oci, JsonMapper json) {
         return new ExecService(containers, state, oci, json);
