@@ -37,7 +37,7 @@ import org.testcontainers.utility.DockerImageName;
  * Testcontainers (docker-java over the Unix socket) reading exec output and container logs through jpod: the
  * hijacked exec stream and the multiplexed log stream, stdout and stderr kept apart.
  */
-class TestcontainersExecIT {
+class ExecOutputIT {
 
     static Path root;
     static TestDaemon daemon;
