@@ -1,13 +1,12 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.shared.BuildParams;
 import io.jpod.api.stream.JsonLines;
 import io.jpod.build.BuildListener;
 import io.jpod.build.BuildRequest;
 import io.jpod.build.BuildService;
 import io.jpod.build.StepFailed;
 import io.jpod.error.EngineException;
-import io.jpod.registry.Credentials;
-import io.jpod.registry.RegistryAuthHeader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -48,9 +46,9 @@ class DockerBuildController {
             @RequestHeader(value = "X-Registry-Config", required = false) String registryConfig,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
         refuseUnsupported(all);
-        BuildRequest req = new BuildRequest(dockerfile, t, stringMap(buildargs, "buildargs"),
-                stringMap(labels, "labels"), target, nocache, truthy(pull), rm, forcerm, networkmode, platform, q,
-                credentials(registryConfig));
+        BuildRequest req = new BuildRequest(dockerfile, t, BuildParams.stringMap(json, buildargs, "buildargs"),
+                BuildParams.stringMap(json, labels, "labels"), target, nocache, truthy(pull), rm, forcerm, networkmode, platform, q,
+                BuildParams.credentials(registryConfig));
         JsonLines lines = new JsonLines(response, json);
         try {
             builds.build(req, request.getInputStream(), new BuildListener() {
@@ -130,21 +128,5 @@ class DockerBuildController {
         return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
     }
 
-    Map<String, String> stringMap(String text, String name) {
-        if (text == null || text.isBlank()) {
-            return Map.of();
-        }
-        try {
-            Map<String, String> m = json.readValue(text, new TypeReference<LinkedHashMap<String, String>>() {});
-            return m == null ? Map.of() : m;
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument(name + " must be a JSON object of strings: " + text);
-        }
-    }
 
-    static Map<String, Credentials> credentials(String registryConfig) {
-        Map<String, Credentials> out = new LinkedHashMap<>();
-        RegistryAuthHeader.decodeConfig(registryConfig).forEach((host, a) -> out.put(host, a.credentials()));
-        return out;
-    }
 }

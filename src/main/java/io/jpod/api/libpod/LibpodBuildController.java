@@ -1,17 +1,15 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.shared.BuildParams;
 import io.jpod.api.stream.JsonLines;
 import io.jpod.build.BuildListener;
 import io.jpod.build.BuildRequest;
 import io.jpod.build.BuildService;
 import io.jpod.error.EngineException;
-import io.jpod.registry.Credentials;
-import io.jpod.registry.RegistryAuthHeader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -75,9 +73,9 @@ class LibpodBuildController {
                     + "missing base images");
         }
         BuildRequest req = new BuildRequest(containerfile(dockerfile), t == null ? null : t.stream()
-                .filter(s -> !s.isEmpty()).toList(), map(buildargs, "buildargs"), map(labels, "labels"), target,
+                .filter(s -> !s.isEmpty()).toList(), BuildParams.stringMap(json, buildargs, "buildargs"), BuildParams.stringMap(json, labels, "labels"), target,
                 nocache, always, rm, forcerm, namespaces(all.get("nsoptions"), network(networkmode)),
-                "/".equals(platform) ? "" : platform, q, credentials(registryConfig));
+                "/".equals(platform) ? "" : platform, q, BuildParams.credentials(registryConfig));
         JsonLines lines = new JsonLines(response, json);
         try {
             builds.build(req, request.getInputStream(), new BuildListener() {
@@ -157,21 +155,5 @@ class LibpodBuildController {
         };
     }
 
-    private Map<String, String> map(String text, String name) {
-        if (text == null || text.isBlank()) {
-            return Map.of();
-        }
-        try {
-            Map<String, String> m = json.readValue(text, new TypeReference<LinkedHashMap<String, String>>() {});
-            return m == null ? Map.of() : m;
-        } catch (RuntimeException e) {
-            throw EngineException.invalidArgument(name + " must be a JSON object of strings: " + text);
-        }
-    }
 
-    private static Map<String, Credentials> credentials(String registryConfig) {
-        Map<String, Credentials> out = new LinkedHashMap<>();
-        RegistryAuthHeader.decodeConfig(registryConfig).forEach((host, a) -> out.put(host, a.credentials()));
-        return out;
-    }
 }
