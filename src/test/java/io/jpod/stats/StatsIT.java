@@ -198,8 +198,15 @@ class StatsIT {
         assertThat(before.path("networks").isObject()).isTrue();
         String iface = before.path("networks").propertyNames().iterator().next();
         assertThat(iface).isNotEqualTo("lo");
-        ok("run", "--rm", "busybox", "wget", "-q", "-O", "/dev/null", "http://" + ip + ":8080/big");
+        // httpd starts after the file is written: wget until it answers
+        ok("run", "--rm", "busybox", "sh", "-c", "for i in $(seq 50); do wget -q -O /dev/null http://" + ip
+                + ":8080/big && exit 0; sleep 0.2; done; exit 1");
+        // the sampler serves one reading per 0.9 s to every client: ask until a newer one shows the traffic
         JsonNode after = getJson("/v1.41/containers/web/stats?stream=false&one-shot=true");
+        for (int i = 0; i < 20 && after.path("read").asString().equals(before.path("read").asString()); i++) {
+            Thread.sleep(250);
+            after = getJson("/v1.41/containers/web/stats?stream=false&one-shot=true");
+        }
         assertThat(after.path("networks").path(iface).path("tx_bytes").asLong()
                 - before.path("networks").path(iface).path("tx_bytes").asLong()).isGreaterThanOrEqualTo(300_000);
         assertThat(after.path("networks").path(iface).path("rx_bytes").asLong())
