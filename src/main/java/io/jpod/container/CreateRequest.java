@@ -16,11 +16,13 @@ import java.util.Map;
  * @param pod the pod to join (name or ID), null for none
  * @param network null for the default network
  * @param security null for the defaults
+ * @param healthcheck null (or an empty test) for the image's, {@code ["NONE"]} for none; zero fields take the image's
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+        io.jpod.state.ContainerConfig.Healthcheck healthcheck) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -29,19 +31,28 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         security = security == null ? SecurityRequest.NONE : security;
     }
 
+    /** A request with the image's healthcheck. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null);
+    }
+
     /** A request with the default security settings. */
     public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
             List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null, null);
     }
 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, healthcheck);
     }
 
     /**

@@ -60,12 +60,13 @@ public record ContainerConfig(
      * @param args the process's full argv (entrypoint + command)
      * @param stopSignal signal number sent by stop
      * @param stopTimeout seconds stop waits before SIGKILL
+     * @param healthcheck the checks the daemon runs in it, null for none
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.common.PortMapping> ports, Security security) {
+            List<io.jpod.common.PortMapping> ports, Security security, Healthcheck healthcheck) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -88,12 +89,21 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, null);
+                    mounts, networkMode, networks, ports, null, null);
+        }
+
+        /** Without a healthcheck. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, null);
         }
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, healthcheck);
         }
     }
 
@@ -131,6 +141,41 @@ public record ContainerConfig(
             pidMode = pidMode == null ? "" : pidMode;
             ipcMode = ipcMode == null ? "" : ipcMode;
             utsMode = utsMode == null ? "" : utsMode;
+        }
+    }
+
+    /**
+     * A container's health check (Docker's {@code Healthcheck}), as configured: durations in
+     * nanoseconds, zero meaning Docker's default (30s interval and timeout, no start period, 3 retries).
+     *
+     * @param test {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}
+     * @param startInterval the interval during the start period, zero for {@link #interval}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Healthcheck(List<String> test, long interval, long timeout, long startPeriod, long startInterval,
+            int retries) {
+        public static final long DEFAULT_INTERVAL = 30_000_000_000L;
+        public static final long DEFAULT_TIMEOUT = 30_000_000_000L;
+        public static final int DEFAULT_RETRIES = 3;
+
+        public Healthcheck {
+            test = test == null ? List.of() : List.copyOf(test);
+        }
+
+        public java.time.Duration effectiveInterval() {
+            return java.time.Duration.ofNanos(interval > 0 ? interval : DEFAULT_INTERVAL);
+        }
+
+        public java.time.Duration effectiveTimeout() {
+            return java.time.Duration.ofNanos(timeout > 0 ? timeout : DEFAULT_TIMEOUT);
+        }
+
+        public java.time.Duration effectiveStartInterval() {
+            return startInterval > 0 ? java.time.Duration.ofNanos(startInterval) : effectiveInterval();
+        }
+
+        public int effectiveRetries() {
+            return retries > 0 ? retries : DEFAULT_RETRIES;
         }
     }
 
