@@ -155,7 +155,8 @@ class EventsController {
         String action = switch (e.action()) {
             case "die" -> "died";
             case "delete" -> "remove";
-            default -> e.action();
+            // Docker's "health_status: healthy" is podman's health_status, the status an attribute
+            default -> e.action().startsWith("health_status") ? "health_status" : e.action();
         };
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("containerExitCode", "0");
