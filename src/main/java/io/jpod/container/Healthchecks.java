@@ -44,6 +44,7 @@ public final class Healthchecks implements AutoCloseable {
             daemonThreads("health-timer"));
     private final ExecutorService probes = Executors.newCachedThreadPool(daemonThreads("health-check"));
     private final EventBus.Subscription subscription;
+    private volatile boolean closed;
 
     /** One container's schedule, for one run of it (its start time tells runs apart). */
     private static final class Schedule {
@@ -123,6 +124,9 @@ public final class Healthchecks implements AutoCloseable {
 
     private void begin(String id) {
         end(id);
+        if (closed) {
+            return;
+        }
         StoredContainer c;
         try {
             c = state.container(id);
@@ -172,7 +176,7 @@ public final class Healthchecks implements AutoCloseable {
     }
 
     private void tick(Schedule s) {
-        if (s.cancelled) {
+        if (s.cancelled || closed) {
             return;
         }
         ContainerHealth after = null;
@@ -184,7 +188,12 @@ public final class Healthchecks implements AutoCloseable {
             if (c.state().status() == ContainerStatus.PAUSED) {
                 after = c.state().health(); // a frozen container is not checked
             } else if (c.state().status() == ContainerStatus.RUNNING) {
-                HealthProbe.Outcome o = probe.run(c, s.check, r -> s.running = r);
+                HealthProbe.Outcome o = probe.run(c, s.check, r -> {
+                    s.running = r;
+                    if (s.cancelled) {
+                        r.kill(); // ended while it was being launched
+                    }
+                });
                 s.running = null;
                 if (o != null && !s.cancelled) {
                     after = record(s.id, s.startedAt, s.check, o.result());
@@ -244,13 +253,25 @@ public final class Healthchecks implements AutoCloseable {
         return was.with(streak >= h.effectiveRetries() ? ContainerHealth.UNHEALTHY : was.status(), streak, r);
     }
 
+    /**
+     * Ends every schedule, kills the checks under way and waits for them: a check holds its
+     * container's lock at moments, and the lock manager closes after this.
+     */
     @Override
     public void close() {
+        closed = true;
         subscription.close();
-        schedules.keySet().forEach(this::end);
-        lifecycle.shutdownNow();
+        lifecycle.shutdown();
         timer.shutdownNow();
-        probes.shutdownNow();
+        schedules.keySet().forEach(this::end);
+        probes.shutdown();
+        try {
+            if (!lifecycle.awaitTermination(10, TimeUnit.SECONDS) || !probes.awaitTermination(20, TimeUnit.SECONDS)) {
+                LOG.warn("health checks still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static ThreadFactory daemonThreads(String name) {
