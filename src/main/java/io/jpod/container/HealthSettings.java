@@ -18,7 +18,7 @@ final class HealthSettings {
 
     private HealthSettings() {}
 
-    /** The healthcheck to run, or null for none. */
+    /** The healthcheck as configured ({@code ["NONE"]} kept, for inspect, and never run), or null for none. */
     static Healthcheck merge(Healthcheck requested, ImageConfig.Healthcheck image) {
         Healthcheck fromImage = image == null ? null : new Healthcheck(image.test(), image.interval(),
                 image.timeout(), image.startPeriod(), image.startInterval(), image.retries());
@@ -37,10 +37,7 @@ final class HealthSettings {
         if (requested != null) {
             check(requested);
         }
-        if (h == null || h.test().isEmpty() || h.test().get(0).equals("NONE")) {
-            return null;
-        }
-        return h;
+        return h == null || h.test().isEmpty() ? null : h;
     }
 
     private static long or(long value, long fallback) {

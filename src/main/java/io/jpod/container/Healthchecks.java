@@ -82,9 +82,15 @@ public final class Healthchecks implements AutoCloseable {
         }
     }
 
+    /** The check the container runs, null for none (also for one turned off with {@code ["NONE"]}). */
+    public static Healthcheck configured(StoredContainer c) {
+        Healthcheck h = c.config().run() == null ? null : c.config().run().healthcheck();
+        return h == null || h.test().isEmpty() || h.test().get(0).equals("NONE") ? null : h;
+    }
+
     /** The container's health as inspect shows it: null without a healthcheck or before its first run. */
     public static ContainerHealth current(StoredContainer c) {
-        Healthcheck h = c.config().run() == null ? null : c.config().run().healthcheck();
+        Healthcheck h = configured(c);
         if (h == null) {
             return null;
         }
@@ -102,7 +108,7 @@ public final class Healthchecks implements AutoCloseable {
      */
     public ContainerHealth runNow(String nameOrId) {
         StoredContainer c = containers.inspect(nameOrId);
-        Healthcheck h = c.config().run() == null ? null : c.config().run().healthcheck();
+        Healthcheck h = configured(c);
         if (h == null) {
             throw EngineException.invalidState("container " + c.id() + " has no defined healthcheck");
         }
@@ -133,7 +139,7 @@ public final class Healthchecks implements AutoCloseable {
         } catch (EngineException gone) {
             return;
         }
-        Healthcheck h = c.config().run() == null ? null : c.config().run().healthcheck();
+        Healthcheck h = configured(c);
         if (h == null || c.state().status() != ContainerStatus.RUNNING) {
             return;
         }

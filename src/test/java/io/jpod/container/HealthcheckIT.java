@@ -199,6 +199,7 @@ class HealthcheckIT {
         ok("run", "-d", "--name", "off", "--no-healthcheck", "hc-file");
         Thread.sleep(1500);
         assertThat(inspect("off").path("State").has("Health")).isFalse();
+        assertThat(inspect("off").path("Config").path("Healthcheck").path("Test").toString()).isEqualTo("[\"NONE\"]");
         assertThat(ok("ps", "--filter", "name=off", "--format", "{{.Status}}")).doesNotContain("(");
         assertThat(ok("ps", "-q", "--filter", "health=none", "--filter", "name=off")).isNotEmpty();
         // running a check of a container without one is a conflict, as in podman

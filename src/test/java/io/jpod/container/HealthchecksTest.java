@@ -73,7 +73,8 @@ class HealthchecksTest {
         assertThat(merged.interval()).isEqualTo(1_000_000_000L);
         assertThat(merged.timeout()).isEqualTo(2_000_000_000L);
         assertThat(merged.retries()).isEqualTo(4);
-        assertThat(HealthSettings.merge(new Healthcheck(List.of("NONE"), 0, 0, 0, 0, 0), image)).isNull();
+        assertThat(HealthSettings.merge(new Healthcheck(List.of("NONE"), 0, 0, 0, 0, 0), image).test())
+                .containsExactly("NONE");
         assertThat(HealthSettings.merge(null, null)).isNull();
         assertThat(HealthSettings.argv(merged, List.of())).containsExactly("/bin/sh", "-c", "curl -f x");
         assertThat(HealthSettings.argv(new Healthcheck(List.of("CMD", "ls", "-l"), 0, 0, 0, 0, 0), List.of()))
