@@ -285,4 +285,51 @@ class HealthcheckIT {
             assertThat(c.getCurrentContainerInfo().getState().getHealth().getStatus()).isEqualTo("healthy");
         }
     }
+
+    @Test
+    @Order(9)
+    void composeStartsADependentOnceItsDependencyIsHealthy() throws Exception {
+        Path project = Files.createDirectories(root.resolve("compose"));
+        Files.writeString(project.resolve("docker-compose.yml"), """
+                version: "2.4"
+                services:
+                  db:
+                    image: hc-file
+                    command: ["sh", "-c", "sleep 2; echo ready > /tmp/ok; exec sleep 600"]
+                  app:
+                    image: busybox
+                    command: ["sleep", "600"]
+                    depends_on:
+                      db:
+                        condition: service_healthy
+                """);
+        Map<String, String> env = Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(), "DOCKER_HOST",
+                daemon.dockerHost());
+        List<String> compose = List.of("env", "-u", "DOCKER_CONTEXT", "docker-compose", "-p", "jpodhc", "-f",
+                project.resolve("docker-compose.yml").toString());
+        try {
+            ProcessRunner.Result up = ProcessRunner.run(with(compose, "up", "-d"), env, Duration.ofSeconds(120));
+            assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
+            JsonNode db = inspect("jpodhc_db_1");
+            JsonNode app = inspect("jpodhc_app_1");
+            assertThat(db.path("State").path("Health").path("Status").asString()).isEqualTo("healthy");
+            assertThat(app.path("State").path("Running").asBoolean()).isTrue();
+            Instant firstHealthy = null;
+            for (JsonNode r : db.path("State").path("Health").path("Log")) {
+                if (r.path("ExitCode").asInt() == 0) {
+                    firstHealthy = Instant.parse(r.path("End").asString());
+                    break;
+                }
+            }
+            assertThat(Instant.parse(app.path("State").path("StartedAt").asString())).isAfter(firstHealthy);
+        } finally {
+            ProcessRunner.run(with(compose, "down", "-t", "1"), env, Duration.ofSeconds(120));
+        }
+    }
+
+    static List<String> with(List<String> argv, String... more) {
+        List<String> all = new ArrayList<>(argv);
+        all.addAll(List.of(more));
+        return all;
+    }
 }
