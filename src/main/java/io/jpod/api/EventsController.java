@@ -120,13 +120,18 @@ class EventsController {
     static final java.util.Set<String> FILTER_KEYS = java.util.Set.of("config", "container", "daemon", "event",
             "image", "label", "network", "node", "plugin", "pod", "scope", "secret", "service", "type", "volume");
 
+    private static final java.util.Set<String> PREFIX_EVENTS = java.util.Set.of("health_status", "exec_create",
+            "exec_start");
+
     /** Docker's filters: type, event, container, image, volume, network, pod, label. */
     static boolean matches(EngineEvent e, Map<String, List<String>> filters) {
         for (var entry : filters.entrySet()) {
             List<String> wanted = entry.getValue();
             boolean ok = switch (entry.getKey()) {
                 case "type" -> wanted.contains(e.type());
-                case "event" -> wanted.contains(e.action());
+                // as Docker: health_status matches "health_status: healthy" and the like
+                case "event" -> wanted.contains(e.action()) || wanted.stream().anyMatch(w -> PREFIX_EVENTS.contains(w)
+                        && e.action().startsWith(w + ":"));
                 case "container", "volume", "network", "pod" -> e.type().equals(entry.getKey())
                         && wanted.stream().anyMatch(w -> w.equals(e.name()) || (!w.isEmpty() && e.id().startsWith(w)));
                 case "image" -> wanted.stream().anyMatch(w -> w.equals(e.attributes().get("image"))
@@ -155,7 +160,8 @@ class EventsController {
         String action = switch (e.action()) {
             case "die" -> "died";
             case "delete" -> "remove";
-            default -> e.action();
+            // Docker's "health_status: healthy" is podman's health_status, the status an attribute
+            default -> e.action().startsWith("health_status") ? "health_status" : e.action();
         };
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("containerExitCode", "0");

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Filters {
 
     /** The keys each list honours; any other is refused up front, even when the list is empty. */
-    public static final Set<String> CONTAINER_KEYS = Set.of("status", "name", "id", "label", "ancestor");
+    public static final Set<String> CONTAINER_KEYS = Set.of("status", "name", "id", "label", "ancestor",
+            "health");
     public static final Set<String> VOLUME_KEYS = Set.of("name", "driver", "label", "dangling");
     public static final Set<String> IMAGE_KEYS = Set.of("dangling", "reference", "label", "id");
     public static final Set<String> POD_KEYS = Set.of("name", "id", "status", "label");
@@ -123,6 +124,7 @@ public final class Filters {
                         .equals(familiar(a))
                         || ("sha256:" + c.config().rootfsImageId()).startsWith(a)
                         || String.valueOf(c.config().rootfsImageId()).startsWith(a));
+                case "health" -> v.contains(health(c, v));
                 default -> throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "'");
             };
             if (!ok) {
@@ -130,6 +132,17 @@ public final class Filters {
             }
         }
         return true;
+    }
+
+    /** The container's health in the {@code health} filter's words ({@code none} without checks); unknown words are refused. */
+    private static String health(StoredContainer c, List<String> wanted) {
+        for (String w : wanted) {
+            if (!Set.of("starting", "healthy", "unhealthy", "none").contains(w)) {
+                throw EngineException.invalidArgument("Unrecognised filter value for health: " + w);
+            }
+        }
+        var h = io.jpod.container.Healthchecks.current(c);
+        return h == null ? "none" : h.status();
     }
 
     /** Every {@code key} or {@code key=value} of {@code wanted} holds for {@code labels}. */

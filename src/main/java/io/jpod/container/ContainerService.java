@@ -281,6 +281,12 @@ public final class ContainerService implements AutoCloseable {
         });
     }
 
+    /** Runs {@code body} under the container's lock with its state synced, whatever its status (health results). */
+    <T> T synced(String id, Function<StoredContainer, T> body) {
+        StoredContainer c = state.container(id);
+        return locking.holding(c.config().lockId(), () -> body.apply(sync.sync(c.id())));
+    }
+
     /**
      * A runtime call on a container whose process may have ended since its state was read: then
      * the runtime's refusal is a conflict, as podman answers, not a failure of the engine.

@@ -17,12 +17,13 @@ import java.util.Map;
  * @param network null for the default network
  * @param security null for the defaults
  * @param resources resource limits, null for none; checked by {@link ResourcePlanner}
+ * @param healthcheck null (or an empty test) for the image's, {@code ["NONE"]} for none; zero fields take the image's
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
         List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
-        io.jpod.state.ResourceLimits resources) {
+        io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -32,19 +33,40 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         resources = resources == null ? io.jpod.state.ResourceLimits.NONE : resources;
     }
 
-    /** Without resource limits. */
+    /** Without resource limits, with the image's healthcheck. */
     public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
             List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, null);
+    }
+
+    /** With the image's healthcheck. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+            io.jpod.state.ResourceLimits resources) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources, null);
+    }
+
+    /** Without resource limits. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+            io.jpod.state.ContainerConfig.Healthcheck healthcheck) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, healthcheck);
     }
 
     /** The same request with resource limits. */
     public CreateRequest withResources(io.jpod.state.ResourceLimits limits) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits,
+                healthcheck);
     }
 
     /** A request with the default security settings. */
@@ -53,13 +75,14 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null, null, null);
     }
 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources,
+                healthcheck);
     }
 
     /**

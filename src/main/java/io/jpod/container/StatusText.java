@@ -35,6 +35,17 @@ public final class StatusText {
         };
     }
 
+    /** As {@link #of(ContainerState, Instant)}, a running container's health after it as Docker shows it: {@code Up 5 minutes (healthy)}. */
+    public static String of(io.jpod.state.StoredContainer c, Instant now) {
+        String text = of(c.state(), now);
+        io.jpod.state.ContainerHealth h = Healthchecks.current(c);
+        if (h == null || c.state().status() != ContainerStatus.RUNNING) {
+            return text;
+        }
+        return text + (h.status().equals(io.jpod.state.ContainerHealth.STARTING) ? " (health: starting)"
+                : " (" + h.status() + ")");
+    }
+
     public static String human(Duration d) {
         long s = Math.max(0, d.toSeconds());
         if (s < 1) {

@@ -20,7 +20,7 @@ public record ContainerRow(String id, String shortId, String name, String image,
         List<PortMapping> ports = run != null ? run.ports() : List.of();
         String podId = c.config().podId();
         return new ContainerRow(c.id(), c.id().substring(0, 12), c.name(), familiar(c.config().rootfsImageName()),
-                String.join(" ", args), StatusText.word(c.state().status()), StatusText.of(c.state(), now),
+                String.join(" ", args), StatusText.word(c.state().status()), StatusText.of(c, now),
                 ports.stream().map(ContainerRow::port).collect(Collectors.joining(", ")), podId,
                 podId == null ? "" : podNames.getOrDefault(podId, podId.substring(0, 12)), c.config().infra());
     }

@@ -60,12 +60,14 @@ public record ContainerConfig(
      * @param args the process's full argv (entrypoint + command)
      * @param stopSignal signal number sent by stop
      * @param stopTimeout seconds stop waits before SIGKILL
+     * @param healthcheck the checks the daemon runs in it, null for none
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources) {
+            List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
+            Healthcheck healthcheck) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -83,13 +85,13 @@ public record ContainerConfig(
             resources = resources == null ? ResourceLimits.NONE : resources;
         }
 
-        /** Without resource limits. */
+        /** Without resource limits or a healthcheck. */
         public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
                 int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports, Security security) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, security, null);
+                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, (Healthcheck) null);
         }
 
         /** With the default security settings. */
@@ -98,18 +100,36 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, null);
+                    mounts, networkMode, networks, ports, null, (ResourceLimits) null, (Healthcheck) null);
+        }
+
+        /** Without a healthcheck. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, resources, (Healthcheck) null);
+        }
+
+        /** Without resource limits. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security, Healthcheck healthcheck) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, healthcheck);
         }
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources, healthcheck);
         }
 
         /** With new limits and restart policy ({@code docker update}). */
         public RunConfig withResources(ResourceLimits newResources, String newRestartPolicy) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, newRestartPolicy,
-                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources);
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources, healthcheck);
         }
     }
 
@@ -147,6 +167,41 @@ public record ContainerConfig(
             pidMode = pidMode == null ? "" : pidMode;
             ipcMode = ipcMode == null ? "" : ipcMode;
             utsMode = utsMode == null ? "" : utsMode;
+        }
+    }
+
+    /**
+     * A container's health check (Docker's {@code Healthcheck}), as configured: durations in
+     * nanoseconds, zero meaning Docker's default (30s interval and timeout, no start period, 3 retries).
+     *
+     * @param test {@code ["CMD", argv...]} or {@code ["CMD-SHELL", command]}
+     * @param startInterval the interval during the start period, zero for {@link #interval}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Healthcheck(List<String> test, long interval, long timeout, long startPeriod, long startInterval,
+            int retries) {
+        public static final long DEFAULT_INTERVAL = 30_000_000_000L;
+        public static final long DEFAULT_TIMEOUT = 30_000_000_000L;
+        public static final int DEFAULT_RETRIES = 3;
+
+        public Healthcheck {
+            test = test == null ? List.of() : List.copyOf(test);
+        }
+
+        public java.time.Duration effectiveInterval() {
+            return java.time.Duration.ofNanos(interval > 0 ? interval : DEFAULT_INTERVAL);
+        }
+
+        public java.time.Duration effectiveTimeout() {
+            return java.time.Duration.ofNanos(timeout > 0 ? timeout : DEFAULT_TIMEOUT);
+        }
+
+        public java.time.Duration effectiveStartInterval() {
+            return startInterval > 0 ? java.time.Duration.ofNanos(startInterval) : effectiveInterval();
+        }
+
+        public int effectiveRetries() {
+            return retries > 0 ? retries : DEFAULT_RETRIES;
         }
     }
 

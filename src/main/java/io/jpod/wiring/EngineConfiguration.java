@@ -209,6 +209,13 @@ public class EngineConfiguration {
         return new ExecService(containers, state, oci, json);
     }
 
+    /** Containers' health checks, run on their schedules by the daemon. */
+    @Bean(destroyMethod = "close")
+    io.jpod.container.Healthchecks healthchecks(ContainerService containers, ExecService execs, State state,
+            EventBus events) {
+        return new io.jpod.container.Healthchecks(containers, execs, state, events);
+    }
+
     @Bean
     VolumeService volumeService(LibpodRuntime runtime, State state, EventBus events) {
         return new VolumeService(() -> state, Path.of(runtime.config().volumePath()), events);

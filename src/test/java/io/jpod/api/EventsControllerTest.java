@@ -48,6 +48,20 @@ class EventsControllerTest {
     }
 
     @Test
+    void healthStatusEventsMatchTheirPrefixAndReadAsPodmansWord() {
+        EngineEvent healthy = new EngineEvent("container", "health_status: healthy", "abc123", "web",
+                Map.of("image", "busybox", "health_status", "healthy"), Instant.now());
+        assertThat(EventsController.matches(healthy, Map.of("event", List.of("health_status")))).isTrue();
+        assertThat(EventsController.matches(healthy, Map.of("event", List.of("health_status: healthy")))).isTrue();
+        assertThat(EventsController.matches(healthy, Map.of("event", List.of("health_status: unhealthy"))))
+                .isFalse();
+        assertThat(EventsController.matches(DIED, Map.of("event", List.of("health_status")))).isFalse();
+        EngineEvent libpod = EventsController.libpodWords(healthy);
+        assertThat(libpod.action()).isEqualTo("health_status");
+        assertThat(libpod.attributes()).containsEntry("health_status", "healthy");
+    }
+
+    @Test
     void boundsAreUnixSecondsRfc3339OrDurationsBackFromNow() {
         assertThat(EventsController.time("1700000000.5")).isEqualTo(Instant.ofEpochSecond(1700000000, 500_000_000));
         assertThat(EventsController.time("2024-01-02T03:04:05Z")).isEqualTo(Instant.parse("2024-01-02T03:04:05Z"));

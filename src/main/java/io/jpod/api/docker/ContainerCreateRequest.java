@@ -16,7 +16,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv cmd, List<String> env,
         String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String hostname, boolean openStdin, Map<String, Object> volumes, HostConfig hostConfig,
-        NetworkingConfig networkingConfig) {
+        NetworkingConfig networkingConfig, io.jpod.api.wire.HealthConfig healthcheck) {
 
     ContainerCreateRequest {
         labels = labels == null ? Map.of() : labels;

@@ -32,13 +32,21 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record State(String status, boolean running, boolean paused, boolean restarting,
             @JsonProperty("OOMKilled") boolean oomKilled, boolean dead, int pid, int exitCode, String error,
-            String startedAt, String finishedAt) {
+            String startedAt, String finishedAt,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            io.jpod.api.wire.HealthParts.Health health) {
 
         static State of(ContainerState st) {
+            return of(st, null);
+        }
+
+        /** With the container's health ({@code State.Health}), left out when it has no healthcheck. */
+        static State of(ContainerState st, io.jpod.state.ContainerHealth health) {
             ContainerStatus s = st.status();
             return new State(StatusText.word(s), s == ContainerStatus.RUNNING || s == ContainerStatus.STOPPING,
                     s == ContainerStatus.PAUSED, false, st.oomKilled(), s == ContainerStatus.UNKNOWN, st.pid(),
-                    st.exitCode(), st.error(), DockerJson.time(st.startedAt()), DockerJson.time(st.finishedAt()));
+                    st.exitCode(), st.error(), DockerJson.time(st.startedAt()), DockerJson.time(st.finishedAt()),
+                    io.jpod.api.wire.HealthParts.state(health));
         }
     }
 
@@ -73,7 +81,9 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record Config(String hostname, String user, List<String> env, List<String> cmd, List<String> entrypoint,
             String image, String workingDir, Map<String, String> labels, boolean tty, boolean openStdin,
-            boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout) {
+            boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Map<String, Object> healthcheck) {
 
         static Config of(StoredContainer c, List<String> args) {
             var run = c.config().run();
@@ -82,7 +92,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     run != null ? run.env() : List.of(), args, null, DockerJson.imageName(image),
                     run != null ? run.workingDir() : "", c.config().labels(), run != null && run.tty(), false,
                     false, false, false, run != null ? Integer.toString(run.stopSignal()) : "15",
-                    run != null ? run.stopTimeout() : 10);
+                    run != null ? run.stopTimeout() : 10,
+                    io.jpod.api.wire.HealthParts.config(run != null ? run.healthcheck() : null));
         }
     }
 
@@ -94,7 +105,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
         String runDir = st.runDir();
         return new ContainerInspectResponse(c.id(), DockerJson.time(c.config().created()),
                 args.isEmpty() ? "" : args.get(0), args.size() > 1 ? args.subList(1, args.size()) : List.of(),
-                State.of(st), "sha256:" + c.config().rootfsImageId(), inRunDir(runDir, "resolv.conf"),
+                State.of(st, io.jpod.container.Healthchecks.current(c)), "sha256:" + c.config().rootfsImageId(),
+                inRunDir(runDir, "resolv.conf"),
                 inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), logPath, "/" + c.name(),
                 st.restartCount(), "overlay", "linux", "", "", "", HostConfig.of(c), Config.of(c, args),
                 NetworkSettings.of(c, json), MountPoint.of(c, hostSource));

@@ -39,7 +39,7 @@ record ContainerSummary(String id, List<String> names, String image, @JsonProper
                 "sha256:" + c.config().rootfsImageId(),
                 String.join(" ", run != null ? run.args() : c.config().command()),
                 c.config().created() == null ? 0 : c.config().created().getEpochSecond(), ports,
-                c.config().labels(), StatusText.word(c.state().status()), StatusText.of(c.state(), Instant.now()),
+                c.config().labels(), StatusText.word(c.state().status()), StatusText.of(c, Instant.now()),
                 new HostConfig(NetworkMode.of(c)),
                 new SummaryNetworkSettings(NetworkSettings.of(c, json).networks()), List.of());
     }

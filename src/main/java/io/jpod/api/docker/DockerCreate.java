@@ -46,7 +46,8 @@ final class DockerCreate {
         return new CreateRequest(name, orEmpty(body.image()), body.entrypointArgv(), ShellOrArgv.argv(body.cmd()),
                 body.env(), orEmpty(body.workingDir()), orEmpty(body.user()), body.labels(), body.tty(),
                 orEmpty(body.stopSignal()), body.stopTimeout(), restart, host.autoRemove(), orEmpty(body.hostname()),
-                body.openStdin(), mounts(body), null, network(body), security(host));
+                body.openStdin(), mounts(body), null, network(body), security(host),
+                io.jpod.api.wire.HealthConfig.toEngine(body.healthcheck()));
     }
 
     /** The security fields of {@code HostConfig}, in the engine's terms; the engine checks them. */

@@ -15,13 +15,16 @@ record InspectContainerConfig(String hostname, String domainname, String user, b
         boolean attachStdout, boolean attachStderr, boolean tty, boolean openStdin, boolean stdinOnce,
         List<String> env, List<String> cmd, String image, String workingDir, String entrypoint,
         Map<String, String> labels, Map<String, String> annotations, int stopSignal, int stopTimeout, String umask,
-        int timeout) {
+        int timeout,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Map<String, Object> healthcheck, String healthcheckOnFailureAction) {
 
     static InspectContainerConfig of(StoredContainer c, List<String> args) {
         var run = c.config().run();
         return new InspectContainerConfig(run != null ? run.hostname() : "", "", run != null ? run.user() : "",
                 false, false, false, run != null && run.tty(), false, false, run != null ? run.env() : List.of(),
                 args, LibpodJson.imageName(c), run != null ? run.workingDir() : "", "", c.config().labels(),
-                Map.of(), run != null ? run.stopSignal() : 15, run != null ? run.stopTimeout() : 10, "0022", 0);
+                Map.of(), run != null ? run.stopSignal() : 15, run != null ? run.stopTimeout() : 10, "0022", 0,
+                io.jpod.api.wire.HealthParts.config(run != null ? run.healthcheck() : null), "none");
     }
 }

@@ -72,7 +72,7 @@ record InspectContainerData(String id, String created, String path, List<String>
         String runDir = st.runDir();
         return new InspectContainerData(c.id(), LibpodJson.time(c.config().created()),
                 args.isEmpty() ? "" : args.get(0), args.size() > 1 ? args.subList(1, args.size()) : List.of(),
-                InspectContainerState.of(st), c.config().rootfsImageId(), LibpodJson.imageName(c), "",
+                InspectContainerState.of(st, io.jpod.container.Healthchecks.current(c)), c.config().rootfsImageId(), LibpodJson.imageName(c), "",
                 c.config().podId() == null ? "" : c.config().podId(), inRunDir(runDir, "resolv.conf"),
                 inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), ctx.staticDir(), ctx.ociRuntime(),
                 c.name(), st.restartCount(), "overlay", "", "", "", List.of(), ctx.mounts(), List.of(),

@@ -46,7 +46,18 @@ final class LibpodCreate {
                 orEmpty(spec.workDir()), orEmpty(spec.user()), spec.labels(), spec.terminal(),
                 signal != null && signal > 0 ? Integer.toString(signal) : null, spec.stopTimeout(), restart,
                 spec.remove(), orEmpty(spec.hostname()), spec.stdin(), mounts(spec),
-                orEmpty(spec.pod()).isEmpty() ? null : spec.pod(), network(spec), security(spec));
+                orEmpty(spec.pod()).isEmpty() ? null : spec.pod(), network(spec), security(spec),
+                healthcheck(spec));
+    }
+
+    /** {@code healthconfig}; of the on-failure actions (podman's {@code --health-on-failure}) only none is run. */
+    private static io.jpod.state.ContainerConfig.Healthcheck healthcheck(SpecGenerator spec) {
+        // 0: not given, 1: none; kill, restart and stop are not carried out here
+        if (spec.healthCheckOnFailureAction() > 1) {
+            throw EngineException.invalidArgument("health_check_on_failure_action (--health-on-failure) other than "
+                    + "none is not supported");
+        }
+        return io.jpod.api.wire.HealthConfig.toEngine(spec.healthconfig());
     }
 
     /**

@@ -39,6 +39,12 @@ record ListContainer(boolean autoRemove, List<String> command, String created, S
                 List.of(c.name()), Map.of(), run == null ? List.of() : run.networks(),
                 LibpodJson.running(s) || s == ContainerStatus.PAUSED ? st.pid() : 0,
                 c.config().podId() == null ? "" : c.config().podId(), podName == null ? "" : podName, ports, null,
-                LibpodJson.unix(st.startedAt()), s.display(), "");
+                LibpodJson.unix(st.startedAt()), s.display(), healthStatus(c));
+    }
+
+    /** podman's {@code Status}: the health status, which podman ps shows in brackets; empty without checks. */
+    private static String healthStatus(StoredContainer c) {
+        var h = io.jpod.container.Healthchecks.current(c);
+        return h == null ? "" : h.status();
     }
 }

@@ -25,7 +25,9 @@ record SpecGenerator(String name, String image, List<String> entrypoint, List<St
         @JsonProperty("apparmor_profile") String apparmorProfile,
         @JsonProperty("read_only_filesystem") boolean readOnlyFilesystem,
         @JsonProperty("read_write_tmpfs") boolean readWriteTmpfs, List<DeviceSpec> devices, List<String> groups,
-        Map<String, String> sysctl, Namespace userns, Namespace pidns, Namespace ipcns, Namespace utsns) {
+        Map<String, String> sysctl, Namespace userns, Namespace pidns, Namespace ipcns, Namespace utsns,
+        io.jpod.api.wire.HealthConfig healthconfig,
+        @JsonProperty("health_check_on_failure_action") int healthCheckOnFailureAction) {
 
     SpecGenerator {
         env = env == null ? Map.of() : env;
