@@ -16,17 +16,35 @@ import java.util.Map;
  * @param pod the pod to join (name or ID), null for none
  * @param network null for the default network
  * @param security null for the defaults
+ * @param names domain name, DNS and {@code /etc/hosts} settings, network aliases; null for none
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
-        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+        io.jpod.state.NameConfig names) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         security = security == null ? SecurityRequest.NONE : security;
+        names = names == null ? io.jpod.state.NameConfig.NONE : names;
+    }
+
+    /** A request without name settings. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null);
+    }
+
+    /** The same request with these name settings. */
+    public CreateRequest withNames(io.jpod.state.NameConfig newNames) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, newNames);
     }
 
     /** A request with the default security settings. */
@@ -35,13 +53,13 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null, null);
     }
 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
-                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security);
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, names);
     }
 
     /**

@@ -65,7 +65,7 @@ public record ContainerConfig(
     public record RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
-            List<io.jpod.common.PortMapping> ports, Security security) {
+            List<io.jpod.common.PortMapping> ports, Security security, NameConfig names) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -80,6 +80,16 @@ public record ContainerConfig(
             ports = ports == null ? List.of() : List.copyOf(ports);
             // records from before security options ran with the defaults
             security = security == null ? Security.DEFAULT : security;
+            names = names == null ? NameConfig.NONE : names;
+        }
+
+        /** Without name settings of its own. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, null);
         }
 
         /** With the default security settings. */
@@ -88,12 +98,17 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, null);
+                    mounts, networkMode, networks, ports, null, null);
         }
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, names);
+        }
+
+        public RunConfig withNames(NameConfig newNames) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newNames);
         }
     }
 

@@ -53,7 +53,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             Map<String, List<PortBinding>> portBindings, LogConfig logConfig, boolean privileged,
             List<String> capAdd, List<String> capDrop, List<String> securityOpt, boolean readonlyRootfs,
             List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
-            String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode) {
+            String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
 
         static HostConfig of(StoredContainer c) {
             var run = c.config().run();
@@ -63,7 +64,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkMode.of(c),
                     PortBinding.configured(c), new LogConfig("k8s-file", Map.of()), s.privileged(), s.capAdd(),
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
-                    s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode());
+                    s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
+                    io.jpod.api.wire.NameSettings.of(c));
         }
     }
 
@@ -71,7 +73,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record Config(String hostname, String user, List<String> env, List<String> cmd, List<String> entrypoint,
             String image, String workingDir, Map<String, String> labels, boolean tty, boolean openStdin,
-            boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout) {
+            boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout,
+            String domainname) {
 
         static Config of(StoredContainer c, List<String> args) {
             var run = c.config().run();
@@ -80,7 +83,7 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     run != null ? run.env() : List.of(), args, null, DockerJson.imageName(image),
                     run != null ? run.workingDir() : "", c.config().labels(), run != null && run.tty(), false,
                     false, false, false, run != null ? Integer.toString(run.stopSignal()) : "15",
-                    run != null ? run.stopTimeout() : 10);
+                    run != null ? run.stopTimeout() : 10, io.jpod.api.wire.NameSettings.domainname(c));
         }
     }
 

@@ -56,7 +56,7 @@ class DockerContainersController {
             throw EngineException.invalidArgument("a JSON container configuration is required");
         }
         var req = Bodies.read(json, tree, ContainerCreateRequest.class, "the container configuration");
-        StoredContainer c = containers.create(DockerCreate.request(name, req));
+        StoredContainer c = containers.create(DockerCreate.request(name, req).withNames(DockerNames.of(tree)));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 

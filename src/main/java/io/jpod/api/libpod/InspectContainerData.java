@@ -42,7 +42,8 @@ record InspectContainerData(String id, String created, String path, List<String>
             Map<String, List<PortBinding>> portBindings, RestartPolicySpec restartPolicy, boolean autoRemove,
             boolean privileged, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
             boolean readonlyRootfs, List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls,
-            String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode) {
+            String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
 
         static HostConfig of(StoredContainer c, String logPath) {
             var run = c.config().run();
@@ -56,7 +57,7 @@ record InspectContainerData(String id, String created, String path, List<String>
                     s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
                     DeviceMapping.mode(s.userns(), "host"),
                     DeviceMapping.mode(s.pidMode(), "private"), DeviceMapping.mode(s.ipcMode(), "private"),
-                    DeviceMapping.mode(s.utsMode(), "private"));
+                    DeviceMapping.mode(s.utsMode(), "private"), io.jpod.api.wire.NameSettings.of(c));
         }
     }
 

@@ -70,7 +70,7 @@ class LibpodContainersController {
         }
         LibpodCreate.refuseUnsupported(tree);
         var spec = Bodies.read(json, tree, SpecGenerator.class, "the container specification");
-        StoredContainer c = containers.create(LibpodCreate.request(spec));
+        StoredContainer c = containers.create(LibpodCreate.request(spec).withNames(LibpodNames.of(tree)));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 
