@@ -175,6 +175,35 @@ class NetworkDnsIT {
 
     @Test
     @Order(6)
+    void podmansRemoteClientSendsTheSameSettings() throws Exception {
+        Files.writeString(root.resolve("containers.conf"), "");
+        podman("create", "--name", "pod-dns", "--network", NET, "--network-alias", "palias", "--dns", "192.0.2.1",
+                "--dns-search", "example.test", "--dns-option", "ndots:3", "--add-host", "foo:1.2.3.4", "busybox",
+                "sleep", "600");
+        try {
+            podman("start", "pod-dns");
+            assertThat(podman("exec", "pod-dns", "cat", "/etc/resolv.conf")).isEqualTo(
+                    "search example.test\nnameserver 192.0.2.1\noptions ndots:3");
+            assertThat(podman("exec", "pod-dns", "cat", "/etc/hosts")).contains("1.2.3.4\tfoo\n");
+            assertThat(podman("inspect", "--format", "{{.HostConfig.Dns}} {{.HostConfig.ExtraHosts}}", "pod-dns"))
+                    .isEqualTo("[192.0.2.1] [foo:1.2.3.4]");
+            assertThat(resolve("client", "palias")).isEqualTo(ip("pod-dns", NET));
+        } finally {
+            docker("rm", "-f", "pod-dns");
+        }
+    }
+
+    static String podman(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
+        argv.addAll(List.of(args));
+        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
+                root.resolve("containers.conf").toString()), Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
+        return r.stdout().strip();
+    }
+
+    @Test
+    @Order(7)
     void connectAndDisconnectChangeWhoResolves() throws Exception {
         ok("run", "-d", "--name", "late", "busybox", "sh", "-c",
                 "echo hello-late > /tmp/index.html; exec httpd -f -p 80 -h /tmp");
@@ -200,7 +229,7 @@ class NetworkDnsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRestartedDaemonKeepsTheRunningResolver() throws Exception {
         long pid = resolverPid();
         daemon.close(); // containers and their resolver keep running
@@ -213,7 +242,7 @@ class NetworkDnsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void removingTheNetworkLeavesNoResolverBehind() throws Exception {
         Path resolverDir = resolverDir();
         long pid = resolverPid();
