@@ -123,6 +123,42 @@ class NetworkDnsIT {
     }
 
     @Test
+    @Order(2)
+    void dockerComposeServicesReachEachOtherByServiceName() throws Exception {
+        Path project = Files.createTempDirectory(root, "compose");
+        Files.writeString(project.resolve("docker-compose.yml"), """
+                version: "3"
+                services:
+                  api:
+                    image: busybox
+                    command: ["sh", "-c", "echo hello-api > /tmp/index.html; exec httpd -f -p 80 -h /tmp"]
+                  front:
+                    image: busybox
+                    command: ["sleep", "300"]
+                """);
+        Map<String, String> env = Map.of("DOCKER_CONFIG", project.toString(), "DOCKER_HOST", daemon.dockerHost());
+        List<String> compose = List.of("env", "-u", "DOCKER_CONTEXT", "docker-compose", "-p", "jpoddns", "-f",
+                project.resolve("docker-compose.yml").toString());
+        try {
+            ProcessRunner.Result up = ProcessRunner.run(with(compose, "up", "-d"), env, Duration.ofSeconds(120));
+            assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
+            assertThat(resolve("jpoddns_front_1", "api")).isEqualTo(ip("jpoddns_api_1", "jpoddns_default"));
+            assertThat(fetch("jpoddns_front_1", "api")).isEqualTo("hello-api");
+        } finally {
+            ProcessRunner.Result down = ProcessRunner.run(with(compose, "down", "-t", "1"), env,
+                    Duration.ofSeconds(120));
+            assertThat(down.exitCode()).as(down.stdout() + down.stderr()).isZero();
+        }
+        assertThat(root.resolve("run/libpod/cni/dns/containers/cni/dnsname/jpoddns_default")).doesNotExist();
+    }
+
+    static List<String> with(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    @Test
     @Order(3)
     void theDefaultNetworkHasNoNames() throws Exception {
         ok("run", "-d", "--name", "plain", "busybox", "sleep", "600");
