@@ -258,6 +258,7 @@ final class ContainerNetworking {
         List<String> nets = new ArrayList<>(run.networks());
         nets.add(name);
         state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
+        refreshEtcFiles(cur.id());
     }
 
     /** Removes a network from a container, leaving it at once when it runs (lock held, as for connect). */
@@ -280,5 +281,24 @@ final class ContainerNetworking {
         nets.remove(name);
         state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)
                 .withNames(run.names().withAliases(name, List.of()))));
+        refreshEtcFiles(cur.id());
+    }
+
+    /**
+     * Rewrites a prepared container's /etc files in place (the same files stay bind-mounted), so a
+     * running container connected to a network with names uses its resolver at once, and stops when
+     * disconnected.
+     */
+    private void refreshEtcFiles(String id) {
+        StoredContainer now = state.container(id);
+        if (now.state().runDir().isEmpty() || now.state().netNs().isEmpty()) {
+            return;
+        }
+        try {
+            etcFiles.write(Path.of(now.state().runDir()), now);
+        } catch (IOException | RuntimeException e) {
+            org.apache.commons.logging.LogFactory.getLog(ContainerNetworking.class)
+                    .warn("updating the /etc files of " + id + ": " + e.getMessage());
+        }
     }
 }

@@ -249,10 +249,14 @@ class NetworkDnsIT {
         String lateIp = ip("late", NET);
         assertThat(ok("exec", "client", "nslookup", fqdn)).contains(lateIp);
         assertThat(fetch("client", "latealias")).isEqualTo("hello-late");
+        // and it uses the network's resolver itself from now on
+        assertThat(ok("exec", "late", "cat", "/etc/resolv.conf")).contains("nameserver " + gateway);
+        assertThat(resolve("late", "web")).isEqualTo(ip("web", NET));
         ok("network", "disconnect", NET, "late");
         assertThat(docker("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
         assertThat(docker("exec", "client", "nslookup", "latealias." + NetworkService.DNS_DOMAIN).exitCode())
                 .isNotZero();
+        assertThat(ok("exec", "late", "cat", "/etc/resolv.conf")).doesNotContain("nameserver " + gateway);
         ok("rm", "-f", "late");
     }
 
