@@ -16,6 +16,8 @@ packages+=(chromium chromium-driver)
 # /etc/docker/registry/config.yml: each test writes its own config), skopeo seeds it with test images, and
 # htpasswd (apache2-utils) writes its bcrypt password file.
 packages+=(docker-registry skopeo apache2-utils)
+# Names on networks: the CNI dnsname plugin runs one dnsmasq per user network.
+packages+=(golang-github-containernetworking-plugin-dnsname dnsmasq-base)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "host-setup: run as root (apt-get install needs it)" >&2

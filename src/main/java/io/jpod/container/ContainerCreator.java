@@ -92,7 +92,8 @@ final class ContainerCreator {
                 req.user() != null && !req.user().isEmpty() ? req.user() : image.config().user(), req.tty(),
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
                 prepared.mounts(), net.mode(), net.networks(), net.ports(), sec, limits,
-                HealthSettings.merge(req.healthcheck(), image.config().healthcheck()));
+                HealthSettings.merge(req.healthcheck(), image.config().healthcheck()))
+                .withNames(networking.planNames(req.names(), net));
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                 Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);

@@ -100,7 +100,6 @@ final class ContainerInit {
             if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
                 env.add("HOME=" + user.home());
             }
-            writeEtcFiles(l, run.hostname());
             var rl = HostLimits.read();
             Map<String, String> own = security.namespaces(run.security());
             Map<String, String> joined = new java.util.LinkedHashMap<>(own);
@@ -112,6 +111,7 @@ final class ContainerInit {
             }
             specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
             c = state.container(c.id()); // the network set-up saved its namespace
+            networking.writeEtcFiles(l.userdata(), c); // with its addresses and its networks' resolvers
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());
             List<Integer> groups = new ArrayList<>(user.additionalGids());
             ContainerSecurity.groups(l.merged(), run.security()).stream().filter(g -> !groups.contains(g))
@@ -124,7 +124,11 @@ final class ContainerInit {
                     Cgroups.version(Path.of("/sys/fs/cgroup")).equals("v2"),
                     seccomp(run.security(), sec.capabilities()), specMounts, joined, sec,
                     ResourcePlanner.spec(run.resources()));
-            Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(specs.generate(opts)));
+            ObjectNode spec = specs.generate(opts);
+            if (spec.has("hostname") && !run.names().domainname().isEmpty()) {
+                spec.put("domainname", run.names().domainname()); // set in the container's own UTS namespace
+            }
+            Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(spec));
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
                     paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));
             return Transitions.save(state, c, c.state().initialized(created.pid(), created.conmonPid(),
@@ -162,14 +166,6 @@ final class ContainerInit {
 
     private String cgroupsPath(String id) {
         return "systemd".equals(config.cgroupManager()) ? "machine.slice:jpod:" + id : "/jpod_parent/jpod-" + id;
-    }
-
-    private static void writeEtcFiles(Layout l, String hostname) throws IOException {
-        Files.writeString(l.userdata().resolve("hostname"), hostname + "\n");
-        Files.writeString(l.userdata().resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.1.1\t"
-                + hostname + "\n");
-        Path host = Path.of("/etc/resolv.conf");
-        Files.writeString(l.userdata().resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");
     }
 
     private void mountRootfs(Layout l, List<Path> layers) {

@@ -2,7 +2,9 @@ package io.jpod.container;
 
 import io.jpod.common.PortMapping;
 import io.jpod.error.EngineException;
+import io.jpod.network.EndpointNames;
 import io.jpod.network.NetworkService;
+import io.jpod.state.NameConfig;
 import io.jpod.state.ContainerConfig.RunConfig;
 import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
@@ -25,10 +27,30 @@ final class ContainerNetworking {
 
     private final State state;
     private final NetworkService networks;
+    private final NamePlanner names;
+    private final EtcFiles etcFiles;
 
-    ContainerNetworking(State state, NetworkService networks) {
+    ContainerNetworking(State state, NetworkService networks, tools.jackson.databind.json.JsonMapper json) {
         this.state = state;
         this.networks = networks;
+        this.names = new NamePlanner(networks);
+        this.etcFiles = new EtcFiles(networks, json);
+    }
+
+    /** A new container's name settings, checked against its network plan. */
+    NameConfig planNames(NameConfig req, ResolvedNetwork net) {
+        return names.plan(req, net);
+    }
+
+    /** Writes the container's /etc/hosts, /etc/hostname and /etc/resolv.conf into {@code dir}. */
+    void writeEtcFiles(Path dir, StoredContainer c) throws IOException {
+        etcFiles.write(dir, c);
+    }
+
+    /** What the networks' resolvers know the container by: its name and its aliases per network. */
+    private static EndpointNames endpointNames(StoredContainer c) {
+        RunConfig run = c.config().run();
+        return new EndpointNames(c.name(), run == null ? Map.of() : run.names().aliases());
     }
 
     /** A network's name, from its name or ID ({@code NOT_FOUND} when there is none). */
@@ -141,7 +163,7 @@ final class ContainerNetworking {
             return Map.of("network", "/proc/" + other.state().pid() + "/ns/net");
         }
         NetworkService.Attachment a = networks.attach(c.id(), mode.equals("bridge") ? run.networks() : List.of(),
-                run.ports());
+                run.ports(), endpointNames(c));
         state.saveContainerState(c.id(), state.container(c.id()).state()
                 .withNetwork(a.netns().toString(), a.results()));
         return Map.of("network", a.netns().toString());
@@ -206,6 +228,11 @@ final class ContainerNetworking {
      * interface, a stopped one at its next start. The caller holds the lock and passes the container as it is now.
      */
     void connect(StoredContainer cur, String name) {
+        connect(cur, name, List.of());
+    }
+
+    /** As {@link #connect(StoredContainer, String)}, with the container's aliases on that network. */
+    void connect(StoredContainer cur, String name, List<String> aliases) {
         RunConfig run = cur.config().run();
         if (run == null || !run.networkMode().equals("bridge")) {
             throw EngineException.invalidArgument("container " + cur.id() + " uses network mode "
@@ -215,10 +242,15 @@ final class ContainerNetworking {
             throw EngineException.alreadyExists("container " + cur.name() + " is already connected to network "
                     + name);
         }
+        RunConfig withAliases = run.withNames(run.names().withAliases(name,
+                names.checkAliases(networks.inspect(name), aliases)));
+        cur = new StoredContainer(cur.config().withRun(withAliases), cur.state());
+        run = withAliases;
         ContainerState st = cur.state();
         if (!st.netNs().isEmpty() && (st.status() == ContainerStatus.RUNNING
                 || st.status() == ContainerStatus.PAUSED || st.status() == ContainerStatus.CREATED)) {
-            String result = networks.join(cur.id(), Path.of(st.netNs()), name, st.networkStatus().values());
+            String result = networks.join(cur.id(), Path.of(st.netNs()), name, st.networkStatus().values(),
+                    endpointNames(cur));
             Map<String, String> status = new LinkedHashMap<>(st.networkStatus());
             status.put(name, result);
             state.saveContainerState(cur.id(), st.withNetwork(st.netNs(), status));
@@ -226,6 +258,7 @@ final class ContainerNetworking {
         List<String> nets = new ArrayList<>(run.networks());
         nets.add(name);
         state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
+        refreshEtcFiles(cur.id());
     }
 
     /** Removes a network from a container, leaving it at once when it runs (lock held, as for connect). */
@@ -246,6 +279,26 @@ final class ContainerNetworking {
         }
         List<String> nets = new ArrayList<>(run.networks());
         nets.remove(name);
-        state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)));
+        state.rewriteContainerConfig(cur.config().withRun(run.withNetworks(nets)
+                .withNames(run.names().withAliases(name, List.of()))));
+        refreshEtcFiles(cur.id());
+    }
+
+    /**
+     * Rewrites a prepared container's /etc files in place (the same files stay bind-mounted), so a
+     * running container connected to a network with names uses its resolver at once, and stops when
+     * disconnected.
+     */
+    private void refreshEtcFiles(String id) {
+        StoredContainer now = state.container(id);
+        if (now.state().runDir().isEmpty() || now.state().netNs().isEmpty()) {
+            return;
+        }
+        try {
+            etcFiles.write(Path.of(now.state().runDir()), now);
+        } catch (IOException | RuntimeException e) {
+            org.apache.commons.logging.LogFactory.getLog(ContainerNetworking.class)
+                    .warn("updating the /etc files of " + id + ": " + e.getMessage());
+        }
     }
 }

@@ -74,7 +74,7 @@ public final class ContainerService implements AutoCloseable {
         this.paths = new ContainerPaths(Path.of(config.storage().graphRoot()), Path.of(config.tmpDir()));
         this.events = new ContainerEvents(events);
         this.mounts = new MountPlanner(volumes);
-        this.networking = new ContainerNetworking(state, networks);
+        this.networking = new ContainerNetworking(state, networks, json);
         try {
             this.exits = new ExitWatcher(paths.exitDir());
         } catch (IOException e) {
@@ -407,9 +407,15 @@ public final class ContainerService implements AutoCloseable {
 
     /** Adds a network to a bridge-mode container; a running one joins it at once, a stopped one at its next start. */
     public void connect(String nameOrId, String network) {
+        connect(nameOrId, network, List.of());
+    }
+
+    /** As {@link #connect(String, String)}, resolvable there by {@code aliases} too ({@code --alias}). */
+    public void connect(String nameOrId, String network, List<String> aliases) {
         StoredContainer c = state.lookupContainer(nameOrId);
         String name = networking.networkName(network);
-        locking.run(c.config().lockId(), () -> networking.connect(sync.sync(c.id()), name));
+        locking.run(c.config().lockId(), () -> networking.connect(sync.sync(c.id()), name,
+                aliases == null ? List.of() : aliases));
     }
 
     /** Removes a network from a container, leaving it at once when it runs. */

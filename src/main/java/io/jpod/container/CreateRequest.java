@@ -18,12 +18,14 @@ import java.util.Map;
  * @param security null for the defaults
  * @param resources resource limits, null for none; checked by {@link ResourcePlanner}
  * @param healthcheck null (or an empty test) for the image's, {@code ["NONE"]} for none; zero fields take the image's
+ * @param names domain name, DNS and {@code /etc/hosts} settings, network aliases; null for none
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
         List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
-        io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck) {
+        io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck,
+        io.jpod.state.NameConfig names) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -31,6 +33,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         security = security == null ? SecurityRequest.NONE : security;
         resources = resources == null ? io.jpod.state.ResourceLimits.NONE : resources;
+        names = names == null ? io.jpod.state.NameConfig.NONE : names;
     }
 
     /** Without resource limits, with the image's healthcheck. */
@@ -39,7 +42,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, null, null);
     }
 
     /** With the image's healthcheck. */
@@ -49,7 +52,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
             io.jpod.state.ResourceLimits resources) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources, null, null);
     }
 
     /** Without resource limits. */
@@ -59,14 +62,21 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
             io.jpod.state.ContainerConfig.Healthcheck healthcheck) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, healthcheck);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, null, healthcheck, null);
     }
 
     /** The same request with resource limits. */
     public CreateRequest withResources(io.jpod.state.ResourceLimits limits) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits,
-                healthcheck);
+                healthcheck, names);
+    }
+
+    /** The same request with these name settings. */
+    public CreateRequest withNames(io.jpod.state.NameConfig newNames) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
+                healthcheck, newNames);
     }
 
     /** A request with the default security settings. */
@@ -75,14 +85,14 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
             String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
             boolean stdin, List<Mount> mounts, String pod, NetworkRequest network) {
         this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
-                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null, null, null);
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, null, null, null, null);
     }
 
     /** The same request for a container of the pod {@code podId}. */
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources,
-                healthcheck);
+                healthcheck, names);
     }
 
     /**

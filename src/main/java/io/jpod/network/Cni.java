@@ -27,11 +27,23 @@ final class Cni {
     private final Path ipamDir;
     private final JsonMapper json;
 
-    /** {@code ipamDir}: where host-local keeps its leases, given at each call so config files stay portable. */
-    Cni(List<Path> pluginDirs, Path ipamDir, JsonMapper json) {
+    private final Path dnsRuntimeDir;
+
+    /**
+     * {@code ipamDir}: where host-local keeps its leases, given at each call so config files stay portable;
+     * {@code dnsRuntimeDir}: the dnsname plugin's {@code XDG_RUNTIME_DIR}, so each daemon keeps its own
+     * resolvers' files ({@code containers/cni/dnsname/<network>} under it).
+     */
+    Cni(List<Path> pluginDirs, Path ipamDir, Path dnsRuntimeDir, JsonMapper json) {
         this.pluginDirs = List.copyOf(pluginDirs);
         this.ipamDir = ipamDir;
+        this.dnsRuntimeDir = dnsRuntimeDir;
         this.json = json;
+    }
+
+    /** Who the container is to the network's name resolver: the name dnsname registers, and its aliases there. */
+    record Who(String name, List<String> aliases) {
+        static final Who NOBODY = new Who("", List.of());
     }
 
     /** Where the plugin binary is, or a clear error naming the package. */
@@ -48,9 +60,14 @@ final class Cni {
 
     /** ADD through every plugin of the list; returns the last result. */
     JsonNode add(JsonNode conflist, String containerId, Path netns, String ifname, List<PortMapping> ports) {
+        return add(conflist, containerId, netns, ifname, ports, Who.NOBODY);
+    }
+
+    /** ADD, known to a name resolver of the network as {@code who}. */
+    JsonNode add(JsonNode conflist, String containerId, Path netns, String ifname, List<PortMapping> ports, Who who) {
         JsonNode prev = null;
         for (JsonNode plugin : conflist.path("plugins")) {
-            prev = invoke("ADD", pluginConfig(conflist, plugin, prev, ports), containerId, netns, ifname);
+            prev = invoke("ADD", pluginConfig(conflist, plugin, prev, ports, who), containerId, netns, ifname, who);
         }
         return prev;
     }
@@ -58,12 +75,19 @@ final class Cni {
     /** DEL through the plugins in reverse; errors of one plugin do not stop the others. */
     void del(JsonNode conflist, String containerId, Path netns, String ifname, JsonNode prevResult,
             List<PortMapping> ports) {
+        del(conflist, containerId, netns, ifname, prevResult, ports, Who.NOBODY);
+    }
+
+    /** DEL of what {@link #add(JsonNode, String, Path, String, List, Who)} did as {@code who}. */
+    void del(JsonNode conflist, String containerId, Path netns, String ifname, JsonNode prevResult,
+            List<PortMapping> ports, Who who) {
         List<JsonNode> plugins = new ArrayList<>();
         conflist.path("plugins").forEach(plugins::add);
         EngineException first = null;
         for (int i = plugins.size() - 1; i >= 0; i--) {
             try {
-                invoke("DEL", pluginConfig(conflist, plugins.get(i), prevResult, ports), containerId, netns, ifname);
+                invoke("DEL", pluginConfig(conflist, plugins.get(i), prevResult, ports, who), containerId, netns,
+                        ifname, who);
             } catch (EngineException e) {
                 first = first == null ? e : first;
             }
@@ -73,7 +97,8 @@ final class Cni {
         }
     }
 
-    private ObjectNode pluginConfig(JsonNode conflist, JsonNode plugin, JsonNode prev, List<PortMapping> ports) {
+    private ObjectNode pluginConfig(JsonNode conflist, JsonNode plugin, JsonNode prev, List<PortMapping> ports,
+            Who who) {
         ObjectNode conf = (ObjectNode) plugin.deepCopy();
         conf.put("cniVersion", conflist.path("cniVersion").asString("1.0.0"));
         conf.put("name", conflist.path("name").asString());
@@ -94,10 +119,18 @@ final class Cni {
                 }
             }
         }
+        if (plugin.path("capabilities").path("aliases").asBoolean(false) && !who.aliases().isEmpty()) {
+            // dnsname reads the aliases of the network it serves, by the network's name
+            ObjectNode rc = conf.has("runtimeConfig") ? (ObjectNode) conf.get("runtimeConfig")
+                    : conf.putObject("runtimeConfig");
+            ArrayNode list = rc.putObject("aliases").putArray(conflist.path("name").asString());
+            who.aliases().forEach(list::add);
+        }
         return conf;
     }
 
-    private JsonNode invoke(String command, ObjectNode conf, String containerId, Path netns, String ifname) {
+    private JsonNode invoke(String command, ObjectNode conf, String containerId, Path netns, String ifname,
+            Who who) {
         String type = conf.path("type").asString();
         Path binary = plugin(type);
         Map<String, String> env = new HashMap<>();
@@ -106,6 +139,15 @@ final class Cni {
         env.put("CNI_NETNS", netns.toString());
         env.put("CNI_IFNAME", ifname);
         env.put("CNI_PATH", String.join(":", pluginDirs.stream().map(Path::toString).toList()));
+        if (!who.name().isEmpty()) {
+            // dnsname registers the container under K8S_POD_NAME (podman's CNI arguments); the others ignore it
+            env.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=" + who.name());
+        }
+        if (type.equals("dnsname")) {
+            env.put("XDG_RUNTIME_DIR", dnsRuntimeDir.toString());
+            // it looks dnsmasq up in PATH; a daemon started without sbin in PATH still finds it
+            env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
+        }
         try {
             ProcessRunner.Result r = ProcessRunner.run(List.of(binary.toString()), env, json.writeValueAsBytes(conf),
                     Duration.ofSeconds(60));

@@ -34,27 +34,65 @@ import tools.jackson.databind.node.ObjectNode;
  * Bridge networks through the CNI plugins (libpod's CNI backend): one conflist per network in the
  * config directory, and per-container network namespaces wired with the {@code loopback},
  * {@code bridge} (host-local IPAM, leases under {@code ipamDir}), {@code portmap},
- * {@code firewall} and {@code tuning} plugins.
+ * {@code firewall} and {@code tuning} plugins, and on networks with names the {@code dnsname}
+ * plugin (one dnsmasq per network on its bridge, as podman 3/4 with CNI).
  */
-public final class CniNetworkBackend implements NetworkBackend {
+public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
 
     private static final Log LOG = LogFactory.getLog(CniNetworkBackend.class);
     /** Names that are safe as file names; anything else cannot be a network here. */
     private static final Pattern FILE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final String CNI_VERSION = "1.0.0";
+    /** Where a stored CNI result keeps the name the container was registered under with the resolver. */
+    private static final String DNS_NAME = "jpodDnsName";
 
     private final Path configDir;
     private final Path ipamDir;
     private final Cni cni;
     private final JsonMapper json;
     private final Object lock = new Object();
+    private final Resolvers resolvers;
 
     /** {@code ipamDir}: where host-local keeps its leases (under the tmp dir, so a reboot clears them). */
     public CniNetworkBackend(Path configDir, List<Path> pluginDirs, Path ipamDir, JsonMapper json) {
+        this(configDir, pluginDirs, ipamDir, ipamDir.resolveSibling("dns"), json);
+    }
+
+    /**
+     * {@code dnsDir}: where the networks' name resolvers keep their files (under the tmp dir too);
+     * resolvers left from before are found again, those of networks gone are stopped.
+     */
+    public CniNetworkBackend(Path configDir, List<Path> pluginDirs, Path ipamDir, Path dnsDir, JsonMapper json) {
         this.configDir = configDir;
         this.ipamDir = ipamDir;
-        this.cni = new Cni(pluginDirs, ipamDir, json);
+        this.resolvers = new Resolvers(dnsDir);
+        this.cni = new Cni(pluginDirs, ipamDir, dnsDir, json);
         this.json = json;
+        sweepResolvers(true);
+    }
+
+    /** At daemon shutdown: resolvers that serve no container are stopped; those of running containers stay. */
+    @Override
+    public void close() {
+        sweepResolvers(false);
+    }
+
+    private void sweepResolvers(boolean revive) {
+        synchronized (lock) {
+            for (String network : resolvers.networks()) {
+                Optional<NetworkConfig> n = find(network);
+                if (n.isEmpty() || !resolvers.hasEntries(network)) {
+                    resolvers.remove(network, n.map(NetworkConfig::bridge).orElse(""));
+                } else if (revive) {
+                    resolvers.revive(network);
+                }
+            }
+        }
+    }
+
+    /** The directory of a network's name resolver (its dnsmasq config, hosts file and pid file). */
+    public Path resolverDir(String network) {
+        return resolvers.dir(network);
     }
 
     // ---- networks ----------------------------------------------------------------------------
@@ -130,6 +168,8 @@ public final class CniNetworkBackend implements NetworkBackend {
             }
             // host-local's leftovers (last reserved address, lock file) would outlive the network
             Trees.delete(ipamDir.resolve(n.name()));
+            // dnsname stops its dnsmasq at the last DEL, but leaves its firewall rule (and files after a crash)
+            resolvers.remove(n.name(), n.bridge());
             // the bridge plugin leaves its bridge behind; nobody else uses it now
             if (Files.exists(Path.of("/sys/class/net", n.bridge()))
                     && list().stream().noneMatch(o -> o.bridge().equals(n.bridge()))) {
@@ -198,6 +238,10 @@ public final class CniNetworkBackend implements NetworkBackend {
         plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
         plugins.addObject().put("type", "firewall").put("backend", "iptables");
         plugins.addObject().put("type", "tuning");
+        if (n.dns()) {
+            plugins.addObject().put("type", "dnsname").put("domainName", n.dnsDomain())
+                    .putObject("capabilities").put("aliases", true);
+        }
         ObjectNode args = c.putObject("args").putObject("jpod");
         args.put("id", n.id()).put("created", n.created().toString()).put("internal", n.internal());
         ObjectNode labels = args.putObject("labels");
@@ -207,9 +251,13 @@ public final class CniNetworkBackend implements NetworkBackend {
 
     private static NetworkConfig parse(JsonNode c) {
         JsonNode bridge = null;
+        String dnsDomain = "";
         for (JsonNode p : c.path("plugins")) {
             if (p.path("type").asString("").equals("bridge")) {
                 bridge = p;
+            }
+            if (p.path("type").asString("").equals("dnsname")) {
+                dnsDomain = p.path("domainName").asString("");
             }
         }
         if (bridge == null) {
@@ -228,7 +276,7 @@ public final class CniNetworkBackend implements NetworkBackend {
                 : Instant.EPOCH;
         return new NetworkConfig(c.path("name").asString(), id, bridge.path("bridge").asString("cni0"),
                 range.path("subnet").asString(""), range.path("gateway").asString(""),
-                meta.path("internal").asBoolean(false), labels, created);
+                meta.path("internal").asBoolean(false), labels, created, dnsDomain);
     }
 
     private static byte[] sha256(String s) {
@@ -242,7 +290,8 @@ public final class CniNetworkBackend implements NetworkBackend {
     // ---- containers ----------------------------------------------------------------------------
 
     @Override
-    public NetworkService.Attachment attach(String containerId, List<String> networks, List<PortMapping> ports) {
+    public NetworkService.Attachment attach(String containerId, List<String> networks, List<PortMapping> ports,
+            EndpointNames names) {
         // read before the namespace exists: an unknown network fails with nothing to undo
         List<JsonNode> configs = networks.stream().map(this::readConflist).toList();
         Path netns = Netns.create(namespacePrefix(containerId) + Long.toHexString(System.nanoTime()));
@@ -250,8 +299,10 @@ public final class CniNetworkBackend implements NetworkBackend {
         try {
             cni.add(loopback(), containerId, netns, "lo", List.of());
             for (int i = 0; i < configs.size(); i++) {
-                JsonNode result = cni.add(configs.get(i), containerId, netns, "eth" + i, i == 0 ? ports : List.of());
-                results.put(networks.get(i), json.writeValueAsString(result));
+                Cni.Who who = who(configs.get(i), containerId, names);
+                JsonNode result = cni.add(configs.get(i), containerId, netns, "eth" + i, i == 0 ? ports : List.of(),
+                        who);
+                results.put(networks.get(i), stored(result, who));
             }
             return new NetworkService.Attachment(netns, results);
         } catch (RuntimeException e) {
@@ -261,7 +312,8 @@ public final class CniNetworkBackend implements NetworkBackend {
     }
 
     @Override
-    public String join(String containerId, Path netns, String network, Collection<String> results) {
+    public String join(String containerId, Path netns, String network, Collection<String> results,
+            EndpointNames names) {
         JsonNode conflist = readConflist(network);
         Set<String> taken = new HashSet<>();
         for (String r : results) {
@@ -271,12 +323,62 @@ public final class CniNetworkBackend implements NetworkBackend {
         while (taken.contains("eth" + i)) {
             i++;
         }
-        return json.writeValueAsString(cni.add(conflist, containerId, netns, "eth" + i, List.of()));
+        Cni.Who who = who(conflist, containerId, names);
+        return stored(cni.add(conflist, containerId, netns, "eth" + i, List.of(), who), who);
+    }
+
+    /**
+     * Who the container is to the network's resolver, when it has one: its name (its short ID when it
+     * has none) and its aliases there, its short ID among them (as Docker resolves it).
+     */
+    private static Cni.Who who(JsonNode conflist, String containerId, EndpointNames names) {
+        boolean dns = false;
+        for (JsonNode p : conflist.path("plugins")) {
+            dns |= p.path("type").asString("").equals("dnsname");
+        }
+        if (!dns) {
+            return Cni.Who.NOBODY;
+        }
+        String shortId = containerId.substring(0, Math.min(12, containerId.length()));
+        String name = names.name().isEmpty() ? shortId : names.name();
+        List<String> aliases = new ArrayList<>();
+        for (String a : names.on(conflist.path("name").asString())) {
+            if (!a.equals(name) && !aliases.contains(a)) {
+                aliases.add(a);
+            }
+        }
+        if (!name.equals(shortId) && !aliases.contains(shortId)) {
+            aliases.add(shortId);
+        }
+        return new Cni.Who(name, aliases);
+    }
+
+    /** The CNI result as the state keeps it: with the name registered at the resolver, for the DEL. */
+    private String stored(JsonNode result, Cni.Who who) {
+        if (result instanceof ObjectNode o && !who.name().isEmpty()) {
+            o.put(DNS_NAME, who.name());
+        }
+        return json.writeValueAsString(result);
+    }
+
+    /** The registration a stored result records, and the result as the plugins gave it. */
+    private static Cni.Who whoOf(JsonNode stored) {
+        String name = stored.path(DNS_NAME).asString("");
+        return name.isEmpty() ? Cni.Who.NOBODY : new Cni.Who(name, List.of());
+    }
+
+    private JsonNode prevResult(String stored) {
+        JsonNode r = json.readTree(stored);
+        if (r instanceof ObjectNode o) {
+            o.remove(DNS_NAME);
+        }
+        return r;
     }
 
     @Override
     public void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports) {
-        cni.del(readConflist(network), containerId, netns, interfaceOf(result, "eth0"), json.readTree(result), ports);
+        cni.del(readConflist(network), containerId, netns, interfaceOf(result, "eth0"), prevResult(result), ports,
+                whoOf(json.readTree(result)));
     }
 
     @Override
@@ -285,7 +387,7 @@ public final class CniNetworkBackend implements NetworkBackend {
         for (var e : a.results().entrySet()) {
             try {
                 cni.del(readConflist(e.getKey()), containerId, a.netns(), interfaceOf(e.getValue(), "eth" + i),
-                        json.readTree(e.getValue()), i == 0 ? ports : List.of());
+                        prevResult(e.getValue()), i == 0 ? ports : List.of(), whoOf(json.readTree(e.getValue())));
             } catch (RuntimeException ex) {
                 LOG.warn("leaving network " + e.getKey() + " for " + containerId + ": " + ex.getMessage());
             }

@@ -34,10 +34,21 @@ public interface NetworkBackend {
      * Makes a network namespace for the container, brings up {@code lo} and joins the networks
      * ({@code eth0}, {@code eth1}...), publishing {@code ports} on the first. Undone on failure.
      */
-    NetworkService.Attachment attach(String containerId, List<String> networks, List<PortMapping> ports);
+    default NetworkService.Attachment attach(String containerId, List<String> networks, List<PortMapping> ports) {
+        return attach(containerId, networks, ports, EndpointNames.NONE);
+    }
+
+    /** As {@link #attach(String, List, List)}, known by {@code names} to the networks' name resolvers. */
+    NetworkService.Attachment attach(String containerId, List<String> networks, List<PortMapping> ports,
+            EndpointNames names);
 
     /** Joins one more network in an existing namespace, on the next free {@code ethN}; returns its result. */
-    String join(String containerId, Path netns, String network, Collection<String> results);
+    default String join(String containerId, Path netns, String network, Collection<String> results) {
+        return join(containerId, netns, network, results, EndpointNames.NONE);
+    }
+
+    /** As {@link #join(String, Path, String, Collection)}, known by {@code names} to the network's resolver. */
+    String join(String containerId, Path netns, String network, Collection<String> results, EndpointNames names);
 
     /** Leaves one network: its interface, address lease and {@code ports}' rules go. */
     void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports);

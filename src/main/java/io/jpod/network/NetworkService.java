@@ -34,12 +34,26 @@ public final class NetworkService {
     private final boolean rootless;
     private final Object lock = new Object();
     private final EventBus events;
+    private final boolean defaultDns;
+
+    /** The domain of every network's name resolver (podman's CNI networks had {@code dns.podman}). */
+    public static final String DNS_DOMAIN = "dns.jpod";
 
     public NetworkService(NetworkBackend backend, String defaultName, boolean rootless, EventBus events) {
+        this(backend, defaultName, rootless, events, false);
+    }
+
+    /**
+     * {@code defaultDns}: whether the default network, when this daemon makes it, gets a name
+     * resolver; without (the default) it is like Docker's default bridge, where containers have no names.
+     */
+    public NetworkService(NetworkBackend backend, String defaultName, boolean rootless, EventBus events,
+            boolean defaultDns) {
         this.backend = backend;
         this.events = events;
         this.defaultName = defaultName == null || defaultName.isEmpty() ? "jpod" : defaultName;
         this.rootless = rootless;
+        this.defaultDns = defaultDns;
     }
 
     public String defaultNetwork() {
@@ -53,7 +67,7 @@ public final class NetworkService {
         }
         synchronized (lock) {
             if (find(defaultName) == null) {
-                create(defaultName, "10.89.0.0/24", null, false, Map.of());
+                create(defaultName, "10.89.0.0/24", null, false, Map.of(), defaultDns);
                 LOG.info("created the default network " + defaultName + " (bridge jpod0, 10.89.0.0/24)");
             }
         }
@@ -102,8 +116,15 @@ public final class NetworkService {
         return byPrefix.isEmpty() ? null : byPrefix.get(0);
     }
 
+    /** A network whose containers resolve each other's names (Docker's user-defined networks). */
     public NetworkConfig create(String name, String subnet, String gateway, boolean internal,
             Map<String, String> labels) {
+        return create(name, subnet, gateway, internal, labels, true);
+    }
+
+    /** {@code dns}: with a name resolver (the CNI dnsname plugin, domain {@link #DNS_DOMAIN}). */
+    public NetworkConfig create(String name, String subnet, String gateway, boolean internal,
+            Map<String, String> labels, boolean dns) {
         requireRoot();
         if (name == null || !NAME.matcher(name).matches() || name.length() > 200) {
             throw EngineException.invalidArgument("invalid network name \"" + name + "\": names must match "
@@ -121,7 +142,8 @@ public final class NetworkService {
             String gw = gateway == null || gateway.isEmpty() ? hostAddress(net, 1) : gateway;
             // the default network always has jpod0, so a new daemon on the same host reuses it
             String bridge = name.equals(defaultName) ? "jpod0" : freeBridge(existing);
-            NetworkConfig n = new NetworkConfig(name, Ids.random(), bridge, net, gw, internal, labels, Instant.now());
+            NetworkConfig n = new NetworkConfig(name, Ids.random(), bridge, net, gw, internal, labels, Instant.now(),
+                    dns ? DNS_DOMAIN : "");
             backend.create(n);
             events.publish("network", "create", n.id(), n.name(), EventBus.attributes("type", "bridge"));
             return n;
@@ -220,16 +242,28 @@ public final class NetworkService {
      * ({@code eth0}, {@code eth1}...), publishing {@code ports} on the first. Undone on failure.
      */
     public Attachment attach(String containerId, List<String> networks, List<PortMapping> ports) {
+        return attach(containerId, networks, ports, EndpointNames.NONE);
+    }
+
+    /** As {@link #attach(String, List, List)}, known to the networks' name resolvers by {@code names}. */
+    public Attachment attach(String containerId, List<String> networks, List<PortMapping> ports,
+            EndpointNames names) {
         if (!networks.isEmpty()) {
             requireRoot();
         }
-        return backend.attach(containerId, networks.stream().map(this::nameOf).toList(), ports);
+        return backend.attach(containerId, networks.stream().map(this::nameOf).toList(), ports, names);
     }
 
     /** Joins one more network in an existing namespace, on the next free {@code ethN}; returns the CNI result. */
     public String join(String containerId, Path netns, String network, java.util.Collection<String> results) {
+        return join(containerId, netns, network, results, EndpointNames.NONE);
+    }
+
+    /** As {@link #join(String, Path, String, java.util.Collection)}, known to its resolver by {@code names}. */
+    public String join(String containerId, Path netns, String network, java.util.Collection<String> results,
+            EndpointNames names) {
         requireRoot();
-        return backend.join(containerId, netns, nameOf(network), results);
+        return backend.join(containerId, netns, nameOf(network), results, names);
     }
 
     /** Leaves one network (CNI DEL on the interface its result names). */

@@ -67,7 +67,7 @@ public record ContainerConfig(
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
             List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
-            Healthcheck healthcheck) {
+            Healthcheck healthcheck, NameConfig names) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -83,6 +83,7 @@ public record ContainerConfig(
             // records from before security options ran with the defaults
             security = security == null ? Security.DEFAULT : security;
             resources = resources == null ? ResourceLimits.NONE : resources;
+            names = names == null ? NameConfig.NONE : names;
         }
 
         /** Without resource limits or a healthcheck. */
@@ -91,7 +92,7 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports, Security security) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, (Healthcheck) null);
+                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, (Healthcheck) null, (NameConfig) null);
         }
 
         /** With the default security settings. */
@@ -100,7 +101,7 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, null, (ResourceLimits) null, (Healthcheck) null);
+                    mounts, networkMode, networks, ports, null, (ResourceLimits) null, (Healthcheck) null, (NameConfig) null);
         }
 
         /** Without a healthcheck. */
@@ -109,7 +110,7 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, security, resources, (Healthcheck) null);
+                    mounts, networkMode, networks, ports, security, resources, (Healthcheck) null, (NameConfig) null);
         }
 
         /** Without resource limits. */
@@ -118,18 +119,36 @@ public record ContainerConfig(
                 boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
                 List<io.jpod.common.PortMapping> ports, Security security, Healthcheck healthcheck) {
             this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
-                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, healthcheck);
+                    mounts, networkMode, networks, ports, security, (ResourceLimits) null, healthcheck, (NameConfig) null);
+        }
+
+        /** Without name settings of its own. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
+                Healthcheck healthcheck) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, resources, healthcheck, (NameConfig) null);
         }
 
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
-                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources, healthcheck);
+                    autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources, healthcheck,
+                    names);
         }
 
         /** With new limits and restart policy ({@code docker update}). */
         public RunConfig withResources(ResourceLimits newResources, String newRestartPolicy) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, newRestartPolicy,
-                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources, healthcheck);
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources, healthcheck,
+                    names);
+        }
+
+        public RunConfig withNames(NameConfig newNames) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
+                    newNames);
         }
     }
 

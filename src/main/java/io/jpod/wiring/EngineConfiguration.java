@@ -158,19 +158,26 @@ public class EngineConfiguration {
         return closed -> events.close();
     }
 
-    /** The CNI plugins behind the networks; host-local's leases under the tmp dir, cleared by a reboot. */
+    /**
+     * The CNI plugins behind the networks; host-local's leases and the name resolvers' files under
+     * the tmp dir, cleared by a reboot. Closed at shutdown: resolvers that serve nobody stop.
+     */
     @Bean
     NetworkBackend networkBackend(LibpodRuntime runtime, JsonMapper json) {
         var c = runtime.config();
         return new CniNetworkBackend(Path.of(c.cniConfigDir()), c.cniPluginDir().stream().map(Path::of).toList(),
-                Path.of(c.tmpDir(), "cni", "networks"), json);
+                Path.of(c.tmpDir(), "cni", "networks"), Path.of(c.tmpDir(), "cni", "dns"), json);
     }
 
-    /** Bridge networks; the default one is made on first start (root only). */
+    /**
+     * Bridge networks; the default one is made on first start (root only), with a name resolver
+     * only when {@code jpod.network.default-dns} is true (Docker's default bridge has none).
+     */
     @Bean
-    NetworkService networkService(NetworkBackend backend, LibpodRuntime runtime, EventBus events) {
+    NetworkService networkService(NetworkBackend backend, LibpodRuntime runtime, EventBus events,
+            @Value("${jpod.network.default-dns:false}") boolean defaultDns) {
         NetworkService n = new NetworkService(backend, runtime.config().cniDefaultNetwork(),
-                runtime.environment().identity().rootless(), events);
+                runtime.environment().identity().rootless(), events, defaultDns);
         try {
             n.ensureDefault();
         } catch (RuntimeException e) {

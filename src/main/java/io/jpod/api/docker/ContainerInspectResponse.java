@@ -62,7 +62,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             List<String> capAdd, List<String> capDrop, List<String> securityOpt, boolean readonlyRootfs,
             List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
             String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources) {
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
 
         static HostConfig of(StoredContainer c) {
             var run = c.config().run();
@@ -73,7 +74,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     PortBinding.configured(c), new LogConfig("k8s-file", Map.of()), s.privileged(), s.capAdd(),
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
                     s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
-                    io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false));
+                    io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false),
+                    io.jpod.api.wire.NameSettings.of(c));
         }
     }
 
@@ -83,7 +85,7 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             String image, String workingDir, Map<String, String> labels, boolean tty, boolean openStdin,
             boolean attachStdin, boolean attachStdout, boolean attachStderr, String stopSignal, int stopTimeout,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            Map<String, Object> healthcheck) {
+            Map<String, Object> healthcheck, String domainname) {
 
         static Config of(StoredContainer c, List<String> args) {
             var run = c.config().run();
@@ -93,7 +95,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     run != null ? run.workingDir() : "", c.config().labels(), run != null && run.tty(), false,
                     false, false, false, run != null ? Integer.toString(run.stopSignal()) : "15",
                     run != null ? run.stopTimeout() : 10,
-                    io.jpod.api.wire.HealthParts.config(run != null ? run.healthcheck() : null));
+                    io.jpod.api.wire.HealthParts.config(run != null ? run.healthcheck() : null),
+                    io.jpod.api.wire.NameSettings.domainname(c));
         }
     }
 

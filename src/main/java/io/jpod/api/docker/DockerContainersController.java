@@ -57,7 +57,8 @@ class DockerContainersController {
         }
         var req = Bodies.read(json, tree, ContainerCreateRequest.class, "the container configuration");
         StoredContainer c = containers.create(DockerCreate.request(name, req)
-                .withResources(DockerResources.fromCreate(json, tree.path("HostConfig"))));
+                .withResources(DockerResources.fromCreate(json, tree.path("HostConfig")))
+                .withNames(DockerNames.of(tree)));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 

@@ -21,7 +21,8 @@ record InspectContainerConfig(String hostname, String domainname, String user, b
 
     static InspectContainerConfig of(StoredContainer c, List<String> args) {
         var run = c.config().run();
-        return new InspectContainerConfig(run != null ? run.hostname() : "", "", run != null ? run.user() : "",
+        return new InspectContainerConfig(run != null ? run.hostname() : "",
+                io.jpod.api.wire.NameSettings.domainname(c), run != null ? run.user() : "",
                 false, false, false, run != null && run.tty(), false, false, run != null ? run.env() : List.of(),
                 args, LibpodJson.imageName(c), run != null ? run.workingDir() : "", "", c.config().labels(),
                 Map.of(), run != null ? run.stopSignal() : 15, run != null ? run.stopTimeout() : 10, "0022", 0,

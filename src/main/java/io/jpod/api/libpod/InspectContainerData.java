@@ -43,7 +43,8 @@ record InspectContainerData(String id, String created, String path, List<String>
             boolean privileged, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
             boolean readonlyRootfs, List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls,
             String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources) {
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
 
         static HostConfig of(StoredContainer c, String logPath) {
             var run = c.config().run();
@@ -58,7 +59,8 @@ record InspectContainerData(String id, String created, String path, List<String>
                     DeviceMapping.mode(s.userns(), "host"),
                     DeviceMapping.mode(s.pidMode(), "private"), DeviceMapping.mode(s.ipcMode(), "private"),
                     DeviceMapping.mode(s.utsMode(), "private"),
-                    io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), true));
+                    io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), true),
+                    io.jpod.api.wire.NameSettings.of(c));
         }
     }
 

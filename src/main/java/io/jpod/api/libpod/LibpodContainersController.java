@@ -71,7 +71,8 @@ class LibpodContainersController {
         LibpodCreate.refuseUnsupported(tree);
         var spec = Bodies.read(json, tree, SpecGenerator.class, "the container specification");
         StoredContainer c = containers.create(LibpodCreate.request(spec)
-                .withResources(LibpodResources.fromSpec(tree)));
+                .withResources(LibpodResources.fromSpec(tree))
+                .withNames(LibpodNames.of(tree)));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 

@@ -59,7 +59,10 @@ class LibpodNetworksController {
             throw EngineException.invalidArgument("IPv6 networks are not supported yet");
         }
         Network.Subnet subnet = b.firstSubnet();
-        NetworkConfig n = networks.create(b.name(), subnet.subnet(), subnet.gateway(), b.internal(), b.labels());
+        // podman's client sends dns_enabled (false for --disable-dns); a body without it gets names, as Docker's do
+        boolean dns = Bodies.tree(json, body, "the network configuration").path("dns_enabled").asBoolean(true);
+        NetworkConfig n = networks.create(b.name(), subnet.subnet(), subnet.gateway(), b.internal(), b.labels(),
+                dns);
         return ResponseEntity.ok(Network.of(n));
     }
 

@@ -36,7 +36,7 @@ record Network(String name, String id, String driver, @JsonProperty("network_int
 
     static Network of(NetworkConfig n) {
         return new Network(n.name(), n.id(), "bridge", n.bridge(), LibpodJson.time(n.created()),
-                List.of(new Subnet(n.subnet(), n.gateway())), false, n.internal(), false, n.labels(),
+                List.of(new Subnet(n.subnet(), n.gateway())), false, n.internal(), n.dns(), n.labels(),
                 Map.of("driver", "host-local"));
     }
 }

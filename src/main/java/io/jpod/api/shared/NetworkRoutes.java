@@ -25,7 +25,7 @@ class NetworkRoutes {
 
     @PostMapping({"/networks/{name}/connect", "/libpod/networks/{name}/connect"})
     ResponseEntity<Void> connect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
-        containers.connect(container(body), name);
+        containers.connect(container(body), name, aliases(body));
         return ResponseEntity.ok().build();
     }
 
@@ -33,6 +33,18 @@ class NetworkRoutes {
     ResponseEntity<Void> disconnect(@PathVariable String name, @RequestBody(required = false) byte[] body) {
         containers.disconnect(container(body), name);
         return ResponseEntity.ok().build();
+    }
+
+    /** Docker's {@code EndpointConfig.Aliases}, podman's {@code aliases}. */
+    private java.util.List<String> aliases(byte[] body) {
+        tools.jackson.databind.JsonNode tree = Bodies.tree(json, body, "the request");
+        tools.jackson.databind.JsonNode list = tree.path("EndpointConfig").path("Aliases");
+        if (!list.isArray()) {
+            list = tree.path("aliases");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        list.forEach(a -> out.add(a.asString()));
+        return out;
     }
 
     private String container(byte[] body) {

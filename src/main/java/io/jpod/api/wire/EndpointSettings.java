@@ -15,7 +15,17 @@ public record EndpointSettings(@JsonProperty("NetworkID") String networkId,
         @JsonProperty("GlobalIPv6PrefixLen") int globalIpv6PrefixLen, String macAddress, List<String> aliases) {
 
     static EndpointSettings of(String network, NetworkService.IpInfo ip, String containerId) {
+        return of(network, ip, containerId, List.of());
+    }
+
+    /** With the container's aliases on the network ({@code --network-alias}) before its short ID, as Docker lists them. */
+    static EndpointSettings of(String network, NetworkService.IpInfo ip, String containerId, List<String> aliases) {
+        List<String> all = new java.util.ArrayList<>(aliases);
+        String shortId = containerId.substring(0, 12);
+        if (!all.contains(shortId)) {
+            all.add(shortId);
+        }
         return new EndpointSettings(network, "", ip.gateway(), ip.address(), ip.prefixLength(), "", "", 0, ip.mac(),
-                List.of(containerId.substring(0, 12)));
+                all);
     }
 }

@@ -19,14 +19,17 @@ public record NetworkSettings(String bridge, @JsonProperty("SandboxID") String s
     /** {@code json} reads the CNI results the state keeps per network. */
     public static NetworkSettings of(StoredContainer c, JsonMapper json) {
         Map<String, EndpointSettings> networks = new LinkedHashMap<>();
+        var run = c.config().run();
+        java.util.function.Function<String, List<String>> aliases = name -> run == null ? List.of()
+                : run.names().aliases().getOrDefault(name, List.of());
         c.state().networkStatus().forEach((name, result) -> networks.put(name,
-                EndpointSettings.of(name, NetworkService.addressOf(json, result), c.id())));
+                EndpointSettings.of(name, NetworkService.addressOf(json, result), c.id(), aliases.apply(name))));
         // networks it will join at its next start show too, without an address, as Docker shows them
         // (docker-compose connects a new container to every network it does not see here)
-        var run = c.config().run();
         if (run != null && run.networkMode().equals("bridge")) {
             run.networks().forEach(name -> networks.putIfAbsent(name,
-                    EndpointSettings.of(name, new NetworkService.IpInfo("", 0, "", ""), c.id())));
+                    EndpointSettings.of(name, new NetworkService.IpInfo("", 0, "", ""), c.id(),
+                            aliases.apply(name))));
         }
         EndpointSettings first = networks.values().stream().findFirst().orElse(null);
         return new NetworkSettings("", "", c.state().netNs(), first == null ? "" : first.gateway(),
