@@ -155,6 +155,11 @@ class PruneFiltersIT {
         assertThat(exists("/libpod/containers/s-keep/json")).isTrue();
         assertThat(exists("/libpod/pods/p-keep/json")).isTrue();
         assertThat(exists("/images/busybox/json")).isTrue();
+        // docker's system prune sends the filters to each prune in turn, the build cache's among them
+        cli(docker + " create --name d-build --label stage=build --network none busybox true");
+        cli(docker + " system prune -f --filter label!=keep");
+        assertThat(exists("/containers/d-build/json")).isFalse();
+        assertThat(exists("/containers/s-keep/json")).isTrue();
         daemon.send(HttpRequest.newBuilder(daemon.uri("/libpod/pods/p-keep?force=true")).DELETE().build());
         daemon.send(HttpRequest.newBuilder(daemon.uri("/containers/s-keep?force=1")).DELETE().build());
     }
