@@ -130,7 +130,19 @@ public final class BuildService {
     /** Deletes the build cache: the intermediate images no container uses, and the index. Returns their IDs. */
     public List<String> prune() {
         cache.clear();
-        return new ArrayList<>(images.pruneIntermediate(id -> containers.list().stream()
-                .anyMatch(c -> c.config().rootfsImageId().equals(id))));
+        return prune(i -> true);
+    }
+
+    /**
+     * Deletes the build cache's intermediate images {@code which} accepts (their labels are their
+     * config's) and no container uses; the index forgets their steps when it next looks them up.
+     * Returns their IDs.
+     */
+    public List<String> prune(java.util.function.Predicate<Image> which) {
+        java.util.Set<String> chosen = images.intermediate().stream().filter(which).map(Image::id)
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> used = new java.util.HashSet<>();
+        containers.list().forEach(c -> used.add(c.config().rootfsImageId()));
+        return new ArrayList<>(images.pruneIntermediate(id -> used.contains(id) || !chosen.contains(id)));
     }
 }

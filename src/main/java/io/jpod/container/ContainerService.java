@@ -460,9 +460,17 @@ public final class ContainerService implements AutoCloseable {
 
     /** Removes every container that is not running; returns their IDs. */
     public List<String> prune() {
+        return prune(c -> true);
+    }
+
+    /** Removes every container that is not running and that {@code which} accepts; returns their IDs. */
+    public List<String> prune(java.util.function.Predicate<StoredContainer> which) {
         List<String> removed = new ArrayList<>();
         for (StoredContainer c : list()) {
             ContainerStatus s = c.state().status();
+            if (!which.test(c)) {
+                continue;
+            }
             if (s == ContainerStatus.EXITED || s == ContainerStatus.STOPPED || s == ContainerStatus.CONFIGURED) {
                 try {
                     remove(c.id(), false);

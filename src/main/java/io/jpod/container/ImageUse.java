@@ -80,9 +80,14 @@ public final class ImageUse {
      * Returns the deleted IDs.
      */
     public List<String> prune(boolean all) {
+        return prune(all, i -> true);
+    }
+
+    /** {@link #prune(boolean)} of only the images (and build cache images) {@code which} accepts. */
+    public List<String> prune(boolean all, java.util.function.Predicate<Image> which) {
         List<String> deleted = new ArrayList<>();
         for (Image img : images.list()) {
-            if ((all || img.names().isEmpty()) && !inUse(img.id())) {
+            if ((all || img.names().isEmpty()) && !inUse(img.id()) && which.test(img)) {
                 try {
                     deleted.addAll(images.remove(img.id(), true, this::inUse).deleted());
                 } catch (EngineException raced) {
@@ -92,7 +97,9 @@ public final class ImageUse {
         }
         // the build cache's intermediate images go too (with their layers); then the layers of pulls
         // that did not finish, which no image holds
-        deleted.addAll(images.pruneIntermediate(this::inUse));
+        java.util.Set<String> cache = images.intermediate().stream().filter(which).map(Image::id)
+                .collect(java.util.stream.Collectors.toSet());
+        deleted.addAll(images.pruneIntermediate(id -> inUse(id) || !cache.contains(id)));
         images.pruneLayers();
         return deleted;
     }

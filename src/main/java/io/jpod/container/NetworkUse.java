@@ -43,13 +43,18 @@ public final class NetworkUse {
 
     /** Removes every network no container uses, except the default one; returns their names. */
     public List<String> prune() {
+        return prune(n -> true);
+    }
+
+    /** Removes every network no container uses that {@code which} accepts, except the default one. */
+    public List<String> prune(java.util.function.Predicate<NetworkConfig> which) {
         List<String> out = new ArrayList<>();
         java.util.Set<String> used = new java.util.HashSet<>();
         containers.list().stream().filter(c -> c.config().run() != null
                 && c.config().run().networkMode().equals("bridge"))
                 .forEach(c -> used.addAll(c.config().run().networks()));
         for (NetworkConfig n : networks.list()) {
-            if (!n.name().equals(networks.defaultNetwork()) && !used.contains(n.name())) {
+            if (!n.name().equals(networks.defaultNetwork()) && !used.contains(n.name()) && which.test(n)) {
                 try {
                     networks.remove(n.name());
                     out.add(n.name());

@@ -57,10 +57,15 @@ public final class VolumeUse {
 
     /** Removes every volume no container uses; returns their names. */
     public List<String> prune() {
+        return prune(v -> true);
+    }
+
+    /** Removes every volume no container uses that {@code which} accepts; returns their names. */
+    public List<String> prune(java.util.function.Predicate<VolumeConfig> which) {
         List<String> removed = new ArrayList<>();
         java.util.Set<String> used = used();
         for (VolumeConfig v : volumes.list()) {
-            if (!used.contains(v.name())) {
+            if (!used.contains(v.name()) && which.test(v)) {
                 try {
                     volumes.delete(v.name());
                     removed.add(v.name());

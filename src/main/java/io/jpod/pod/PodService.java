@@ -302,9 +302,14 @@ public final class PodService {
 
     /** Removes every pod with no running or paused container; returns their IDs. */
     public List<String> prune() {
+        return prune(p -> true);
+    }
+
+    /** Removes every pod with no running or paused container that {@code which} accepts; returns their IDs. */
+    public List<String> prune(java.util.function.Predicate<StoredPod> which) {
         List<String> out = new ArrayList<>();
         for (View v : list()) {
-            if (Set.of("Exited", "Stopped", "Created").contains(v.status())) {
+            if (which.test(v.pod()) && Set.of("Exited", "Stopped", "Created").contains(v.status())) {
                 try {
                     remove(v.pod().id(), false);
                     out.add(v.pod().id());

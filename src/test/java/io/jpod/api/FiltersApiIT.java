@@ -27,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 class FiltersApiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Bad JSON, not an object, a value of the wrong shape, a key no prune honours. */
+    /** Bad JSON, not an object, a value of the wrong shape, a time no prune can read, a key no prune honours. */
     private static final List<String> BAD = List.of("{", "[\"label\"]", "{\"label\":\"keep=1\"}",
-            "{\"label\":[1]}", "{\"until\":[\"1h\"]}", "{\"bogus\":[\"x\"]}");
+            "{\"label\":[1]}", "{\"until\":[\"soon\"]}", "{\"bogus\":[\"x\"]}");
 
     static Path root;
     static TestDaemon daemon;
@@ -113,8 +113,8 @@ class FiltersApiIT {
         String docker = "docker -H " + daemon.dockerHost();
         String podman = "podman --remote --url " + daemon.dockerHost();
         Files.writeString(root.resolve("containers.conf"), "");
-        for (String refused : List.of(docker + " container prune -f --filter label=keep",
-                docker + " network prune -f --filter until=1h", podman + " volume prune -f --filter label=keep")) {
+        for (String refused : List.of(docker + " container prune -f --filter name=kept",
+                docker + " volume prune -f --filter until=1h", podman + " volume prune -f --filter name=kept-vol")) {
             var r = cli(refused);
             assertThat(r.exitCode()).as(refused).isNotZero();
             assertThat(r.stderr()).as(refused).contains("invalid filter");

@@ -1,5 +1,6 @@
 package io.jpod.api.docker;
 
+import io.jpod.api.PruneFilters;
 import io.jpod.api.shared.BuildParams;
 import io.jpod.api.stream.JsonLines;
 import io.jpod.build.BuildListener;
@@ -89,8 +90,9 @@ class DockerBuildController {
 
     /** {@code docker builder prune}: the build cache's intermediate images. */
     @PostMapping("/build/prune")
-    Map<String, Object> prune() {
-        List<String> deleted = builds.prune();
+    Map<String, Object> prune(@RequestParam(required = false) String filters) {
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.BUILD_CACHE);
+        List<String> deleted = f.isEmpty() ? builds.prune() : builds.prune(f.images());
         return Map.of("CachesDeleted", deleted, "SpaceReclaimed", 0);
     }
 

@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.api.shared.ContainerRoutes;
 import io.jpod.api.wire.TopResponse;
 import jakarta.servlet.http.HttpServletResponse;
@@ -110,8 +111,8 @@ class DockerContainersController {
 
     @PostMapping("/containers/prune")
     ContainerPruneResponse prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
-        return new ContainerPruneResponse(containers.prune(), 0);
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
+        return new ContainerPruneResponse(containers.prune(f.containers()), 0);
     }
 
     /** Docker's {@code ps_args} is one string of arguments. */

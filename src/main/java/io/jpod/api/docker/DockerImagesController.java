@@ -1,6 +1,7 @@
 package io.jpod.api.docker;
 
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.container.ImageUse;
 import io.jpod.error.EngineException;
 import io.jpod.image.Image;
@@ -82,9 +83,8 @@ class DockerImagesController {
     /** Removes images with no name ({@code dangling}) that no container uses; all unused ones with {@code dangling=false}. */
     @PostMapping("/images/prune")
     Map<String, Object> prune(@RequestParam(required = false) String filters) {
-        List<String> dangling = Filters.prune(json, filters, java.util.Set.of("dangling"))
-                .getOrDefault("dangling", List.of("true"));
-        List<String> deleted = imageUse.prune(dangling.contains("false") || dangling.contains("0"));
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.IMAGES);
+        List<String> deleted = imageUse.prune(f.allImages(), f.images());
         return Map.of("ImagesDeleted", deleted.stream().map(d -> Map.of("Deleted", d)).toList(),
                 "SpaceReclaimed", 0);
     }

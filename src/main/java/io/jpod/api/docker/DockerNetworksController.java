@@ -2,6 +2,7 @@ package io.jpod.api.docker;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.api.NetworkFilters;
 import io.jpod.container.NetworkUse;
 import io.jpod.error.EngineException;
@@ -77,7 +78,7 @@ class DockerNetworksController {
 
     @PostMapping("/networks/prune")
     Map<String, Object> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
-        return Map.of("NetworksDeleted", use.prune());
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
+        return Map.of("NetworksDeleted", use.prune(f.networks()));
     }
 }

@@ -2,6 +2,7 @@ package io.jpod.api.docker;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
@@ -70,7 +71,8 @@ class DockerVolumesController {
 
     @PostMapping("/volumes/prune")
     Map<String, Object> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
-        return Map.of("VolumesDeleted", use.prune(), "SpaceReclaimed", 0);
+        // API 1.41: labels only (no until, no all)
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS);
+        return Map.of("VolumesDeleted", use.prune(f.volumes()), "SpaceReclaimed", 0);
     }
 }

@@ -2,6 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.api.shared.ContainerRoutes;
 import io.jpod.api.wire.TopResponse;
 import io.jpod.api.wire.CreateResponse;
@@ -154,8 +155,8 @@ class LibpodContainersController {
 
     @PostMapping("/prune")
     List<ContainerReports.PruneReport> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
-        return containers.prune().stream().map(id -> new ContainerReports.PruneReport(id, 0, null)).toList();
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
+        return containers.prune(f.containers()).stream().map(id -> new ContainerReports.PruneReport(id, 0, null)).toList();
     }
 
     @DeleteMapping("/{id}")

@@ -1,5 +1,6 @@
 package io.jpod.api.libpod;
 
+import io.jpod.api.PruneFilters;
 import io.jpod.container.ContainerService;
 import io.jpod.container.DiskUsage;
 import io.jpod.container.ImageUse;
@@ -26,9 +27,11 @@ class LibpodDiskUsageController {
     private final ImageUse images;
     private final NetworkUse networks;
     private final VolumeUse volumes;
+    private final tools.jackson.databind.json.JsonMapper json;
 
     LibpodDiskUsageController(DiskUsage usage, PodService pods, ContainerService containers, ImageUse images,
-            NetworkUse networks, VolumeUse volumes) {
+            NetworkUse networks, VolumeUse volumes, tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
         this.usage = usage;
         this.pods = pods;
         this.containers = containers;
@@ -96,17 +99,15 @@ class LibpodDiskUsageController {
     Map<String, Object> prune(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(defaultValue = "false") boolean volumes,
             @RequestParam(required = false) String filters) {
-        if (filters != null && !filters.isBlank() && !filters.equals("{}")) {
-            throw io.jpod.error.EngineException.invalidArgument("system prune filters are not supported yet: prune "
-                    + "each kind with its own filters");
-        }
+        PruneFilters f = PruneFilters.parse(json, filters,
+                PruneFilters.LABELS_UNTIL);
         long before = total(usage.report());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("PodPruneReport", pods.prune().stream().map(id -> report(id)).toList());
-        out.put("ContainerPruneReports", containers.prune().stream().map(id -> report(id)).toList());
-        out.put("ImagePruneReports", images.prune(all).stream().map(id -> report(id)).toList());
-        out.put("NetworkPruneReports", networks.prune().stream().map(n -> Map.of("Name", n)).toList());
-        out.put("VolumePruneReports", volumes ? this.volumes.prune().stream().map(id -> report(id)).toList()
+        out.put("PodPruneReport", pods.prune(f.pods()).stream().map(id -> report(id)).toList());
+        out.put("ContainerPruneReports", containers.prune(f.containers()).stream().map(id -> report(id)).toList());
+        out.put("ImagePruneReports", images.prune(all, f.images()).stream().map(id -> report(id)).toList());
+        out.put("NetworkPruneReports", networks.prune(f.networks()).stream().map(n -> Map.of("Name", n)).toList());
+        out.put("VolumePruneReports", volumes ? this.volumes.prune(f.volumes()).stream().map(id -> report(id)).toList()
                 : List.of());
         out.put("ReclaimedSpace", Math.max(0, before - total(usage.report())));
         return out;

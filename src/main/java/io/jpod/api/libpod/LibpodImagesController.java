@@ -1,6 +1,7 @@
 package io.jpod.api.libpod;
 
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.container.ContainerService;
 import io.jpod.container.ImageUse;
 import io.jpod.error.EngineException;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -100,9 +100,9 @@ class LibpodImagesController {
     @PostMapping("/prune")
     List<Map<String, Object>> prune(@RequestParam(defaultValue = "false") boolean all,
             @RequestParam(required = false) String filters) {
-        List<String> dangling = Filters.prune(json, filters, Set.of("dangling")).getOrDefault("dangling", List.of());
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.IMAGES);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : imageUse.prune(all || dangling.contains("false") || dangling.contains("0"))) {
+        for (String id : imageUse.prune(all || f.allImages(), f.images())) {
             out.add(Map.of("Id", id, "Size", 0));
         }
         return out;

@@ -2,6 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.container.NetworkUse;
 import io.jpod.error.EngineException;
 import io.jpod.network.NetworkConfig;
@@ -89,9 +90,9 @@ class LibpodNetworksController {
 
     @PostMapping("/prune")
     List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String n : use.prune()) {
+        for (String n : use.prune(f.networks())) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("Name", n);
             r.put("Error", null);

@@ -2,6 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.error.EngineException;
 import io.jpod.pod.PodService;
 import io.jpod.state.StoredContainer;
@@ -188,9 +189,9 @@ class LibpodPodsController {
 
     @PostMapping("/prune")
     List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : pods.prune()) {
+        for (String id : pods.prune(f.pods())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("Err", null);
             m.put("Id", id);

@@ -2,6 +2,7 @@ package io.jpod.api.libpod;
 
 import io.jpod.api.wire.Bodies;
 import io.jpod.api.Filters;
+import io.jpod.api.PruneFilters;
 import io.jpod.container.VolumeUse;
 import io.jpod.state.VolumeConfig;
 import io.jpod.volume.VolumeService;
@@ -80,7 +81,7 @@ class LibpodVolumesController {
 
     @PostMapping("/prune")
     List<Map<String, Object>> prune(@RequestParam(required = false) String filters) {
-        Filters.prune(json, filters, java.util.Set.of());
-        return use.prune().stream().map(n -> Map.<String, Object>of("Id", n, "Size", 0)).toList();
+        PruneFilters f = PruneFilters.parse(json, filters, PruneFilters.LABELS_UNTIL);
+        return use.prune(f.volumes()).stream().map(n -> Map.<String, Object>of("Id", n, "Size", 0)).toList();
     }
 }
