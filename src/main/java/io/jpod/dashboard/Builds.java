@@ -57,9 +57,17 @@ class Builds implements AutoCloseable {
         Build job = new Build(HexFormat.of().formatHex(b), subject);
         jobs.put(job.id(), job);
         try {
+            // the context goes before the job reads as done (whoever sees it done finds it gone), and
+            // also when the job never ran (cancelled while queued)
             pool.execute(() -> {
                 try {
-                    job.run(work);
+                    job.run(listener -> {
+                        try {
+                            return work.apply(listener);
+                        } finally {
+                            delete(context);
+                        }
+                    });
                 } finally {
                     delete(context);
                 }
