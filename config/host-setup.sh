@@ -10,6 +10,8 @@ packages=(runc conmon catatonit containernetworking-plugins golang-github-contai
 packages+=(podman)
 # docker-compose (v1, Debian's) drives jpod through the Docker socket in the listener tests.
 packages+=(docker-compose)
+# podman-compose (1.0.3) drives jpod through podman's remote client in ComposeIT.
+packages+=(podman-compose)
 # The dashboard's browser test: headless Chromium driven through chromedriver (Selenium).
 packages+=(chromium chromium-driver)
 # Registry tests run their own distribution registry on loopback (never the package's system service or its

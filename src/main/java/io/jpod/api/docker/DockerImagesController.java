@@ -99,7 +99,14 @@ class DockerImagesController {
     @GetMapping("/images/{*rest}")
     Object get(@PathVariable String rest) {
         if (rest.endsWith("/json")) {
-            return ImageInspect.of(images.lookup(strip(rest, "/json")));
+            String name = strip(rest, "/json");
+            try {
+                return ImageInspect.of(images.lookup(name));
+            } catch (io.jpod.error.NoSuchObjectException e) {
+                // Docker's wording: docker-py (docker-compose) tells a missing image by "No such image"
+                // and only then builds or pulls it
+                throw EngineException.notFound("No such image: " + name);
+            }
         }
         if (rest.endsWith("/history")) {
             return history(strip(rest, "/history"));

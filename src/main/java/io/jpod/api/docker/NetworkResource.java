@@ -42,8 +42,10 @@ record NetworkResource(String name, String id, String created, String scope, Str
                         ip == null ? null : ip.address() + "/" + ip.prefixLength()));
             }
         }
+        // Options are the driver options the network was created with (none are taken): docker-compose
+        // compares them with its own and refuses to reuse a network whose options differ
         return new NetworkResource(n.name(), n.id(), n.created().toString(), "local", "bridge", false,
                 new Ipam("default", Map.of(), List.of(new IpamConfig(n.subnet(), n.gateway()))), n.internal(), false,
-                false, Map.of("com.docker.network.bridge.name", n.bridge()), n.labels(), containers);
+                false, Map.of(), n.labels(), containers);
     }
 }
