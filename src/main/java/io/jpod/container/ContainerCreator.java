@@ -93,7 +93,7 @@ final class ContainerCreator {
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
                 prepared.mounts(), net.mode(), net.networks(), net.ports(), sec, limits,
                 HealthSettings.merge(req.healthcheck(), image.config().healthcheck()))
-                .withNames(networking.planNames(req.names(), net));
+                .withNames(networking.planNames(req.names(), net)).withLog(req.log());
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                 Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);

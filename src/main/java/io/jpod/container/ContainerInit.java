@@ -130,7 +130,9 @@ final class ContainerInit {
             }
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(spec));
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
-                    paths.log(c.id()), config.maxLogSize(), config.noPivotRoot(), run.tty(), run.stdin()));
+                    run.log().none() ? null : paths.log(c.id()),
+                    run.log().maxSize() > 0 ? run.log().maxSize() : config.maxLogSize(), config.noPivotRoot(),
+                    run.tty(), run.stdin()));
             return Transitions.save(state, c, c.state().initialized(created.pid(), created.conmonPid(),
                     l.merged().toString(), l.userdata().toString()));
         } catch (IOException | RuntimeException e) {

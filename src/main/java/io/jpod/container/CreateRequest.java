@@ -25,7 +25,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
         List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
         io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck,
-        io.jpod.state.NameConfig names) {
+        io.jpod.state.NameConfig names, io.jpod.state.LogConfig log) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -34,6 +34,26 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         security = security == null ? SecurityRequest.NONE : security;
         resources = resources == null ? io.jpod.state.ResourceLimits.NONE : resources;
         names = names == null ? io.jpod.state.NameConfig.NONE : names;
+        log = log == null ? io.jpod.state.LogConfig.DEFAULT : log;
+    }
+
+    /** With the default log. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+            io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck,
+            io.jpod.state.NameConfig names) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources, healthcheck,
+                names, null);
+    }
+
+    /** The same request with these log settings (checked by {@link io.jpod.state.LogConfig#of}). */
+    public CreateRequest withLog(io.jpod.state.LogConfig newLog) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
+                healthcheck, names, newLog);
     }
 
     /** Without resource limits, with the image's healthcheck. */
@@ -69,14 +89,14 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     public CreateRequest withResources(io.jpod.state.ResourceLimits limits) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits,
-                healthcheck, names);
+                healthcheck, names, log);
     }
 
     /** The same request with these name settings. */
     public CreateRequest withNames(io.jpod.state.NameConfig newNames) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
-                healthcheck, newNames);
+                healthcheck, newNames, log);
     }
 
     /** A request with the default security settings. */
@@ -92,7 +112,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources,
-                healthcheck, names);
+                healthcheck, names, log);
     }
 
     /**

@@ -43,7 +43,8 @@ final class Conmon {
         return new ArrayList<>(List.of(conmon.toString(), "--api-version", "1", "-c", containerId, "-u", uuid,
                 "-r", runtime.toString(), "-b", bundle.toString(), "-p", pidFile.toString(), "-n", name,
                 "--exit-dir", exits.toString(), "--persist-dir", persist.toString(), "--full-attach",
-                "--runtime-arg", "--root", "--runtime-arg", runtimeRoot.toString(), "-l", "k8s-file:" + log,
+                "--runtime-arg", "--root", "--runtime-arg", runtimeRoot.toString(), "-l",
+                log == null ? "none" : "k8s-file:" + log,
                 "--log-level", "error", "--syslog", "--conmon-pidfile", bundle.resolve("conmon.pid").toString()));
     }
 
@@ -51,7 +52,7 @@ final class Conmon {
     List<String> argv(CreateRequest r) {
         List<String> a = common(r.id(), r.id(), r.bundle(), r.bundle().resolve("pidfile"), r.name(), exitDir,
                 r.persistDir(), r.logPath());
-        if (r.logSizeMax() > 0) {
+        if (r.logSizeMax() > 0 && r.logPath() != null) {
             a.add("--log-size-max");
             a.add(Long.toString(r.logSizeMax()));
         }

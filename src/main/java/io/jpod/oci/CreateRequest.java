@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param bundle the OCI bundle ({@code config.json}); conmon's pid files and pipes go there too
  * @param persistDir where conmon keeps the container's exit status between restarts of the daemon
- * @param logPath the container's k8s-file log
+ * @param logPath the container's k8s-file log, null to keep none (conmon's {@code none} driver)
  * @param logSizeMax the log's size limit in bytes, or a value ≤ 0 for none
  * @param noPivot the runtime uses {@code MS_MOVE} instead of {@code pivot_root} (for a ramfs root)
  * @param tty the process gets a terminal (conmon holds its console)

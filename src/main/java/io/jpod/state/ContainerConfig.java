@@ -67,7 +67,7 @@ public record ContainerConfig(
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
             List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
-            Healthcheck healthcheck, NameConfig names) {
+            Healthcheck healthcheck, NameConfig names, LogConfig log) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -84,6 +84,17 @@ public record ContainerConfig(
             security = security == null ? Security.DEFAULT : security;
             resources = resources == null ? ResourceLimits.NONE : resources;
             names = names == null ? NameConfig.NONE : names;
+            log = log == null ? LogConfig.DEFAULT : log; // records from before log options: the default log
+        }
+
+        /** With the default log. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
+                Healthcheck healthcheck, NameConfig names) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, resources, healthcheck, names, null);
         }
 
         /** Without resource limits or a healthcheck. */
@@ -135,20 +146,26 @@ public record ContainerConfig(
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
                     autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources, healthcheck,
-                    names);
+                    names, log);
         }
 
         /** With new limits and restart policy ({@code docker update}). */
         public RunConfig withResources(ResourceLimits newResources, String newRestartPolicy) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, newRestartPolicy,
                     autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources, healthcheck,
-                    names);
+                    names, log);
         }
 
         public RunConfig withNames(NameConfig newNames) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
                     autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
-                    newNames);
+                    newNames, log);
+        }
+
+        public RunConfig withLog(LogConfig newLog) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
+                    names, newLog);
         }
     }
 

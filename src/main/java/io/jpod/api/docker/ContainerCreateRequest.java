@@ -33,10 +33,10 @@ record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv 
             List<String> securityOpt, boolean readonlyRootfs, List<String> groupAdd, Map<String, String> sysctls,
             String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
             List<String> deviceCgroupRules, List<String> maskedPaths, List<String> readonlyPaths,
-            List<String> capabilities) {
+            List<String> capabilities, LogConfig logConfig) {
 
         static final HostConfig EMPTY = new HostConfig(false, null, null, null, false, null, null, null, null, null,
-                false, null, null, null, false, null, null, null, null, null, null, null, null, null, null);
+                false, null, null, null, false, null, null, null, null, null, null, null, null, null, null, null);
 
         HostConfig {
             volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
@@ -55,6 +55,10 @@ record ContainerCreateRequest(String image, ShellOrArgv entrypoint, ShellOrArgv 
             deviceCgroupRules = deviceCgroupRules == null ? List.of() : deviceCgroupRules;
         }
     }
+
+    /** {@code --log-driver} and {@code --log-opt}; an empty type is the default. */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    record LogConfig(String type, Map<String, String> config) {}
 
     /** One {@code --device}: {@code PathInContainer} defaults to the host path, permissions to {@code rwm}. */
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)

@@ -54,7 +54,13 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
     record RestartPolicySpec(String name, int maximumRetryCount) {}
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    record LogConfig(String type, Map<String, String> config) {}
+    record LogConfig(String type, Map<String, String> config) {
+        /** As the client asked ({@code json-file} stays {@code json-file}). */
+        static LogConfig of(io.jpod.state.ContainerConfig.RunConfig run) {
+            io.jpod.state.LogConfig log = run == null ? io.jpod.state.LogConfig.DEFAULT : run.log();
+            return new LogConfig(log.type(), log.options());
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record HostConfig(boolean autoRemove, RestartPolicySpec restartPolicy, String networkMode,
@@ -71,7 +77,7 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             Security s = run == null ? Security.DEFAULT : run.security();
             return new HostConfig(run != null && run.autoRemove(),
                     new RestartPolicySpec(policy.name(), policy.maxRetries()), NetworkMode.of(c),
-                    PortBinding.configured(c), new LogConfig("k8s-file", Map.of()), s.privileged(), s.capAdd(),
+                    PortBinding.configured(c), LogConfig.of(run), s.privileged(), s.capAdd(),
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
                     s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
                     io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false),

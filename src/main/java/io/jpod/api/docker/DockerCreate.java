@@ -47,7 +47,13 @@ final class DockerCreate {
                 body.env(), orEmpty(body.workingDir()), orEmpty(body.user()), body.labels(), body.tty(),
                 orEmpty(body.stopSignal()), body.stopTimeout(), restart, host.autoRemove(), orEmpty(body.hostname()),
                 body.openStdin(), mounts(body), null, network(body), security(host),
-                io.jpod.api.wire.HealthConfig.toEngine(body.healthcheck()));
+                io.jpod.api.wire.HealthConfig.toEngine(body.healthcheck())).withLog(log(host.logConfig()));
+    }
+
+    /** {@code HostConfig.LogConfig}, checked: a driver or option that cannot be honoured is refused. */
+    static io.jpod.state.LogConfig log(ContainerCreateRequest.LogConfig log) {
+        return log == null ? io.jpod.state.LogConfig.DEFAULT
+                : io.jpod.state.LogConfig.of(log.type(), log.config(), null);
     }
 
     /** The security fields of {@code HostConfig}, in the engine's terms; the engine checks them. */

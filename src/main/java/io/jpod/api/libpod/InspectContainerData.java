@@ -35,7 +35,12 @@ record InspectContainerData(String id, String created, String path, List<String>
     record RestartPolicySpec(String name, int maximumRetryCount) {}
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
-    record LogConfig(String type, String path) {}
+    record LogConfig(String type, String path) {
+        /** libpod writes a json-file log as k8s-file and names it so; none has no path. */
+        static LogConfig of(io.jpod.state.ContainerConfig.RunConfig run, String logPath) {
+            return run != null && run.log().none() ? new LogConfig("none", "") : new LogConfig("k8s-file", logPath);
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     record HostConfig(List<String> binds, String cgroupManager, LogConfig logConfig, String networkMode,
@@ -52,7 +57,7 @@ record InspectContainerData(String id, String created, String path, List<String>
             // podman shows no policy as an empty name
             String name = run == null || run.restartPolicy().isEmpty() ? "" : policy.name();
             Security s = security(c);
-            return new HostConfig(List.of(), "cgroupfs", new LogConfig("k8s-file", logPath), NetworkMode.of(c),
+            return new HostConfig(List.of(), "cgroupfs", LogConfig.of(run, logPath), NetworkMode.of(c),
                     PortBinding.configured(c), new RestartPolicySpec(name, policy.maxRetries()),
                     run != null && run.autoRemove(), s.privileged(), s.capAdd(), s.capDrop(), s.securityOpt(),
                     s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),

@@ -47,7 +47,19 @@ final class LibpodCreate {
                 signal != null && signal > 0 ? Integer.toString(signal) : null, spec.stopTimeout(), restart,
                 spec.remove(), orEmpty(spec.hostname()), spec.stdin(), mounts(spec),
                 orEmpty(spec.pod()).isEmpty() ? null : spec.pod(), network(spec), security(spec),
-                healthcheck(spec));
+                healthcheck(spec)).withLog(log(spec.logConfiguration()));
+    }
+
+    /** {@code log_configuration}: the log stays with the container, so a {@code path} of its own is refused. */
+    static io.jpod.state.LogConfig log(SpecGenerator.LogConfiguration log) {
+        if (log == null) {
+            return io.jpod.state.LogConfig.DEFAULT;
+        }
+        if (!orEmpty(log.path()).isEmpty()) {
+            throw EngineException.invalidArgument("log_configuration.path is not supported: the log is kept with "
+                    + "the container");
+        }
+        return io.jpod.state.LogConfig.of(log.driver(), log.options(), log.size());
     }
 
     /** {@code healthconfig}; of the on-failure actions (podman's {@code --health-on-failure}) only none is run. */

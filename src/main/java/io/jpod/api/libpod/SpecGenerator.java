@@ -27,7 +27,8 @@ record SpecGenerator(String name, String image, List<String> entrypoint, List<St
         @JsonProperty("read_write_tmpfs") boolean readWriteTmpfs, List<DeviceSpec> devices, List<String> groups,
         Map<String, String> sysctl, Namespace userns, Namespace pidns, Namespace ipcns, Namespace utsns,
         io.jpod.api.wire.HealthConfig healthconfig,
-        @JsonProperty("health_check_on_failure_action") int healthCheckOnFailureAction) {
+        @JsonProperty("health_check_on_failure_action") int healthCheckOnFailureAction,
+        @JsonProperty("log_configuration") LogConfiguration logConfiguration) {
 
     SpecGenerator {
         env = env == null ? Map.of() : env;
@@ -48,6 +49,9 @@ record SpecGenerator(String name, String image, List<String> entrypoint, List<St
         ipcns = ipcns == null ? new Namespace(null, null) : ipcns;
         utsns = utsns == null ? new Namespace(null, null) : utsns;
     }
+
+    /** {@code --log-driver}, {@code --log-opt} ({@code options}; {@code max-size} as {@code size}, bytes). */
+    record LogConfiguration(String driver, String path, Map<String, String> options, Long size) {}
 
     /** A {@code --device} as podman sends it: the whole {@code host[:container[:rwm]]} in {@code path}. */
     record DeviceSpec(String path) {}

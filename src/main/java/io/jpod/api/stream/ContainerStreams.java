@@ -44,6 +44,11 @@ public final class ContainerStreams {
         }
         StoredContainer c = containers.inspect(nameOrId);
         boolean tty = c.config().run() != null && c.config().run().tty();
+        if (c.config().run() != null && c.config().run().log().none()) {
+            // Docker's words for a container whose logging driver keeps nothing
+            throw EngineException.invalidArgument("configured logging driver does not support reading: container "
+                    + c.name() + " has the none logging driver");
+        }
         Path log = containers.logPath(c.id());
         return out -> {
             boolean[] live = {false}; // stored lines go out in one flush, followed ones one by one
