@@ -125,7 +125,15 @@ final class ContainerStarter {
         try {
             oci.start(cur.id());
         } catch (RuntimeException e) {
+            // a process killed between its create and its start (a racing kill or stop): runc refuses to
+            // start what has stopped, which is a conflict for the client, not a failure of the engine
+            boolean ended = e instanceof EngineException ee && ee.category() == EngineException.Category.RUNTIME_FAILURE
+                    && sync.processEnded(cur.id());
             sync.cleanup(state.container(cur.id()));
+            if (ended) {
+                throw EngineException.invalidState("container " + cur.id() + " could not start: its process ended "
+                        + "before it ran (stopped or killed meanwhile); start it again");
+            }
             throw e;
         }
         return Transitions.save(state, cur, cur.state().withStatus(ContainerStatus.RUNNING)
