@@ -59,12 +59,7 @@ final class ImageRoot implements AutoCloseable {
         return root;
     }
 
-    /** Whether {@code absolute} names a directory in the image, following symlinks inside the image only. */
-    boolean isDirectory(String absolute) {
-        Path p = resolve(absolute);
-        return p != null && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-    }
-
+    /** Whether {@code absolute} is there in the image, its symlinks followed inside the image only. */
     boolean exists(String absolute) {
         Path p = resolve(absolute);
         return p != null && Files.exists(p, LinkOption.NOFOLLOW_LINKS);

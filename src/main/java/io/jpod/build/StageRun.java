@@ -107,10 +107,7 @@ final class StageRun {
         Credentials creds = null;
         try {
             String host = ImageReference.parse(name).registry();
-            creds = ctx.req.credentials().get(host);
-            if (creds == null && host.equals(ImageReference.DEFAULT_REGISTRY)) {
-                creds = ctx.req.credentials().get("https://index.docker.io/v1/");
-            }
+            creds = ctx.req.credentials().get(host); // keys come normalised: Docker Hub's index URL is docker.io
         } catch (EngineException notAName) {
             // an ID: only local
         }
