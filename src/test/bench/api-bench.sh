@@ -107,6 +107,7 @@ for engine in $engines; do
     *) echo "api-bench: unknown engine $engine" >&2; exit 2 ;;
   esac
   echo "== $engine"
+  echo "# $engine: starts $(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw"
   t0=$(date +%s%N)
   "start_$engine"
   until curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$port/_ping"; do
