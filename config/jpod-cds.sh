@@ -10,17 +10,22 @@
 # The training run brings the context up to its refresh and exits (-Dspring.context.exit=onRefresh), so
 # the web server never listens; it runs the engine's real start (state, locks, default network), so it is
 # confined to a throw-away root like the test daemons, never the host's /var/lib/jpod, /run or /etc.
-#   usage: config/jpod-cds.sh [JAR]       (default target/jpod.jar)
+# The archive names the jars by their absolute paths: make it where the daemon will run from (a copied
+# directory does not match it, and the JVM then starts without it).
+#   usage: config/jpod-cds.sh [JAR [DIR]]    (default target/jpod.jar into target/jpod-cds)
+#   e.g.   config/jpod-cds.sh target/jpod.jar /usr/local/lib/jpod      (for config/jpod.service)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-jar=${1:-target/jpod.jar}
-out=target/jpod-cds
+here=$(cd "$(dirname "$0")" && pwd)
+jar=${1:-$here/../target/jpod.jar}
+out=${2:-$here/../target/jpod-cds}
+jvm_options=${JPOD_JVM_OPTIONS:-$here/jpod.jvm}
 
 if [ -f "$out/jpod.jsa" ] && [ "$out/jpod.jsa" -nt "$jar" ]; then
   exit 0 # the archive is already of this jar
 fi
-rm -rf "$out"
-java -Djarmode=tools -jar "$jar" extract --destination "$out" >/dev/null
+rm -rf "$out/jpod.jar" "$out/lib" "$out/jpod.jsa"
+java -Djarmode=tools -jar "$jar" extract --force --application-filename jpod.jar --destination "$out" >/dev/null
+out=$(cd "$out" && pwd)
 
 root=$(mktemp -d /tmp/jpod-cds.XXXXXX)
 shm=/jpod_cds_training_$$
@@ -28,7 +33,7 @@ trap 'rm -rf "$root"; rm -f "/dev/shm$shm"' EXIT
 # the CDS warnings (classes it cannot archive, e.g. generated reflection accessors) are expected: only
 # the exit status tells, and a failed training run leaves no archive (jpod-up.sh then runs the plain jar)
 status=0
-java @config/jpod.jvm -XX:ArchiveClassesAtExit="$out/jpod.jsa" -Dspring.context.exit=onRefresh \
+java @"$jvm_options" -XX:ArchiveClassesAtExit="$out/jpod.jsa" -Dspring.context.exit=onRefresh \
     -jar "$out/jpod.jar" --spring.main.banner-mode=off --jpod.api.tcp=false --jpod.api.docker-socket=false \
     --jpod.api.socket="$root/jpod.sock" --jpod.api.token-file="$root/access-token" \
     --libpod.system-config-file="$root/etc/containers/libpod.conf" \

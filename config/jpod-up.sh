@@ -45,7 +45,7 @@ fi
 # freed native memory that a daemon with many short-lived threads never gets back: two are plenty.
 launch=(-jar target/jpod.jar)
 if [ -s target/jpod-cds/jpod.jsa ]; then
-  launch=(-XX:SharedArchiveFile=target/jpod-cds/jpod.jsa -jar target/jpod-cds/jpod.jar)
+  launch=(-XX:SharedArchiveFile="$PWD/target/jpod-cds/jpod.jsa" -jar "$PWD/target/jpod-cds/jpod.jar")
 fi
 MALLOC_ARENA_MAX=2 nohup java @config/jpod.jvm "${launch[@]}" --jpod.api.tcp=true --jpod.api.docker-socket="$docker_socket" "$@" >"$log" 2>&1 &
 pid=$!

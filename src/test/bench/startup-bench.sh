@@ -29,7 +29,7 @@ launch=()
 if [ -n "${JPOD_JAR:-}" ]; then
   launch=(-jar "$JPOD_JAR")
 elif [ "${JPOD_CDS:-true}" = true ] && bash config/jpod-cds.sh && [ -s target/jpod-cds/jpod.jsa ]; then
-  launch=(-XX:SharedArchiveFile=target/jpod-cds/jpod.jsa -jar target/jpod-cds/jpod.jar)
+  launch=(-XX:SharedArchiveFile="$PWD/target/jpod-cds/jpod.jsa" -jar "$PWD/target/jpod-cds/jpod.jar")
 else
   launch=(-jar target/jpod.jar)
 fi
