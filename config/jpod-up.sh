@@ -41,8 +41,9 @@ if ping; then
 fi
 
 # The JVM options (heap, GC, compiler; each explained) are config/jpod.jvm; the extracted jar with its CDS
-# archive when the build made one, else the plain jar. glibc's per-thread malloc arenas (8 per core) hold
-# freed native memory that a daemon with many short-lived threads never gets back: two are plenty.
+# archive when the build made one, else the plain jar. MALLOC_ARENA_MAX=2: glibc gives each thread that
+# allocates at once its own malloc arena (up to 8 per core), and native memory freed in one stays there;
+# a daemon whose request and stream threads come and go needs no more than two (idle it makes no difference).
 launch=(-jar target/jpod.jar)
 if [ -s target/jpod-cds/jpod.jsa ]; then
   launch=(-XX:SharedArchiveFile="$PWD/target/jpod-cds/jpod.jsa" -jar "$PWD/target/jpod-cds/jpod.jar")
