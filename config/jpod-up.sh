@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 bash config/host-setup.sh
 ./mvnw -B -q -DskipTests package
 # the class-data-sharing archive of this build (a start in ~1/3 of the CPU time); see config/jpod-cds.sh
-bash config/jpod-cds.sh
+bash config/jpod-cds.sh || echo "jpod-up: no class-data-sharing archive; the daemon starts without it" >&2
 
 log=${JPOD_LOG:-/var/log/jpod.log}
 port=8181
@@ -23,7 +23,14 @@ docker_socket=false
 if [ ! -e /var/run/docker.sock ] && ! command -v dockerd >/dev/null 2>&1; then
   docker_socket=true
 fi
+# the daemon's arguments: these two are given once, as decided here (Spring would join a repeated one
+# into "true,false")
+daemon_args=()
 for a in "$@"; do
+  case "$a" in
+    --jpod.api.tcp=*|--jpod.api.docker-socket=*) ;;
+    *) daemon_args+=("$a") ;;
+  esac
   case "$a" in
     --server.port=*) port=${a#--server.port=} ;;
     --jpod.api.socket=*) socket=${a#--jpod.api.socket=} ;;
@@ -48,7 +55,8 @@ launch=(-jar target/jpod.jar)
 if [ -s target/jpod-cds/jpod.jsa ]; then
   launch=(-XX:SharedArchiveFile="$PWD/target/jpod-cds/jpod.jsa" -jar "$PWD/target/jpod-cds/jpod.jar")
 fi
-MALLOC_ARENA_MAX=2 nohup java @config/jpod.jvm "${launch[@]}" --jpod.api.tcp=true --jpod.api.docker-socket="$docker_socket" "$@" >"$log" 2>&1 &
+MALLOC_ARENA_MAX=2 nohup java @config/jpod.jvm "${launch[@]}" --jpod.api.tcp="$tcp" --jpod.api.docker-socket="$docker_socket" \
+  ${daemon_args[@]+"${daemon_args[@]}"} >"$log" 2>&1 &
 pid=$!
 echo "$pid" > /run/jpod.pid
 for _ in $(seq 1 1200); do
