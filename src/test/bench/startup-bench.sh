@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Start-up benchmark for jpod alone: N starts of the daemon on one private root (so every start after the
-# first is a daemon restart, as after an upgrade), each timed from process start to readiness UP and to the
-# end of a first `docker run --rm busybox true`; then the resident memory once idle (after a full GC),
-# heap and native apart (NMT), and optionally with C created containers.
+# first is a daemon restart, as after an upgrade), each timed from process start to readiness UP (with the
+# CPU time the process had used by then: steadier than wall time on a busy machine) and to the end of a
+# first `docker run --rm busybox true`; then the resident memory once idle (after a full GC), heap and
+# native apart (NMT), and optionally with C created containers (kB each).
 #   usage: src/test/bench/startup-bench.sh [N] [C]     (root; N starts, default 5; C containers, default 0)
 # The daemon is launched the way config/jpod-up.sh launches it: the JVM options of config/jpod.jvm, the
-# class-data-sharing archive of config/jpod-cds.sh when there is one, MALLOC_ARENA_MAX=2 (JPOD_JVM_OPTS
-# replaces the options, JPOD_CDS=false leaves the archive out, JPOD_JAR runs that jar as it is). Figures on a shared machine are noisy: medians.
+# class-data-sharing archive of config/jpod-cds.sh, MALLOC_ARENA_MAX=2. JPOD_JVM_OPTS replaces the options,
+# JPOD_CDS=false leaves the archive out, JPOD_JAR runs that jar as it is; the JVM's defaults, as before
+# these existed:  JPOD_JVM_OPTS= JPOD_CDS=false MALLOC_ARENA_MAX=16 src/test/bench/startup-bench.sh 3 200
+# Figures on a shared machine are noisy: compare runs made back to back, and their medians.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 n=${1:-5}
