@@ -7,6 +7,7 @@ import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.image.Image;
 import io.jpod.image.ImageStore;
+import io.jpod.lock.LockOrder;
 import io.jpod.lock.Locking;
 import io.jpod.state.State;
 import io.jpod.common.PortMapping;
@@ -359,6 +360,6 @@ public final class PodService {
     private <T> T underPodLock(String nameOrId, java.util.function.Function<StoredPod, T> body) {
         StoredPod pod = state.lookupPod(nameOrId);
         // the pod's lock first, its members' after (Locking's order)
-        return locking.holding(pod.config().lockId(), () -> body.apply(pod));
+        return locking.holding(LockOrder.Level.POD, pod.config().lockId(), () -> body.apply(pod));
     }
 }

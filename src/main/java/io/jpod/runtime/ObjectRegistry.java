@@ -1,6 +1,7 @@
 package io.jpod.runtime;
 
 import io.jpod.error.EngineException;
+import io.jpod.lock.LockOrder;
 import io.jpod.lock.Locking;
 import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
@@ -66,7 +67,7 @@ public final class ObjectRegistry {
     /** Removes an empty pod's record under its lock, then frees the lock. */
     public void removePod(String nameOrId) {
         StoredPod p = state.lookupPod(nameOrId);
-        locking.removeAndFree(p.config().lockId(), () -> state.removePod(p.id()));
+        locking.removeAndFree(LockOrder.Level.POD, p.config().lockId(), () -> state.removePod(p.id()));
     }
 
     /** A random name unused by any container or pod (libpod's generateName). */

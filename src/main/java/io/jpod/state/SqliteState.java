@@ -1,5 +1,6 @@
 package io.jpod.state;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.error.EngineException;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,12 @@ public final class SqliteState implements State {
         if (closed.get()) {
             throw StateErrors.closed();
         }
-        return tx.execute(status -> work.get());
+        LockOrder.acquiring(LockOrder.Level.STATE);
+        try {
+            return tx.execute(status -> work.get());
+        } finally {
+            LockOrder.released(LockOrder.Level.STATE);
+        }
     }
 
     private void inTxRun(Runnable work) {
