@@ -1,5 +1,7 @@
 package io.jpod.lock;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -16,6 +18,8 @@ public final class Locking {
 
     private final LockManager locks;
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    /** The pods' locks this thread holds: a pod operation runs its members' operations, which take it again. */
+    private final ThreadLocal<Set<Integer>> podsHeld = ThreadLocal.withInitial(HashSet::new);
 
     public Locking(LockManager locks) {
         this.locks = locks;
@@ -28,13 +32,23 @@ public final class Locking {
 
     /** Runs {@code body} holding lock {@code lockId}, the lock of a {@code level} (a pod's or a container's). */
     public <T> T holding(LockOrder.Level level, int lockId, Supplier<T> body) {
+        boolean pod = level == LockOrder.Level.POD;
+        if (pod && podsHeld.get().contains(lockId)) {
+            return body.get(); // re-entered: a member's operation (its removal) within its pod's own
+        }
         gate.readLock().lock();
         try {
             Lock lock = locks.retrieve(lockId);
             take(level, lock);
+            if (pod) {
+                podsHeld.get().add(lockId);
+            }
             try {
                 return body.get();
             } finally {
+                if (pod) {
+                    podsHeld.get().remove(lockId);
+                }
                 lock.unlock();
                 LockOrder.released(level);
             }
@@ -88,13 +102,20 @@ public final class Locking {
 
     /** As {@link #removeAndFree(int, Runnable)}, for the lock of a {@code level} (a pod's or a container's). */
     public void removeAndFree(LockOrder.Level level, int lockId, Runnable remove) {
+        boolean pod = level == LockOrder.Level.POD;
         gate.readLock().lock();
         try {
             Lock lock = locks.retrieve(lockId);
             take(level, lock);
+            if (pod) {
+                podsHeld.get().add(lockId);
+            }
             try {
                 remove.run();
             } finally {
+                if (pod) {
+                    podsHeld.get().remove(lockId);
+                }
                 lock.unlock();
                 LockOrder.released(level);
             }

@@ -1,7 +1,7 @@
 package io.jpod.runtime;
 
-import io.jpod.error.EngineException;
 import io.jpod.lock.LockOrder;
+import io.jpod.error.EngineException;
 import io.jpod.lock.Locking;
 import io.jpod.state.ContainerConfig;
 import io.jpod.state.ContainerState;
@@ -35,6 +35,19 @@ public final class ObjectRegistry {
     /** Records a new container in state {@code created}; the given lock number and namespace are replaced. */
     public StoredContainer addContainer(ContainerConfig requested) {
         String name = chooseName(requested.name());
+        if (requested.podId() == null) {
+            return add(requested, name);
+        }
+        // a pod's members change only under its lock: its operations see all of them, and its
+        // removal cannot miss one added meanwhile
+        StoredPod pod = state.pod(requested.podId());
+        return locking.holding(LockOrder.Level.POD, pod.config().lockId(), () -> {
+            state.pod(pod.id()); // still there: removed meanwhile is not found
+            return add(requested, name);
+        });
+    }
+
+    private StoredContainer add(ContainerConfig requested, String name) {
         return locking.withNewLock(lockId -> {
             ContainerConfig config = new ContainerConfig(requested.id(), name, namespace, requested.podId(), lockId,
                     requested.created() != null ? requested.created() : Instant.now(), requested.rootfsImageId(),
