@@ -102,6 +102,11 @@ public final class SqliteState implements State {
             if (config.podId() != null && !pods.existsById(config.podId())) {
                 throw StateErrors.noSuchPod(config.podId());
             }
+            for (String v : StateErrors.volumesOf(config)) { // in this transaction: a removal cannot slip in
+                if (!volumes.existsById(v)) {
+                    throw StateErrors.noSuchVolume(v);
+                }
+            }
             registry.save(RegistryEntity.of(config.id(), config.name(), "container", config.namespace()));
             containers.save(records.newContainer(config, state));
         });
@@ -246,6 +251,11 @@ public final class SqliteState implements State {
         inTxRun(() -> {
             if (!volumes.existsById(name)) {
                 throw StateErrors.noSuchVolume(name);
+            }
+            List<String> users = containers.findAll().stream()
+                    .filter(c -> StateErrors.volumesOf(records.config(c)).contains(name)).map(c -> c.id).toList();
+            if (!users.isEmpty()) {
+                throw StateErrors.volumeInUse(name, users);
             }
             volumes.deleteById(name);
         });
