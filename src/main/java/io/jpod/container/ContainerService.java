@@ -525,6 +525,11 @@ public final class ContainerService implements AutoCloseable {
         return out;
     }
 
+    /** Every container as stored, without its lock or a sync: for what never changes after its create. */
+    List<StoredContainer> stored() {
+        return state.allContainers();
+    }
+
     /** The container's log file (k8s-file format). */
     public Path logPath(String nameOrId) {
         return paths.log(state.lookupContainer(nameOrId).id());
