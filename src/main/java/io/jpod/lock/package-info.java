@@ -9,14 +9,17 @@
  * <ol>
  * <li>the exit handling of one container ({@code ExitWatcher}: one handler per container at a time);
  * <li>a pod's lock ({@code PodService}): pod start, stop, kill, pause and removal take their members'
- * locks under it;
+ * locks under it, and no other container's. A member is created and removed only under it (the
+ * pod's own removal takes it again), so a thread holding it never waits for the lock of a member
+ * removed meanwhile, whose number another pod may hold by now;
  * <li>a container's lock ({@code ContainerService} and its parts). Never two containers' locks at
  * once: an operation that touches a second container (a pod member starting its infra container
  * first) does so before or after holding the first one's. An exec session has no lock of its own:
  * its container's lock guards it. Never held while waiting for a process to end;
  * <li>the volume registry ({@code VolumeService}), then the networks ({@code NetworkService}), then
  * the network backend's configs, leases and resolvers ({@code CniNetworkBackend}), then the image
- * store's index ({@code FileImageStore}): short monitors under which no object lock is taken;
+ * store's index ({@code FileImageStore}): short monitors under which no object lock is taken (an
+ * image's use is read from the stored configs, not from locked containers);
  * <li>a state transaction (SQLite's write lock): innermost, nothing is taken inside it.
  * </ol>
  * Besides, every object lock is taken under the shared side of {@code Locking}'s gate, whose
