@@ -82,7 +82,7 @@ class ConcurrencyIT {
     static final String NETWORK = "conc-net";
     static final Duration RUN_BOUND = Duration.ofSeconds(Math.max(150, THREADS * OPERATIONS / 8));
     static final Duration CALL_BOUND = Duration.ofSeconds(60);
-    static final Duration WAIT_BOUND = Duration.ofSeconds(2);
+    static final Duration WAIT_BOUND = Duration.ofSeconds(1);
     static final Duration SETTLE_BOUND = Duration.ofSeconds(20);
     static final Set<Integer> FINE = Set.of(304, 404, 409, RecordingClient.GAVE_UP);
     static final Set<String> TRANSITIONAL = Set.of("stopping", "removing", "unknown");
@@ -263,6 +263,7 @@ class ConcurrencyIT {
                 Exchange e = call(api.delete(c + (op == Op.REMOVE_FORCE ? "?force=true" : "")));
                 if (e.status() == 204 || e.status() == 200) {
                     removed.add(id);
+                    create(slot, libpod, System.nanoTime()); // the slot stays contended
                 }
             }
             case EXEC -> exec(c, libpod);
