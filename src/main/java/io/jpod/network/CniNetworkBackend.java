@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.common.PortMapping;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
@@ -50,7 +51,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
     private final Path ipamDir;
     private final Cni cni;
     private final JsonMapper json;
-    private final Object lock = new Object();
+    private final LockOrder.OrderedLock lock = LockOrder.ordered(LockOrder.Level.NETWORK_BACKEND);
     private final Resolvers resolvers;
 
     /** {@code ipamDir}: where host-local keeps its leases (under the tmp dir, so a reboot clears them). */
@@ -78,7 +79,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
     }
 
     private void sweepResolvers(boolean revive) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             for (String network : resolvers.networks()) {
                 Optional<NetworkConfig> n = find(network);
                 if (n.isEmpty() || !resolvers.hasEntries(network)) {
@@ -136,7 +137,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
         if (file == null) {
             throw EngineException.invalidArgument("invalid network name \"" + n.name() + "\"");
         }
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             if (Files.exists(file)) {
                 throw EngineException.alreadyExists("network name " + n.name() + " already used: network already exists");
             }
@@ -153,7 +154,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
 
     @Override
     public void remove(String name) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             NetworkConfig n = find(name).orElseThrow(() -> new NoSuchObjectException("network " + name
                     + " not found: network not found"));
             Set<String> holders = attachedContainers(n.name());
