@@ -36,10 +36,15 @@ public final class ForkedDaemon implements AutoCloseable {
         this.port = port;
     }
 
-    /** The child: a daemon with the isolated properties of {@code args[0]} (its root) on port {@code args[1]}. */
+    /**
+     * The child: a daemon with the isolated properties of {@code args[0]} (its root) on port {@code args[1]},
+     * with lock segment {@code args[2]}: named for the test JVM, whose clean-up removes it after the run.
+     */
     public static void main(String[] args) {
         List<String> options = new ArrayList<>();
-        for (Map.Entry<String, Object> e : properties(Path.of(args[0]), Integer.parseInt(args[1])).entrySet()) {
+        Map<String, Object> p = properties(Path.of(args[0]), Integer.parseInt(args[1]));
+        p.put("libpod.shm-lock-path", args[2]);
+        for (Map.Entry<String, Object> e : p.entrySet()) {
             options.add("--" + e.getKey() + "=" + e.getValue());
         }
         new SpringApplicationBuilder(JpodApplication.class).run(options.toArray(String[]::new));
@@ -69,7 +74,7 @@ public final class ForkedDaemon implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), ForkedDaemon.class.getName(),
-                root.toAbsolutePath().toString(), Integer.toString(port));
+                root.toAbsolutePath().toString(), Integer.toString(port), TestDaemon.shmPath(root));
         File log = root.resolve("daemon.log").toFile();
         process = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
