@@ -134,7 +134,7 @@ class ChaosIT {
         List<Long> restarts = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int round = 1; round <= ROUNDS; round++) {
-            Thread.sleep(300 + coordinator.nextInt(1200));
+            Thread.sleep(500 + coordinator.nextInt(2000));
             hold = true; // requests in flight go on: the kill meets them
             Thread.sleep(coordinator.nextInt(40));
             daemon.kill();
