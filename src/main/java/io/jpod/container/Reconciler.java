@@ -5,10 +5,11 @@ import io.jpod.lock.Locking;
 import io.jpod.network.EndpointNames;
 import io.jpod.network.NetworkService;
 import io.jpod.oci.OciRuntime;
-import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
+import io.jpod.state.PodState;
 import io.jpod.state.State;
 import io.jpod.state.StoredContainer;
+import io.jpod.state.StoredPod;
 import io.jpod.storage.PosixFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ final class Reconciler {
             LOG.warn("Not reconciling containers with the runtime: " + e.getMessage());
             return;
         }
+        reconcilePods();
         Set<String> mounts = mountPoints();
         Set<String> known = new HashSet<>();
         for (StoredContainer c : state.allContainers()) {
@@ -84,6 +86,40 @@ final class Reconciler {
             sweep(known, mountPoints());
         } catch (RuntimeException e) {
             LOG.warn("Sweeping what crashed operations left: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A pod create interrupted between the infra container's record and the pod's gets its infra
+     * container recorded; a pod whose infra container is gone with every other member (a removal
+     * interrupted before the pod's record went) is removed.
+     */
+    private void reconcilePods() {
+        for (StoredPod p : state.allPods()) {
+            try {
+                if (!p.config().hasInfra()) {
+                    continue;
+                }
+                List<StoredContainer> members = state.allContainers().stream()
+                        .filter(c -> p.id().equals(c.config().podId())).toList();
+                String infraId = p.state().infraContainerId() == null ? "" : p.state().infraContainerId();
+                if (members.stream().anyMatch(c -> c.id().equals(infraId))) {
+                    continue;
+                }
+                Optional<StoredContainer> infra = members.stream().filter(c -> c.config().infra()).findFirst();
+                if (infra.isPresent()) {
+                    LOG.info("Pod " + p.id() + " gets its infra container " + infra.get().id() + " recorded (an "
+                            + "interrupted create)");
+                    locking.run(p.config().lockId(), () -> state.savePodState(p.id(),
+                            new PodState(p.state().cgroupPath(), infra.get().id())));
+                } else if (members.isEmpty()) {
+                    LOG.info("Removing pod " + p.id() + ", which has no infra container (an interrupted create or "
+                            + "removal)");
+                    locking.removeAndFree(p.config().lockId(), () -> state.removePod(p.id()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling pod " + p.id() + ": " + e.getMessage());
+            }
         }
     }
 

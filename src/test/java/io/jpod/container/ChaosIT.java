@@ -415,6 +415,12 @@ class ChaosIT {
                 problem(round, "orphan exec conmon for " + id.substring(0, 12));
             }
         }
+        for (JsonNode p : podList) {
+            String infra = p.path("InfraId").asString("");
+            if (infra.isEmpty() || !known.containsKey(infra)) {
+                problem(round, "pod " + p.path("Name").asString() + " has no infra container (" + infra + ")");
+            }
+        }
         checkMounts(round, active);
         checkBundles(round, known.keySet());
         Map<String, Set<String>> netnsByPrefix = checkNetns(round, active);
