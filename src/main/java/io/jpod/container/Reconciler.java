@@ -159,13 +159,9 @@ final class Reconciler {
         }
         conmon.ifPresent(this::awaitOrKill); // it writes the exit file as the process ends
         if (Transitions.active(s)) {
-            StoredContainer after = sync.sync(id);
-            if (Transitions.active(after.state().status())) {
-                // no conmon recorded and no exit file: the process is gone all the same
-                after = sync.cleanup(Transitions.save(state, after, after.state().stopped(-1, Instant.now(), false,
-                        "the process ended while the daemon was down; its exit code could not be retrieved")));
-            }
-            c = after;
+            // the exit conmon recorded, or -1 when conmon died without one; a record that names no conmon
+            // at all (never written by a start) is left as it is
+            c = sync.sync(id);
         } else if (s == ContainerStatus.STOPPED) {
             c = sync.cleanup(c);
         }
