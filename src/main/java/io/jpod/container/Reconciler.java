@@ -72,12 +72,19 @@ final class Reconciler {
             return;
         }
         reconcilePods();
+        Map<String, String> runtimeView;
+        try {
+            runtimeView = oci.list(); // one call, not one per container: a restart stays quick
+        } catch (RuntimeException e) {
+            LOG.warn("Not reconciling containers with the runtime: listing them failed: " + e.getMessage());
+            return;
+        }
         Set<String> mounts = mountPoints();
         Set<String> known = new HashSet<>();
         for (StoredContainer c : state.allContainers()) {
             known.add(c.id());
             try {
-                locking.run(c.config().lockId(), () -> reconcile(c.id(), mounts));
+                locking.run(c.config().lockId(), () -> reconcile(c.id(), runtimeView.getOrDefault(c.id(), ""), mounts));
             } catch (RuntimeException e) {
                 LOG.warn("Reconciling container " + c.id() + ": " + e.getMessage());
             }
@@ -123,10 +130,9 @@ final class Reconciler {
         }
     }
 
-    private void reconcile(String id, Set<String> mounts) {
+    private void reconcile(String id, String runtime, Set<String> mounts) {
         StoredContainer c = state.container(id);
         ContainerStatus s = c.state().status();
-        String runtime = Files.isDirectory(runtimeRoot.resolve(id)) ? oci.status(id) : "";
         Optional<ProcessHandle> conmon = conmon(c);
         boolean live = conmon.isPresent() && (runtime.equals("running") || runtime.equals("paused"));
         if (live && (s == ContainerStatus.RUNNING || s == ContainerStatus.PAUSED)) {
@@ -157,7 +163,11 @@ final class Reconciler {
             }
             sync.processEndsWithin(id, EXIT_WAIT);
         }
-        conmon.ifPresent(this::awaitOrKill); // it writes the exit file as the process ends
+        if (runtime.isEmpty()) {
+            conmon.ifPresent(ProcessHandle::destroyForcibly); // a conmon whose runtime create never happened
+        } else {
+            conmon.ifPresent(this::awaitOrKill); // it writes the exit file as the process ends
+        }
         if (Transitions.active(s)) {
             // the exit conmon recorded, or -1 when conmon died without one; a record that names no conmon
             // at all (never written by a start) is left as it is
@@ -249,7 +259,7 @@ final class Reconciler {
     /** Runtime entries, conmon processes, mounts and directories of containers the state does not know. */
     private void sweep(Set<String> known, Set<String> mounts) {
         for (String id : list(runtimeRoot)) {
-            if (!known.contains(id)) {
+            if (!known.contains(id) && Files.isDirectory(runtimeRoot.resolve(id))) {
                 LOG.info("Deleting runtime container " + id + ", which no container record owns");
                 try {
                     oci.delete(id);
