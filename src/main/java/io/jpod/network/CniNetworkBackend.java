@@ -446,6 +446,13 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
                     release(l, Netns.DIR.resolve(namespacePrefix(l.holder()) + "gone"), EndpointNames.NONE);
                 }
             }
+            Map<String, Set<String>> leased = new java.util.HashMap<>();
+            for (Lease l : leases()) {
+                leased.computeIfAbsent(l.network(), n -> new HashSet<>()).add(l.file().getFileName().toString());
+            }
+            for (String network : resolvers.networks()) {
+                resolvers.prune(network, leased.getOrDefault(network, Set.of()));
+            }
         }
     }
 
