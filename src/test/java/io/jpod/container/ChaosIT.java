@@ -108,6 +108,11 @@ class ChaosIT {
         if (registry != null) {
             registry.close();
         }
+        if (Files.isRegularFile(root.resolve("daemon.log"))) { // every restart's log, for a failure's story
+            Files.createDirectories(Path.of("target"));
+            Files.copy(root.resolve("daemon.log"), Path.of("target/chaos-daemon.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         ShmLockManager.unlink(TestDaemon.shmPath(root));
         List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(root.toString()))
