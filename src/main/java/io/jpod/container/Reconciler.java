@@ -5,6 +5,7 @@ import io.jpod.lock.Locking;
 import io.jpod.network.EndpointNames;
 import io.jpod.network.NetworkService;
 import io.jpod.oci.OciRuntime;
+import io.jpod.state.ContainerState;
 import io.jpod.state.ContainerStatus;
 import io.jpod.state.PodState;
 import io.jpod.state.State;
@@ -277,8 +278,10 @@ final class Reconciler {
                     continue;
                 }
                 String id = argv.get(c + 1);
+                long pid = Long.parseLong(p.getFileName().toString());
                 boolean exec = argv.contains("-e");
-                if (!known.contains(id) || (exec && !running(id))) {
+                // a conmon spawned by a create the crash cut short is none of its container's, even a known one
+                if (!known.contains(id) || (exec ? !running(id) : !ownConmon(id, pid))) {
                     LOG.info("Killing conmon " + p.getFileName() + " of " + id + ", which no container record owns");
                     ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(ProcessHandle::destroyForcibly);
                 }
@@ -303,6 +306,16 @@ final class Reconciler {
             io.jpod.storage.Trees.delete(paths.persistDir(id));
         }
         networks.sweepLeases(known);
+    }
+
+    /** Whether {@code pid} is the conmon the container's record names, and the container has a process. */
+    private boolean ownConmon(String id, long pid) {
+        try {
+            ContainerState st = state.container(id).state();
+            return Transitions.active(st.status()) && st.conmonPid() == pid;
+        } catch (EngineException gone) {
+            return false;
+        }
     }
 
     private boolean running(String id) {
