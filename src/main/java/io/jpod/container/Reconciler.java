@@ -312,7 +312,7 @@ final class Reconciler {
     private boolean ownConmon(String id, long pid) {
         try {
             ContainerState st = state.container(id).state();
-            return Transitions.active(st.status()) && st.conmonPid() == pid;
+            return Transitions.active(st.status()) && (st.conmonPid() <= 0 || st.conmonPid() == pid);
         } catch (EngineException gone) {
             return false;
         }
