@@ -100,6 +100,9 @@ public final class ContainerService implements AutoCloseable {
         this.updater = new ContainerUpdater(state, locking, oci, sync, limits, this.events, json);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
                 id -> removeInPod(state.container(id), false, true)); // --rm takes anonymous volumes too
+        // crash recovery first: interrupted work finished or undone, orphans swept (then exits applied as before)
+        new Reconciler(state, locking, oci, sync, networking, networks, paths, Path.of(config.storage().graphRoot()),
+                Path.of(config.tmpDir(), "oci", oci.name())).reconcile();
         exitHandler.reconcile();
         exits.start(exitHandler::exited);
         runtime.beforeForcedShutdown(this::stopAll);

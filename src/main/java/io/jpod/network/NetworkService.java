@@ -277,6 +277,16 @@ public final class NetworkService {
         backend.detach(containerId, a, ports);
     }
 
+    /** Crash leftovers of a container: see {@link NetworkBackend#sweep}. */
+    public void sweep(String containerId, Path keep, EndpointNames names) {
+        backend.sweep(containerId, keep, names);
+    }
+
+    /** Crash leftovers of containers gone: see {@link NetworkBackend#sweepLeases}. */
+    public void sweepLeases(java.util.Set<String> known) {
+        backend.sweepLeases(known);
+    }
+
     /**
      * Containers record networks by name, so the start path reads only that network; an ID or
      * prefix is resolved to its name (an unknown network fails here).
