@@ -1,0 +1,73 @@
+package io.jpod.api;
+
+import java.util.Set;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.format.FormatterRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The one binding of query values for every controller: booleans and numbers are read as Docker
+ * reads them (Go's {@code strconv.ParseBool} and {@code strconv.ParseInt}, base 10), strictly.
+ * Spring's own converters take {@code yes}, {@code on}, {@code 0x10}, {@code #10} and {@code "1 "};
+ * a client that sends those meant something else, and a guess could remove or kill the wrong thing.
+ * A refused value fails the binding, which happens before the handler runs, so before any change:
+ * {@link BindingErrors} answers it with a 400 that names the parameter.
+ */
+@Configuration(proxyBeanMethods = false)
+class QueryBinding implements WebMvcConfigurer {
+
+    private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
+    private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
+
+    @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String.class, Boolean.class, (Converter<String, Boolean>) QueryBinding::bool);
+        registry.addConverter(String.class, Integer.class, (Converter<String, Integer>) s -> {
+            Long v = integer(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            return v == null ? null : v.intValue();
+        });
+        registry.addConverter(String.class, Long.class,
+                (Converter<String, Long>) s -> integer(s, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+
+    /** Go's ParseBool; an empty value is no value (the parameter's default). */
+    static Boolean bool(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        if (TRUE.contains(s)) {
+            return Boolean.TRUE;
+        }
+        if (FALSE.contains(s)) {
+            return Boolean.FALSE;
+        }
+        throw new IllegalArgumentException("\"" + shown(s) + "\" is not a boolean (use true or false, 1 or 0)");
+    }
+
+    /** A base-10 integer with an optional sign, nothing around it, within {@code [min, max]}. */
+    static Long integer(String s, long min, long max) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        if (!s.matches("[+-]?[0-9]+")) {
+            throw new IllegalArgumentException("\"" + shown(s) + "\" is not a whole number");
+        }
+        long v;
+        try {
+            v = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + shown(s) + "\" is out of range");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("\"" + shown(s) + "\" is out of range");
+        }
+        return v;
+    }
+
+    /** A value as an error message may show it: bounded, without control characters. */
+    static String shown(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}
