@@ -33,6 +33,8 @@ public class ApiServerConfiguration {
         connector.setEncodedSolidusHandling("passthrough");
         // a query value is the binding's to judge (a 400 in JSON), not the HTTP parser's
         connector.setProperty("relaxedQueryChars", RELAXED_QUERY_CHARS);
+        // a body refused early (413) is drained up to this much, so the client reads the answer instead of a reset
+        connector.setProperty("maxSwallowSize", String.valueOf(32 * 1024 * 1024));
     }
 
     /** Tomcat's own error pages become the engine's JSON ({@link JsonErrorValve}); Boot adds its HTML valve first. */
