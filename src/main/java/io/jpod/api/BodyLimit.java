@@ -39,6 +39,7 @@ class BodyLimit extends RequestBodyAdviceAdapter {
             Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
         long length = message.getHeaders().getContentLength();
         if (length > max) {
+            drain(message.getBody());
             throw tooLarge();
         }
         InputStream bounded = new Bounded(message.getBody());
@@ -55,6 +56,26 @@ class BodyLimit extends RequestBodyAdviceAdapter {
             }
         };
     }
+
+    /**
+     * Reads and drops what the client still sends, up to {@link #DRAIN}: a client that is still
+     * writing when the connection closes under it sees a reset, not the 413. Past that, the
+     * connection is closed all the same.
+     */
+    private static void drain(InputStream in) {
+        try {
+            byte[] buf = new byte[65536];
+            long left = DRAIN;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already: nothing to drain
+        }
+    }
+
+    private static final long DRAIN = 64L * 1024 * 1024;
 
     private TooLarge tooLarge() {
         return new TooLarge("the request body is larger than " + max + " bytes");
@@ -97,6 +118,7 @@ class BodyLimit extends RequestBodyAdviceAdapter {
         private void count(long n) {
             read += n;
             if (read > max) {
+                drain(in);
                 throw tooLarge();
             }
         }
