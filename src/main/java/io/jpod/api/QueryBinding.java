@@ -1,34 +1,49 @@
 package io.jpod.api;
 
+import java.beans.PropertyEditorSupport;
 import java.util.Set;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.convert.converter.Converter;
-import org.springframework.format.FormatterRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import java.util.function.Function;
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.InitBinder;
 
 /**
  * The one binding of query values for every controller: booleans and numbers are read as Docker
  * reads them (Go's {@code strconv.ParseBool} and {@code strconv.ParseInt}, base 10), strictly.
- * Spring's own converters take {@code yes}, {@code on}, {@code 0x10}, {@code #10} and {@code "1 "};
- * a client that sends those meant something else, and a guess could remove or kill the wrong thing.
- * A refused value fails the binding, which happens before the handler runs, so before any change:
- * {@link BindingErrors} answers it with a 400 that names the parameter.
+ * Spring's own editors and converters take {@code yes}, {@code on}, {@code " true"}, {@code 0x10},
+ * {@code #10} and {@code "1 "}; a client that sends those meant something else, and a guess could
+ * remove or kill the wrong thing. They are editors because Spring falls back to its lenient
+ * default editor when a converter refuses a value. A refused value fails the binding, which
+ * happens before the handler runs, so before any change: {@link BindingErrors} answers it with a
+ * 400 that names the parameter.
  */
-@Configuration(proxyBeanMethods = false)
-class QueryBinding implements WebMvcConfigurer {
+@ControllerAdvice(basePackages = "io.jpod.api") // the dashboard's forms send checkboxes as "on"
+class QueryBinding {
 
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
 
-    @Override
-    public void addFormatters(FormatterRegistry registry) {
-        registry.addConverter(String.class, Boolean.class, (Converter<String, Boolean>) QueryBinding::bool);
-        registry.addConverter(String.class, Integer.class, (Converter<String, Integer>) s -> {
+    @InitBinder
+    void strictValues(WebDataBinder binder) {
+        binder.registerCustomEditor(boolean.class, editor(QueryBinding::bool));
+        binder.registerCustomEditor(Boolean.class, editor(QueryBinding::bool));
+        Function<String, Object> asInt = s -> {
             Long v = integer(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
             return v == null ? null : v.intValue();
-        });
-        registry.addConverter(String.class, Long.class,
-                (Converter<String, Long>) s -> integer(s, Long.MIN_VALUE, Long.MAX_VALUE));
+        };
+        binder.registerCustomEditor(int.class, editor(asInt));
+        binder.registerCustomEditor(Integer.class, editor(asInt));
+        binder.registerCustomEditor(long.class, editor(s -> integer(s, Long.MIN_VALUE, Long.MAX_VALUE)));
+        binder.registerCustomEditor(Long.class, editor(s -> integer(s, Long.MIN_VALUE, Long.MAX_VALUE)));
+    }
+
+    private static PropertyEditorSupport editor(Function<String, Object> parse) {
+        return new PropertyEditorSupport() {
+            @Override
+            public void setAsText(String text) {
+                setValue(text == null ? null : parse.apply(text));
+            }
+        };
     }
 
     /** Go's ParseBool; an empty value is no value (the parameter's default). */

@@ -108,15 +108,34 @@ class FuzzIT {
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-fuzz");
         daemon = TestDaemon.start(root);
-        ok("POST", "/images/create?fromSrc=-&repo=busybox&tag=latest", TarBuilder.busyboxRootfs(), 200);
-        ok("POST", "/containers/create?name=fz-run", json("{\"Image\":\"busybox\",\"Cmd\":[\"sleep\",\"3600\"],"
-                + "\"HostConfig\":{\"NetworkMode\":\"none\"}}"), 201);
-        ok("POST", "/containers/fz-run/start", new byte[0], 204);
-        ok("POST", "/containers/create?name=fz-made", json("{\"Image\":\"busybox\",\"Cmd\":[\"true\"],"
-                + "\"HostConfig\":{\"NetworkMode\":\"none\"}}"), 201);
-        ok("POST", "/volumes/create", json("{\"Name\":\"fz-vol\"}"), 201);
-        ok("POST", "/networks/create", json("{\"Name\":\"fz-net\"}"), 201);
-        ok("POST", "/libpod/pods/create", json("{\"name\":\"fz-pod\",\"no_infra\":true}"), 201);
+        known();
+    }
+
+    /** The known objects, each made when it is missing: at the start, and again after a batch removed one. */
+    static void known() throws Exception {
+        if (send("GET", "/images/busybox/json", null, Map.of()).status() == 404) {
+            ok("POST", "/images/create?fromSrc=-&repo=busybox&tag=latest", TarBuilder.busyboxRootfs(), 200);
+        }
+        if (send("GET", "/containers/fz-run/json", null, Map.of()).status() == 404) {
+            ok("POST", "/containers/create?name=fz-run", json("{\"Image\":\"busybox\",\"Cmd\":[\"sleep\",\"3600\"],"
+                    + "\"HostConfig\":{\"NetworkMode\":\"none\"}}"), 201);
+        }
+        if (!tree("/containers/fz-run/json").path("State").path("Running").asBoolean(false)) {
+            ok("POST", "/containers/fz-run/start", new byte[0], 204);
+        }
+        if (send("GET", "/containers/fz-made/json", null, Map.of()).status() == 404) {
+            ok("POST", "/containers/create?name=fz-made", json("{\"Image\":\"busybox\",\"Cmd\":[\"true\"],"
+                    + "\"HostConfig\":{\"NetworkMode\":\"none\"}}"), 201);
+        }
+        if (send("GET", "/volumes/fz-vol", null, Map.of()).status() == 404) {
+            ok("POST", "/volumes/create", json("{\"Name\":\"fz-vol\"}"), 201);
+        }
+        if (send("GET", "/networks/fz-net", null, Map.of()).status() == 404) {
+            ok("POST", "/networks/create", json("{\"Name\":\"fz-net\"}"), 201);
+        }
+        if (send("GET", "/libpod/pods/fz-pod/json", null, Map.of()).status() == 404) {
+            ok("POST", "/libpod/pods/create", json("{\"name\":\"fz-pod\",\"no_infra\":true}"), 201);
+        }
     }
 
     @AfterAll
@@ -547,9 +566,6 @@ class FuzzIT {
                 send("DELETE", "/containers/" + c.path("Id").asString() + "?force=true", null, Map.of());
             }
         }
-        if (!tree("/containers/fz-run/json").path("State").path("Running").asBoolean(false)) {
-            send("POST", "/containers/fz-run/start", new byte[0], Map.of());
-        }
         for (JsonNode p : tree("/libpod/pods/json")) {
             if (!p.path("Name").asString().equals("fz-pod")) {
                 send("DELETE", "/libpod/pods/" + p.path("Id").asString() + "?force=true", null, Map.of());
@@ -562,10 +578,11 @@ class FuzzIT {
         }
         for (JsonNode n : tree("/networks")) {
             String name = n.path("Name").asString();
-            if (!Set.of("fz-net", "podman", "bridge", "host", "none").contains(name)) {
+            if (!Set.of("fz-net", "podman", "bridge", "host", "none", "jpod").contains(name)) {
                 send("DELETE", "/networks/" + n.path("Id").asString(), null, Map.of());
             }
         }
+        known();
     }
 
     private static JsonNode tree(String path) throws Exception {
