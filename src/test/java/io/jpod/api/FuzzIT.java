@@ -582,6 +582,11 @@ class FuzzIT {
                 send("DELETE", "/networks/" + n.path("Id").asString(), null, Map.of());
             }
         }
+        for (JsonNode i : tree("/images/json?all=true")) {
+            if (!i.path("RepoTags").toString().contains("busybox:latest")) {
+                send("DELETE", "/images/" + i.path("Id").asString() + "?force=true", null, Map.of());
+            }
+        }
         known();
     }
 
