@@ -75,7 +75,7 @@ class FuzzIT {
     private static final List<String> BAD_PATH_NAMES = List.of("..", "..%2F..%2Fetc", "%2e%2e%2fx", "x".repeat(300),
             "%00", "a%2F..%2F..%2Fb", "%ff");
     private static final List<String> BAD_BODIES = List.of("{", "{\"", "x", "[", "{\"a\":", "nul", "1", "\"s\"",
-            "[]", "null", "true", "{}}", "{\"a\":1}x", "\u0000", "{\"a\":1,}", "{'a':1}", "[".repeat(2000),
+            "[]", "true", "{}}", "{\"a\":1}x", "\u0000", "{\"a\":1,}", "{'a':1}", "[".repeat(2000),
             "{\"a\":\"\\uZZZZ\"}", "\uFEFF{", "{\"a\":01}");
     private static final List<String> BAD_VERSIONS = List.of("/v9.99", "/v1.12", "/v0.1", "/v1.999999999999",
             "/v99.0.0", "/v3.9.9", "/v1.0");
