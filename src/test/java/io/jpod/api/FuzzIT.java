@@ -57,7 +57,7 @@ class FuzzIT {
     private static final List<String> BAD_BOOLS = List.of("abc", "1_000", "null", "yes", "on", "2", "-1", "tru",
             "%20true", "true%20", "TrUe", "0x1", "%ff", "[]", "{}", "1.0");
     private static final List<String> BAD_INTS = List.of("abc", "1%20", "%201", "0x10", "%ff", "1_000", "1.5", "1e3",
-            "99999999999999999999", "-99999999999999999999", "9223372036854775808", "--1", "+-1", "#10", "null",
+            "99999999999999999999", "-99999999999999999999", "9223372036854775808", "--1", "+-1", "%2310", "null",
             "[]", "{}", "1,2", "%00");
     private static final List<String> BAD_FILTERS = List.of("{", "[\"x\"]", "{\"label\":\"x\"}",
             "{\"label\":[1]}", "{\"bogus\":[\"x\"]}", "{}}", "null", "1", "\"x\"", "{\"label\":{\"x\":1}}",
@@ -99,7 +99,7 @@ class FuzzIT {
                     + "\"internal\":false}",
             "/libpod/pods/create", "{\"name\":\"fz-new\",\"no_infra\":true,\"labels\":{\"a\":\"1\"}}",
             "/networks/{name}/connect", "{\"Container\":\"fz-made\",\"EndpointConfig\":{\"Aliases\":[\"a\"]}}",
-            "/containers/{id}/exec", "{\"Cmd\":[\"true\"],\"AttachStdout\":true,\"Tty\":false,\"Env\":[\"A=1\"]}");
+            "/containers/{id}/exec", "{\"Cmd\":[\"true\"],\"User\":\"root\",\"Tty\":false,\"Env\":[\"A=1\"]}");
 
     static Path root;
     static TestDaemon daemon;
@@ -274,7 +274,7 @@ class FuzzIT {
                     // a catch-all path ({*rest}: image names with slashes) is each action it serves
                     List<String> actions = !pattern.contains("{*rest}") ? List.of("")
                             : method.equals("GET") ? List.of("/json", "/history", "/get")
-                            : method.equals("POST") ? List.of("/tag", "/push") : List.of("");
+                            : method.equals("POST") ? List.of("/tag") : List.of(""); // a push needs a registry: not here
                     for (String action : actions) {
                         out.add(new Route(method, pattern.replace("{*rest}", "{id}" + action), params, body));
                     }
