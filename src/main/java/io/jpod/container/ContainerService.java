@@ -355,8 +355,8 @@ public final class ContainerService implements AutoCloseable {
     /** Sets the terminal size of a running container that has one. */
     public void resize(String nameOrId, int height, int width) {
         StoredContainer c = inspect(nameOrId);
-        if (height <= 0 || width <= 0) {
-            throw EngineException.invalidArgument("terminal height and width must be positive");
+        if (height <= 0 || width <= 0 || height > 65535 || width > 65535) {
+            throw EngineException.invalidArgument("terminal height and width must be within 1..65535");
         }
         if (c.config().run() == null || !c.config().run().tty()) {
             throw EngineException.invalidState("container " + c.id() + " has no terminal");
