@@ -26,11 +26,10 @@ final class LogRotation implements AutoCloseable {
 
     private final WatchService watch;
     private final Map<WatchKey, RotatedLog> watched = new ConcurrentHashMap<>();
-    private final Thread thread;
 
     LogRotation(Path anyPath) throws IOException {
         this.watch = anyPath.getFileSystem().newWatchService();
-        this.thread = new Thread(this::loop, "log-rotation");
+        Thread thread = new Thread(this::loop, "log-rotation");
         thread.setDaemon(true);
         thread.start();
     }
