@@ -118,7 +118,9 @@ class LogOptionsIT {
     @Test
     void maxFileKeepsTheNewestFilesAndLogsReadAcrossThem() throws Exception {
         ok("run", "--name", "rotated", "--log-opt", "max-size=8k", "--log-opt", "max-file=3", "busybox", "sh", "-c",
-                "i=1; while [ $i -le 2000 ]; do echo line-$i; i=$((i+1)); done");
+                // a short pause every 50 lines (a file holds about 150): the engine must see each swap
+                // before conmon fills the next file, which an unpaced loop on a loaded machine outruns
+                "i=1; while [ $i -le 2000 ]; do echo line-$i; [ $((i % 50)) -eq 0 ] && sleep 0.02; i=$((i+1)); done");
         Path log = Path.of(ok("inspect", "-f", "{{.LogPath}}", "rotated"));
         assertThat(logFiles(log)).containsExactly("ctr.log", "ctr.log.1", "ctr.log.2");
         for (String f : logFiles(log)) {
