@@ -256,8 +256,8 @@ final class StageRun {
         boolean cancelled = false;
         try {
             ctx.containers.start(c.id());
-            Path log = ctx.containers.logPath(c.id());
-            LogReader.follow(log, 0, line -> ctx.say(line.text() + "\n"), () -> !ctx.containers.isActive(c.id()));
+            LogReader.follow(ctx.containers.logSource(c.id()), line -> ctx.say(line.text() + "\n"),
+                    () -> !ctx.containers.isActive(c.id()));
             int code = ctx.containers.waitForExit(c.id(), Duration.ofDays(1));
             if (code != 0) {
                 throw new StepFailed(String.join(" ", cmd), code);

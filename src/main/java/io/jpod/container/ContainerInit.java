@@ -52,9 +52,12 @@ final class ContainerInit {
     /** The host's default seccomp profile; null when the host has none. */
     private final SeccompProfile seccomp;
     private final String seccompError;
+    private final LogRotation logs;
 
     ContainerInit(State state, ImageStore images, OciRuntime oci, MountPlanner mounts, ContainerNetworking networking,
-            ContainerPaths paths, RuntimeConfig config, JsonMapper json, ContainerSecurity security, boolean rootless) {
+            ContainerPaths paths, RuntimeConfig config, JsonMapper json, ContainerSecurity security, boolean rootless,
+            LogRotation logs) {
+        this.logs = logs;
         this.security = security;
         this.state = state;
         this.images = images;
@@ -129,6 +132,9 @@ final class ContainerInit {
                 spec.put("domainname", run.names().domainname()); // set in the container's own UTS namespace
             }
             Files.write(l.userdata().resolve("config.json"), json.writeValueAsBytes(spec));
+            if (!run.log().none() && run.log().maxFile() > 1) {
+                logs.prepare(paths.log(c.id()), run.log().maxFile()); // before conmon opens it
+            }
             Created created = oci.create(new CreateRequest(c.id(), c.name(), l.userdata(), paths.persistDir(c.id()),
                     run.log().none() ? null : paths.log(c.id()),
                     run.log().maxSize() > 0 ? run.log().maxSize() : config.maxLogSize(), config.noPivotRoot(),

@@ -63,6 +63,7 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerCommitter committer;
     private final ContainerFiles files;
     private final ContainerUpdater updater;
+    private final LogRotation logs;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
@@ -86,8 +87,13 @@ public final class ContainerService implements AutoCloseable {
         ResourcePlanner limits = ResourcePlanner.forHost(runtime.environment().identity().rootless());
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
                 security, limits);
+        try {
+            this.logs = new LogRotation(Path.of(config.storage().graphRoot()));
+        } catch (IOException e) {
+            throw EngineException.internal("watching container logs: " + e.getMessage(), e);
+        }
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,
-                security, runtime.environment().identity().rootless());
+                security, runtime.environment().identity().rootless(), logs);
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,
                 id -> remove(id, true));
         this.stopper = new ContainerStopper(state, locking, oci, sync, exits, this.events);
@@ -105,9 +111,26 @@ public final class ContainerService implements AutoCloseable {
                 Path.of(config.tmpDir(), "oci", oci.name())).reconcile();
         exitHandler.reconcile();
         exits.start(exitHandler::exited);
+        resumeLogRotation();
         runtime.beforeForcedShutdown(this::stopAll);
         if (runtime.refreshedOnStart()) {
             restartAfterReboot();
+        }
+    }
+
+    /** Containers still running from before the daemon's start go on keeping their logs in several files. */
+    private void resumeLogRotation() {
+        for (StoredContainer c : state.allContainers()) {
+            var run = c.config().run();
+            boolean running = c.state().status() == ContainerStatus.RUNNING
+                    || c.state().status() == ContainerStatus.PAUSED;
+            if (running && run != null && !run.log().none() && run.log().maxFile() > 1) {
+                try {
+                    logs.resume(paths.log(c.id()), run.log().maxFile());
+                } catch (IOException e) {
+                    LOG.warn("Watching the log of " + c.id() + ": " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -533,9 +556,17 @@ public final class ContainerService implements AutoCloseable {
         return state.allContainers();
     }
 
-    /** The container's log file (k8s-file format). */
+    /** The container's log file (k8s-file format): the one being written. */
     public Path logPath(String nameOrId) {
         return paths.log(state.lookupContainer(nameOrId).id());
+    }
+
+    /** The container's log, all of its files (with {@code max-file} above 1: {@code ctr.log.<n>} first). */
+    public LogReader.Source logSource(String nameOrId) {
+        StoredContainer c = state.lookupContainer(nameOrId);
+        Path log = paths.log(c.id());
+        int maxFile = c.config().run() == null ? 1 : c.config().run().log().maxFile();
+        return () -> logs.files(log, maxFile);
     }
 
     /** Whether the container's process has ended, as the runtime says within {@code within} (exec's race with an exit). */
@@ -552,5 +583,6 @@ public final class ContainerService implements AutoCloseable {
     public void close() {
         exitHandler.close();
         exits.close();
+        logs.close();
     }
 }

@@ -1,76 +1,67 @@
 package io.jpod.container;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Reads conmon's k8s-file log ({@code <timestamp> <stream> <P|F> <content>} per record), joining
- * partial records into whole lines, and can follow the file as it grows.
+ * partial records into whole lines, across the files of a rotated log in order, and can follow it
+ * as it grows. A follower keeps the file it reads open: when conmon starts the log over, it reads
+ * the old file to its end (conmon closed it before the swap) and goes on with the one after it.
  */
 public final class LogReader {
 
     /** One line of output. */
     public record Line(Instant time, boolean stderr, String text) {}
 
+    /** Where a log is: its files, oldest first, the one being written last; asked again after each swap. */
+    @FunctionalInterface
+    public interface Source {
+        List<Path> files() throws IOException;
+
+        /** A log of one file. */
+        static Source of(Path file) {
+            return () -> List.of(file);
+        }
+    }
+
+    private static final long POLL_MILLIS = 50;
+
     private LogReader() {}
 
     /** All complete lines in the file. */
     public static List<Line> read(Path log) throws IOException {
+        return read(Source.of(log));
+    }
+
+    /** All lines in the log's files. */
+    public static List<Line> read(Source log) throws IOException {
         List<Line> out = new ArrayList<>();
-        if (!Files.exists(log)) {
-            return out;
-        }
-        Parser p = new Parser(out::add);
-        for (String record : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            p.accept(record);
+        try (Cursor c = Cursor.open(log, new Parser(out::add))) {
+            c.drain();
+            c.flushPartial();
         }
         return out;
     }
 
-    /**
-     * Follows the file from {@code fromByte}, handing each line to {@code sink}, until {@code done}
-     * says the writer has finished and the file holds nothing more.
-     */
-    public static void follow(Path log, long fromByte, Consumer<Line> sink, BooleanSupplier done)
+    /** Follows the log from its start, handing each line to {@code sink}, until {@code done} and all is read. */
+    public static void follow(Source log, Consumer<Line> sink, BooleanSupplier done)
             throws IOException, InterruptedException {
-        Parser p = new Parser(sink);
-        long pos = fromByte;
-        StringBuilder pending = new StringBuilder();
-        while (true) {
-            boolean finished = done.getAsBoolean();
-            if (Files.exists(log)) {
-                try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                    if (f.length() < pos) {
-                        pos = 0; // the log was rotated
-                    }
-                    f.seek(pos);
-                    byte[] buf = new byte[(int) Math.min(1 << 20, f.length() - pos)];
-                    int n = f.read(buf);
-                    if (n > 0) {
-                        pos += n;
-                        pending.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                        int nl;
-                        while ((nl = pending.indexOf("\n")) >= 0) {
-                            p.accept(pending.substring(0, nl));
-                            pending.delete(0, nl + 1);
-                        }
-                        continue;
-                    }
-                }
-            }
-            if (finished) {
-                return;
-            }
-            Thread.sleep(50);
+        try (Cursor c = Cursor.open(log, new Parser(sink))) {
+            follow(c, done);
         }
     }
 
@@ -78,34 +69,177 @@ public final class LogReader {
      * The last {@code tail} lines (negative: all), {@code caughtUp} once they are handed over, then
      * with {@code follow} every new line until {@code done} says the writer has finished.
      */
-    public static void tail(Path log, int tail, boolean follow, Consumer<Line> sink, Runnable caughtUp,
+    public static void tail(Source log, int tail, boolean follow, Consumer<Line> sink, Runnable caughtUp,
             BooleanSupplier done) throws IOException, InterruptedException {
-        List<Line> lines = read(log);
-        long offset = size(log);
-        for (int i = tail < 0 ? 0 : Math.max(0, lines.size() - tail); i < lines.size(); i++) {
-            sink.accept(lines.get(i));
-        }
-        caughtUp.run();
-        if (follow) {
-            follow(log, offset, sink, done);
+        List<Line> lines = new ArrayList<>();
+        Parser parser = new Parser(lines::add);
+        try (Cursor c = Cursor.open(log, parser)) {
+            c.drain();
+            for (int i = tail < 0 ? 0 : Math.max(0, lines.size() - tail); i < lines.size(); i++) {
+                sink.accept(lines.get(i));
+            }
+            caughtUp.run();
+            if (follow) {
+                parser.sink = sink; // goes on from where the stored lines ended
+                follow(c, done);
+            }
         }
     }
 
-    /** Size of the file now: where following "new output only" starts. */
-    public static long size(Path log) {
-        try {
-            return Files.exists(log) ? Files.size(log) : 0;
-        } catch (IOException e) {
-            return 0;
+    private static void follow(Cursor c, BooleanSupplier done) throws IOException, InterruptedException {
+        while (true) {
+            boolean finished = done.getAsBoolean();
+            if (c.drain() || c.advance()) {
+                continue;
+            }
+            if (finished) {
+                return;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** Open files of a log, read in order; the last one stays open to be followed. */
+    private static final class Cursor implements AutoCloseable {
+        private final Source source;
+        private final Parser parser;
+        private final List<FileChannel> open = new ArrayList<>();
+        private final List<Object> keys = new ArrayList<>();
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        private Path current;
+
+        private Cursor(Source source, Parser parser) {
+            this.source = source;
+            this.parser = parser;
+        }
+
+        /**
+         * Opens every file of the log. The list is taken again after the opens: a swap in between
+         * (names moving under us) shows as a different list, and the files are opened again.
+         */
+        static Cursor open(Source source, Parser parser) throws IOException {
+            Cursor c = new Cursor(source, parser);
+            for (int attempt = 0; ; attempt++) {
+                List<Path> files = source.files();
+                List<Object> before = keys(files);
+                for (int i = 0; i < files.size(); i++) {
+                    c.add(files.get(i), before.get(i));
+                }
+                c.current = files.get(files.size() - 1);
+                List<Path> again = source.files();
+                if (attempt >= 5 || (again.equals(files) && keys(again).equals(before))) {
+                    return c;
+                }
+                c.closeAll();
+            }
+        }
+
+        private void add(Path file, Object key) throws IOException {
+            if (key == null) {
+                return; // not written yet (a follower waits for it)
+            }
+            try {
+                open.add(FileChannel.open(file, StandardOpenOption.READ));
+                keys.add(key);
+            } catch (NoSuchFileException e) {
+                // moved away meanwhile: the second listing notices
+            }
+        }
+
+        /** Reads what the open files hold now, closing all but the last once read; true if any bytes came. */
+        boolean drain() throws IOException {
+            boolean any = false;
+            while (!open.isEmpty()) {
+                FileChannel ch = open.get(0);
+                int n;
+                while ((n = ch.read(buf.clear())) > 0) {
+                    any = true;
+                    take(n);
+                }
+                if (open.size() == 1) {
+                    break;
+                }
+                ch.close();
+                open.remove(0);
+                keys.remove(0);
+            }
+            return any;
+        }
+
+        /**
+         * When the file being read is no longer the one being written (conmon started over),
+         * moves on to the file that came after it; true if it did.
+         */
+        boolean advance() throws IOException {
+            Object now = RotatedLog.key(current);
+            Object mine = keys.isEmpty() ? null : keys.get(0);
+            if (now == null || now.equals(mine)) {
+                return false;
+            }
+            drain(); // the left file is complete
+            List<Path> files = source.files();
+            List<Object> fileKeys = keys(files);
+            int at = mine == null ? -1 : fileKeys.indexOf(mine);
+            closeAll();
+            // after the file that was read; from the oldest kept when that one was dropped
+            for (int i = at + 1; i < files.size(); i++) {
+                add(files.get(i), fileKeys.get(i));
+            }
+            current = files.get(files.size() - 1);
+            return true;
+        }
+
+        private void take(int n) {
+            byte[] b = buf.array();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '\n') {
+                    pending.write(b, start, i - start);
+                    parser.accept(pending.toString(StandardCharsets.UTF_8));
+                    pending.reset();
+                    start = i + 1;
+                }
+            }
+            pending.write(b, start, n - start);
+        }
+
+        /** A last record without its newline (a reader that does not follow takes it as it is). */
+        void flushPartial() {
+            if (pending.size() > 0) {
+                parser.accept(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            }
+        }
+
+        private static List<Object> keys(List<Path> files) {
+            List<Object> out = new ArrayList<>();
+            for (Path f : files) {
+                out.add(RotatedLog.key(f));
+            }
+            return out;
+        }
+
+        private void closeAll() throws IOException {
+            for (FileChannel ch : open) {
+                ch.close();
+            }
+            open.clear();
+            keys.clear();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closeAll();
         }
     }
 
     private static final class Parser {
-        private final Consumer<Line> sink;
+        private Consumer<Line> sink;
         private final StringBuilder partial = new StringBuilder();
 
         Parser(Consumer<Line> sink) {
-            this.sink = sink;
+            this.sink = Objects.requireNonNull(sink);
         }
 
         void accept(String record) {

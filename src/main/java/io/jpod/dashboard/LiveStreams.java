@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
@@ -88,7 +87,7 @@ class LiveStreams {
             @RequestParam(defaultValue = "false") boolean follow, @RequestParam(defaultValue = "500") int tail,
             HttpServletResponse response) {
         StoredContainer c = containers.inspect(id);
-        Path log = containers.logPath(c.id());
+        LogReader.Source log = containers.logSource(c.id());
         return sse(response, out -> {
             long[] lastBeat = {System.nanoTime()};
             try {

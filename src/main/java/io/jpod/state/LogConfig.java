@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * A container's log settings (Docker's {@code HostConfig.LogConfig}, libpod's {@code log_configuration}).
  * The log is conmon's k8s-file; {@code json-file}, Docker's default name, is kept as the client wrote it
  * (inspect shows it) and written the same way. conmon bounds the file with {@code --log-size-max} by
- * starting it over, so {@code max-size} is honoured with one file and {@code max-file} above 1 is refused.
+ * starting it over; with {@code max-file} above 1 the engine keeps the files it leaves behind
+ * ({@code ctr.log.1} the newest, as Docker's json-file names them).
  *
  * @param type as asked: {@code k8s-file}, {@code json-file} or {@code none}
  * @param options the options as asked
@@ -25,6 +26,16 @@ public record LogConfig(String type, Map<String, String> options, long maxSize) 
     public LogConfig {
         type = type == null || type.isEmpty() ? "k8s-file" : type;
         options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** How many files the log may span, the one being written included: {@code max-file}, 1 when not given. */
+    public int maxFile() {
+        String v = options.get("max-file");
+        try {
+            return v == null ? 1 : Math.max(1, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return 1; // checked at create
+        }
     }
 
     /** No log is kept: the container's output only reaches attached clients. */
@@ -49,21 +60,26 @@ public record LogConfig(String type, Map<String, String> options, long maxSize) 
             throw EngineException.invalidArgument("the none logging driver takes no options");
         }
         long maxSize = size == null || size < 0 ? 0 : size;
+        int maxFile = 1;
         for (Map.Entry<String, String> o : options.entrySet()) {
             String v = o.getValue() == null ? "" : o.getValue().trim();
             switch (o.getKey()) {
                 case "max-size" -> maxSize = v.equals("-1") ? 0 : bytes(v);
-                case "max-file" -> maxFile(v);
+                case "max-file" -> maxFile = maxFile(v);
                 case "path" -> throw EngineException.invalidArgument(
                         "log-opt path is not supported: the log is kept with the container");
                 default -> throw EngineException.invalidArgument("log-opt " + o.getKey()
                         + " is not supported by the " + type + " logging driver (supported: max-size, max-file)");
             }
         }
+        if (maxFile > 1 && maxSize == 0) {
+            throw EngineException.invalidArgument("log-opt max-file=" + maxFile
+                    + " needs max-size: files are only started over when one reaches max-size");
+        }
         return new LogConfig(type, options, maxSize);
     }
 
-    private static void maxFile(String v) {
+    private static int maxFile(String v) {
         int n;
         try {
             n = Integer.parseInt(v);
@@ -73,10 +89,7 @@ public record LogConfig(String type, Map<String, String> options, long maxSize) 
         if (n < 1) {
             throw EngineException.invalidArgument("log-opt max-file must be at least 1");
         }
-        if (n > 1) {
-            throw EngineException.invalidArgument("log-opt max-file=" + n
-                    + " is not supported: the log is one file, started over when it passes max-size (use max-file=1)");
-        }
+        return n;
     }
 
     /** A size as Docker writes it: a number with an optional k, m or g (×1024), e.g. {@code 10m}. */

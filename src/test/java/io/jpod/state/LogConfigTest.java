@@ -26,6 +26,18 @@ class LogConfigTest {
         assertThat(LogConfig.of("k8s-file", null, 4096L).maxSize()).isEqualTo(4096);
         assertThat(LogConfig.bytes("1.5k")).isEqualTo(1536);
         assertThat(LogConfig.bytes("200")).isEqualTo(200);
+        assertThat(c.maxFile()).isEqualTo(1);
+    }
+
+    @Test
+    void severalFilesNeedASize() {
+        assertThat(LogConfig.of("json-file", Map.of("max-size", "1k", "max-file", "3"), null).maxFile()).isEqualTo(3);
+        assertThat(LogConfig.of("k8s-file", Map.of("max-file", "2"), 4096L).maxFile()).isEqualTo(2);
+        assertThat(LogConfig.DEFAULT.maxFile()).isEqualTo(1);
+        assertThatThrownBy(() -> LogConfig.of("json-file", Map.of("max-file", "3"), null))
+                .hasMessageContaining("max-file=3 needs max-size");
+        assertThatThrownBy(() -> LogConfig.of("json-file", Map.of("max-size", "1k", "max-file", "0"), null))
+                .hasMessageContaining("at least 1");
     }
 
     @Test
@@ -38,8 +50,6 @@ class LogConfigTest {
         assertThatThrownBy(() -> LogConfig.of("journald", null, null)).isInstanceOf(EngineException.class)
                 .hasMessageContaining("journald");
         assertThatThrownBy(() -> LogConfig.of("syslog", null, null)).hasMessageContaining("not supported");
-        assertThatThrownBy(() -> LogConfig.of("json-file", Map.of("max-file", "3"), null))
-                .hasMessageContaining("max-file=3");
         assertThatThrownBy(() -> LogConfig.of("json-file", Map.of("max-size", "ten"), null))
                 .hasMessageContaining("max-size");
         assertThatThrownBy(() -> LogConfig.of("json-file", Map.of("compress", "true"), null))

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -48,7 +47,7 @@ public final class ContainerStreams {
             throw EngineException.invalidArgument("configured logging driver does not support reading: container "
                     + c.name() + " has the none logging driver");
         }
-        Path log = containers.logPath(c.id());
+        LogReader.Source log = containers.logSource(c.id());
         return out -> {
             boolean[] live = {false}; // stored lines go out in one flush, followed ones one by one
             try {
