@@ -110,13 +110,17 @@ final class ContainerInit {
                 specMounts.add(devShm); // none: runc's own tmpfs (rootless)
             }
             specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
+            if (run.init().enabled()) {
+                InitPlanner.check(run.init().path()); // the package may have gone since create
+                specMounts.add(InitPlanner.mount(run.init()));
+            }
             c = state.container(c.id()); // the network set-up saved its namespace
             networking.writeEtcFiles(l.userdata(), c); // with its addresses and its networks' resolvers
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());
             List<Integer> groups = new ArrayList<>(user.additionalGids());
             ContainerSecurity.groups(l.merged(), run.security()).stream().filter(g -> !groups.contains(g))
                     .forEach(groups::add);
-            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
+            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), InitPlanner.args(run.init(), run.args()), env, run.workingDir(), user.uid(),
                     user.gid(), groups, run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),

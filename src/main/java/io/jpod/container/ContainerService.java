@@ -84,7 +84,7 @@ public final class ContainerService implements AutoCloseable {
         ContainerSecurity security = new ContainerSecurity(state, json);
         ResourcePlanner limits = ResourcePlanner.forHost(runtime.environment().identity().rootless());
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
-                security, limits);
+                security, limits, new InitPlanner(config.initPath()));
         ContainerInit init = new ContainerInit(state, images, oci, mounts, networking, paths, config, json,
                 security, runtime.environment().identity().rootless());
         this.starter = new ContainerStarter(state, locking, oci, sync, init, networking, paths, exits, this.events,

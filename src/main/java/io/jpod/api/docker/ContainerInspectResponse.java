@@ -69,7 +69,9 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
             String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
             @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Boolean init) {
 
         static HostConfig of(StoredContainer c) {
             var run = c.config().run();
@@ -81,7 +83,8 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
                     s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
                     io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false),
-                    io.jpod.api.wire.NameSettings.of(c));
+                    io.jpod.api.wire.NameSettings.of(c),
+                    run != null && run.init().enabled() ? Boolean.TRUE : null); // Docker leaves an unset Init out
         }
     }
 
