@@ -425,6 +425,11 @@ public final class ContainerService implements AutoCloseable {
         locking.run(c.config().lockId(), () -> networking.disconnect(sync.sync(c.id()), name));
     }
 
+    /** The container's legacy links in Docker's form, {@code /target:/container/alias}, with current names. */
+    public List<String> links(StoredContainer c) {
+        return networking.links().dockerForm(c);
+    }
+
     /** Where a mount's content lives on the host: the bind source, or the volume's data directory. */
     public String hostSource(Mount m) {
         return mounts.hostSource(m);

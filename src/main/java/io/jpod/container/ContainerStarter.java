@@ -71,6 +71,7 @@ final class ContainerStarter {
         }
         try {
             StoredContainer started = locking.holding(c.config().lockId(), () -> startLocked(c.id()));
+            networking.refreshLinkers(started.id());
             events.publish("start", started);
             return started;
         } catch (EngineException e) {
