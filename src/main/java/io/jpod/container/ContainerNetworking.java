@@ -45,6 +45,21 @@ final class ContainerNetworking {
         return planned.withLinks(links.plan(planned.links(), net.mode()));
     }
 
+    /**
+     * After a rename: the resolvers of the networks the container has joined know the new name at once
+     * (call with the container's lock held). Its own /etc/hosts stays as it started, as in Docker.
+     */
+    void renamed(String id) {
+        StoredContainer c = state.container(id);
+        ContainerState st = c.state();
+        if (st.networkStatus().isEmpty()) {
+            return; // it joins with its new name at its next start
+        }
+        Map<String, String> status = new LinkedHashMap<>();
+        st.networkStatus().forEach((net, result) -> status.put(net, networks.rename(net, result, c.name())));
+        state.saveContainerState(id, st.withNetwork(st.netNs(), status));
+    }
+
     ContainerLinks links() {
         return links;
     }

@@ -373,7 +373,10 @@ public final class ContainerService implements AutoCloseable {
     public void rename(String nameOrId, String newName) {
         Names.validate(newName);
         StoredContainer c = state.lookupContainer(nameOrId);
-        locking.run(c.config().lockId(), () -> state.renameContainer(c.id(), newName));
+        locking.run(c.config().lockId(), () -> {
+            state.renameContainer(c.id(), newName);
+            networking.renamed(c.id()); // the networks' resolvers know the new name at once
+        });
         events.publish("rename", state.container(c.id()), "oldName", c.name());
     }
 

@@ -266,6 +266,14 @@ public final class NetworkService {
         return backend.join(containerId, netns, nameOf(network), results, names);
     }
 
+    /**
+     * A joined container's new name, told to the network's resolver at once (a rename of a running
+     * container); returns the result to store in place of {@code result}.
+     */
+    public String rename(String network, String result, String newName) {
+        return backend.rename(nameOf(network), result, newName);
+    }
+
     /** Leaves one network (CNI DEL on the interface its result names). */
     public void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports) {
         backend.leave(containerId, netns, nameOf(network), result, ports);

@@ -269,6 +269,19 @@ class NetworkDnsIT {
     }
 
     @Test
+    @Order(7)
+    void aRenameReachesTheResolverAtOnce() throws Exception {
+        ok("run", "-d", "--name", "before", "--network", NET, "busybox", "sleep", "600");
+        ok("rename", "before", "after");
+        assertThat(resolve("client", "after")).isEqualTo(ip("after", NET));
+        assertThat(docker("exec", "client", "nslookup", "before." + NetworkService.DNS_DOMAIN).exitCode())
+                .isNotZero();
+        // the stop takes the new name out of the resolver again
+        ok("rm", "-f", "after");
+        assertThat(Files.readString(resolverDir().resolve("addnhosts"))).doesNotContain("\tafter");
+    }
+
+    @Test
     @Order(8)
     void aRestartedDaemonKeepsTheRunningResolver() throws Exception {
         long pid = resolverPid();
