@@ -56,7 +56,8 @@ final class ContainerLinks {
             try {
                 target = state.lookupContainer(name);
             } catch (NoSuchObjectException e) {
-                throw EngineException.notFound("could not get container for " + name);
+                throw EngineException.notFound("could not get container for " + name + ": No such container: "
+                        + name); // Docker's words
             }
             String alias = l.alias() == null || l.alias().isEmpty() ? name : l.alias();
             if (alias.startsWith("/")) {
@@ -85,7 +86,7 @@ final class ContainerLinks {
                         + l.alias() + ")");
             }
             if (!running(t)) {
-                throw EngineException.invalidState("cannot link to a non running container: /" + t.name() + " AS /"
+                throw EngineException.invalidState("Cannot link to a non running container: /" + t.name() + " AS /"
                         + c.name() + "/" + l.alias());
             }
         }

@@ -172,7 +172,7 @@ class InitAndLinksIT {
         ok("create", "--name", "idle", "busybox", "true");
         ProcessRunner.Result stopped = docker("run", "-d", "--link", "idle:x", "busybox", "sleep", "5");
         assertThat(stopped.exitCode()).isNotZero();
-        assertThat(stopped.stderr()).contains("cannot link to a non running container: /idle AS /");
+        assertThat(stopped.stderr()).contains("Cannot link to a non running container: /idle AS /");
         ProcessRunner.Result bad = docker("create", "--link", "target:x:y", "busybox", "true");
         assertThat(bad.exitCode()).isNotZero();
     }
