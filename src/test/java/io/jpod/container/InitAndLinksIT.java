@@ -189,6 +189,38 @@ class InitAndLinksIT {
     }
 
     @Test
+    @Order(14)
+    void composeLinksNameTheLinkedService() throws Exception {
+        Path project = Files.createTempDirectory(root, "compose");
+        Files.writeString(project.resolve("docker-compose.yml"), """
+                version: "3"
+                services:
+                  db:
+                    image: busybox
+                    command: ["sleep", "300"]
+                  app:
+                    image: busybox
+                    command: ["sleep", "300"]
+                    links: ["db:database"]
+                """);
+        Map<String, String> env = Map.of("DOCKER_CONFIG", project.toString(), "DOCKER_HOST", daemon.dockerHost());
+        List<String> compose = List.of("env", "-u", "DOCKER_CONTEXT", "docker-compose", "-p", "jpodlinks", "-f",
+                project.resolve("docker-compose.yml").toString());
+        try {
+            List<String> up = new ArrayList<>(compose);
+            up.addAll(List.of("up", "-d"));
+            ProcessRunner.Result r = ProcessRunner.run(up, env, Duration.ofSeconds(120));
+            assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+            assertThat(hostsLine("jpodlinks_app_1", "database")).startsWith(ip("jpodlinks_db_1") + "\tdatabase ");
+        } finally {
+            List<String> down = new ArrayList<>(compose);
+            down.addAll(List.of("down", "-t", "1"));
+            ProcessRunner.Result r = ProcessRunner.run(down, env, Duration.ofSeconds(120));
+            assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        }
+    }
+
+    @Test
     @Order(20)
     void linksSurviveADaemonRestart() throws Exception {
         daemon.close();
