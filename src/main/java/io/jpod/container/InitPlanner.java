@@ -27,10 +27,7 @@ final class InitPlanner {
     /** The request's init with its host path resolved and checked; {@link InitProcess#NONE} when none. */
     InitProcess plan(InitProcess req) {
         if (req == null || !req.enabled()) {
-            if (req != null && !req.path().isEmpty()) {
-                throw EngineException.invalidArgument("an init path (init_path) was given without init: "
-                        + "set init (--init) too");
-            }
+            // podman's client sends its containers.conf init_path with every create: without init it means nothing
             return InitProcess.NONE;
         }
         String path = req.path().isEmpty() ? configuredPath : req.path();
