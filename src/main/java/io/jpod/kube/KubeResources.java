@@ -57,6 +57,40 @@ final class KubeResources {
                 null, null, null, null, null);
     }
 
+    /**
+     * The other way, for {@code generate kube}: the container's limits as {@code resources:} that
+     * {@link #of} reads back the same; null when it has none of them.
+     */
+    static Map<String, Object> toYaml(ResourceLimits r) {
+        Map<String, Object> limits = new java.util.LinkedHashMap<>();
+        Map<String, Object> requests = new java.util.LinkedHashMap<>();
+        if (r.memory() != null && r.memory() > 0) {
+            limits.put("memory", r.memory());
+        }
+        long milliCpus = r.nanoCpus() != null && r.nanoCpus() > 0 ? r.nanoCpus() / 1_000_000
+                : r.cpuQuota() != null && r.cpuQuota() > 0 ? r.cpuQuota() * 1000
+                        / (r.cpuPeriod() != null && r.cpuPeriod() > 0 ? r.cpuPeriod() : CPU_PERIOD) : 0;
+        if (milliCpus > 0) {
+            limits.put("cpu", milliCpus + "m");
+        }
+        if (r.memoryReservation() != null && r.memoryReservation() > 0) {
+            requests.put("memory", r.memoryReservation());
+        }
+        if (r.cpuShares() != null && r.cpuShares() > 0) {
+            // shares / 1024 ends within ten decimals: written exactly, it reads back as the same shares
+            requests.put("cpu", BigDecimal.valueOf(r.cpuShares()).divide(BigDecimal.valueOf(1024))
+                    .stripTrailingZeros().toPlainString());
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (!limits.isEmpty()) {
+            out.put("limits", limits);
+        }
+        if (!requests.isEmpty()) {
+            out.put("requests", requests);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
     private static Long bytes(String container, String field, Object value) {
         BigDecimal q = quantity(container, field, value);
         return q == null ? null : q.setScale(0, java.math.RoundingMode.CEILING).longValueExact();

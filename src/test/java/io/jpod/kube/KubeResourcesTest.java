@@ -33,6 +33,9 @@ class KubeResourcesTest {
         assertThat(r.cpuQuota()).isEqualTo(150000L);
         assertThat(r.cpuPeriod()).isEqualTo(100000L);
         assertThat(r.cpuShares()).isEqualTo(102L);
+        // generate kube writes them so that play reads the same limits back
+        assertThat(KubeResources.of("app", KubeResources.toYaml(r))).isEqualTo(r);
+        assertThat(KubeResources.toYaml(ResourceLimits.NONE)).isNull();
         assertThat(KubeResources.of("app", null)).isEqualTo(ResourceLimits.NONE);
         assertThat(KubeResources.of("app", Map.of("requests", Map.of("cpu", "1m"))).cpuShares()).isEqualTo(2L);
         assertThatThrownBy(() -> KubeResources.of("app", Map.of("limits", Map.of("ephemeral-storage", "1Gi"))))
