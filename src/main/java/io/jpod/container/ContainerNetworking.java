@@ -337,7 +337,7 @@ final class ContainerNetworking {
             return;
         }
         try {
-            etcFiles.write(Path.of(now.state().runDir()), now);
+            etcFiles.write(Path.of(now.state().runDir()), now, links.hostsLines(now)); // links kept
         } catch (IOException | RuntimeException e) {
             org.apache.commons.logging.LogFactory.getLog(ContainerNetworking.class)
                     .warn("updating the /etc files of " + id + ": " + e.getMessage());
