@@ -56,8 +56,9 @@ final class ContainerLinks {
             try {
                 target = state.lookupContainer(name);
             } catch (NoSuchObjectException e) {
-                throw EngineException.notFound("could not get container for " + name + ": No such container: "
-                        + name); // Docker's words
+                // Docker 20.10's words and status: a 400 (a 404 would make the docker CLI pull the image)
+                throw EngineException.invalidArgument("could not get container for " + name
+                        + ": No such container: " + name);
             }
             String alias = l.alias() == null || l.alias().isEmpty() ? name : l.alias();
             if (alias.startsWith("/")) {

@@ -43,7 +43,7 @@ class InitAndLinksIT {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            docker("rm", "-f", "sig", "reap", "target", "linker", "usertarget", "userlinker", "idle");
+            docker("rm", "-f", "sig", "reap", "target", "linker", "usertarget", "userlinker", "idle", "pinit");
             docker("network", "rm", "linknet");
             daemon.close();
         }

@@ -52,7 +52,7 @@ class NetworkDnsIT {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            docker("rm", "-f", "web", "client", "svc1", "late", "plain");
+            docker("rm", "-f", "web", "client", "svc1", "late", "plain", "before", "after");
             docker("network", "rm", NET);
             daemon.close();
         }
