@@ -62,11 +62,13 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerCommitter committer;
     private final ContainerFiles files;
     private final ContainerUpdater updater;
+    private final ImageStore images;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
             OperationObserver observer, EventBus events, JsonMapper json) {
         RuntimeConfig config = runtime.config();
+        this.images = images;
         this.state = state;
         this.locking = locking;
         this.oci = oci;
@@ -426,6 +428,11 @@ public final class ContainerService implements AutoCloseable {
         StoredContainer c = state.lookupContainer(nameOrId);
         String name = networking.networkName(network);
         locking.run(c.config().lockId(), () -> networking.disconnect(sync.sync(c.id()), name));
+    }
+
+    /** Docker's link variables of a running container (for its exec sessions, as Docker gives them too). */
+    List<String> linkEnv(StoredContainer c) {
+        return networking.links().env(c, id -> images.lookup(id).config().exposedPorts());
     }
 
     /** The container's legacy links in Docker's form, {@code /target:/container/alias}, with current names. */
