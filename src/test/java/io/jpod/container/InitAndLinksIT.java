@@ -180,7 +180,8 @@ class InitAndLinksIT {
     @Test
     @Order(13)
     void onAUserNetworkALinkIsANameOnly() throws Exception {
-        ok("network", "create", "linknet");
+        // a subnet of its own: an address left held by another run's resolver must not get in the way
+        ok("network", "create", "--subnet", "10.89.147.0/24", "linknet");
         ok("run", "-d", "--name", "usertarget", "--network", "linknet", "busybox", "sleep", "600");
         ok("run", "-d", "--name", "userlinker", "--network", "linknet", "--link", "usertarget:ut", "busybox",
                 "sleep", "600");

@@ -41,7 +41,8 @@ class NetworkDnsIT {
         assertThat(built.exitCode()).as(built.stderr()).isZero();
         Files.createDirectories(root.resolve("docker-config"));
         ok("import", root.resolve("rootfs.tar").toString(), "busybox");
-        ok("network", "create", NET);
+        // a subnet of its own: concurrent runs on this host (and resolvers they leave) must not share it
+        ok("network", "create", "--subnet", "10.89.148.0/24", NET);
         gateway = ok("network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", NET);
         ok("run", "-d", "--name", "web", "--network", NET, "--network-alias", "webalias", "busybox", "sh", "-c",
                 "echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp");
