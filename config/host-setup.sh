@@ -3,7 +3,8 @@
 # when something is missing.
 set -euo pipefail
 
-# golang-github-containers-common provides the default seccomp profile (/usr/share/containers/seccomp.json).
+# golang-github-containers-common provides the default seccomp profile (/usr/share/containers/seccomp.json);
+# catatonit is pods' infra process and the init of --init (libpod.conf init_path).
 packages=(runc conmon catatonit containernetworking-plugins golang-github-containers-common busybox-static curl)
 # Clients the test suite drives against jpod: podman's remote client (jpod keeps its own config,
 # storage and lock paths, so podman's package defaults do not touch it).

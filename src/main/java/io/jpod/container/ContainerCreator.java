@@ -35,10 +35,12 @@ final class ContainerCreator {
     private final ContainerEvents events;
     private final ContainerSecurity security;
     private final ResourcePlanner resources;
+    private final InitPlanner inits;
 
     ContainerCreator(ObjectRegistry registry, State state, ImageStore images, MountPlanner mounts,
             ContainerNetworking networking, ContainerPaths paths, ContainerEvents events,
-            ContainerSecurity security, ResourcePlanner resources) {
+            ContainerSecurity security, ResourcePlanner resources, InitPlanner inits) {
+        this.inits = inits;
         this.security = security;
         this.resources = resources;
         this.registry = registry;
@@ -93,7 +95,8 @@ final class ContainerCreator {
                 Signals.parse(stopSignal), stopTimeout, hostname, req.restartPolicy(), req.autoRemove(), req.stdin(),
                 prepared.mounts(), net.mode(), net.networks(), net.ports(), sec, limits,
                 HealthSettings.merge(req.healthcheck(), image.config().healthcheck()))
-                .withNames(networking.planNames(req.names(), net)).withLog(req.log());
+                .withNames(networking.planNames(req.names(), net)).withLog(req.log())
+                .withInit(inits.plan(req.init()));
         String imageName = image.names().isEmpty() ? image.id() : image.names().get(0);
         StoredContainer c = record(new ContainerConfig(id, req.name(), "", pod == null ? null : pod.id(), -1,
                 Instant.now(), image.id(), imageName, args, req.labels(), infra, run), prepared);

@@ -92,6 +92,7 @@ final class ContainerInit {
         if (seccompError != null && run.security().seccomp().isEmpty() && !run.security().privileged()) {
             throw EngineException.invalidArgument(seccompError);
         }
+        networking.links().checkTargets(c); // before anything is set up: a stopped target is the client's to start
         Layout l = paths.layout(c.id());
         Image image = images.lookup(c.config().rootfsImageId());
         mountRootfs(l, images.layerDirs(image));
@@ -113,13 +114,24 @@ final class ContainerInit {
                 specMounts.add(devShm); // none: runc's own tmpfs (rootless)
             }
             specMounts.addAll(mounts.specMounts(run.mounts(), l.merged()));
+            if (run.init().enabled()) {
+                InitPlanner.check(run.init().path()); // the package may have gone since create
+                specMounts.add(InitPlanner.mount(run.init()));
+            }
             c = state.container(c.id()); // the network set-up saved its namespace
+            for (String kv : networking.links().env(c, id -> images.lookup(id).config().exposedPorts())) {
+                String key = kv.substring(0, kv.indexOf('=') + 1);
+                if (env.stream().noneMatch(e -> e.startsWith(key))) {
+                    env.add(kv); // the container's own variables win
+                }
+            }
             networking.writeEtcFiles(l.userdata(), c); // with its addresses and its networks' resolvers
             SpecOptions.Security sec = ContainerSecurity.spec(run.security());
             List<Integer> groups = new ArrayList<>(user.additionalGids());
             ContainerSecurity.groups(l.merged(), run.security()).stream().filter(g -> !groups.contains(g))
                     .forEach(groups::add);
-            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), run.args(), env, run.workingDir(), user.uid(),
+            SpecOptions opts = new SpecOptions(c.id(), run.hostname(), InitPlanner.args(run.init(), run.args()), env,
+                    run.workingDir(), user.uid(),
                     user.gid(), groups, run.tty(), l.merged(), cgroupsPath(c.id()), 2048,
                     rl.nofile(), rl.nproc(), List.of(new SpecOptions.EtcFile(l.userdata().resolve("hosts"), "/etc/hosts"),
                             new SpecOptions.EtcFile(l.userdata().resolve("hostname"), "/etc/hostname"),

@@ -29,22 +29,64 @@ final class ContainerNetworking {
     private final NetworkService networks;
     private final NamePlanner names;
     private final EtcFiles etcFiles;
+    private final ContainerLinks links;
 
     ContainerNetworking(State state, NetworkService networks, tools.jackson.databind.json.JsonMapper json) {
         this.state = state;
         this.networks = networks;
         this.names = new NamePlanner(networks);
         this.etcFiles = new EtcFiles(networks, json);
+        this.links = new ContainerLinks(state, networks, json);
     }
 
-    /** A new container's name settings, checked against its network plan. */
+    /** A new container's name settings, checked against its network plan; its links' targets found. */
     NameConfig planNames(NameConfig req, ResolvedNetwork net) {
-        return names.plan(req, net);
+        NameConfig planned = names.plan(req, net);
+        return planned.withLinks(links.plan(planned.links(), net.mode()));
+    }
+
+    /**
+     * After a rename: the resolvers of the networks the container has joined know the new name at once
+     * (call with the container's lock held). Its own /etc/hosts stays as it started, as in Docker.
+     */
+    void renamed(String id) {
+        StoredContainer c = state.container(id);
+        ContainerState st = c.state();
+        if (st.networkStatus().isEmpty()) {
+            return; // it joins with its new name at its next start
+        }
+        Map<String, String> status = new LinkedHashMap<>();
+        st.networkStatus().forEach((net, result) -> status.put(net, networks.rename(net, result, c.name())));
+        state.saveContainerState(id, st.withNetwork(st.netNs(), status));
+    }
+
+    ContainerLinks links() {
+        return links;
+    }
+
+    /**
+     * After {@code target} started (with a new address, maybe): the hosts files of the running containers
+     * linked to it name the new one, as Docker updates its links' parents.
+     */
+    void refreshLinkers(String targetId) {
+        for (StoredContainer c : links.linkedTo(targetId)) {
+            if (c.state().runDir().isEmpty()) {
+                continue;
+            }
+            try {
+                // rewritten in place: the file is bind-mounted, a new inode would not be seen
+                java.nio.file.Files.writeString(Path.of(c.state().runDir()).resolve("hosts"),
+                        etcFiles.hosts(c, links.hostsLines(c)));
+            } catch (IOException | RuntimeException e) {
+                org.apache.commons.logging.LogFactory.getLog(ContainerNetworking.class).warn("updating the hosts "
+                        + "file of " + c.id() + ", linked to " + targetId + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Writes the container's /etc/hosts, /etc/hostname and /etc/resolv.conf into {@code dir}. */
     void writeEtcFiles(Path dir, StoredContainer c) throws IOException {
-        etcFiles.write(dir, c);
+        etcFiles.write(dir, c, links.hostsLines(c));
     }
 
     /** What the networks' resolvers know the container by: its name and its aliases per network. */
@@ -296,7 +338,7 @@ final class ContainerNetworking {
             return;
         }
         try {
-            etcFiles.write(Path.of(now.state().runDir()), now);
+            etcFiles.write(Path.of(now.state().runDir()), now, links.hostsLines(now)); // links kept
         } catch (IOException | RuntimeException e) {
             org.apache.commons.logging.LogFactory.getLog(ContainerNetworking.class)
                     .warn("updating the /etc files of " + id + ": " + e.getMessage());

@@ -64,11 +64,13 @@ public final class ContainerService implements AutoCloseable {
     private final ContainerFiles files;
     private final ContainerUpdater updater;
     private final LogRotation logs;
+    private final ImageStore images;
 
     public ContainerService(LibpodRuntime runtime, State state, Locking locking, ObjectRegistry registry,
             OciRuntime oci, ImageStore images, VolumeService volumes, NetworkService networks,
             OperationObserver observer, EventBus events, JsonMapper json) {
         RuntimeConfig config = runtime.config();
+        this.images = images;
         this.state = state;
         this.locking = locking;
         this.oci = oci;
@@ -86,7 +88,7 @@ public final class ContainerService implements AutoCloseable {
         ContainerSecurity security = new ContainerSecurity(state, json);
         ResourcePlanner limits = ResourcePlanner.forHost(runtime.environment().identity().rootless());
         this.creator = new ContainerCreator(registry, state, images, mounts, networking, paths, this.events,
-                security, limits);
+                security, limits, new InitPlanner(config.initPath()));
         try {
             this.logs = new LogRotation(Path.of(config.storage().graphRoot()));
         } catch (IOException e) {
@@ -400,7 +402,10 @@ public final class ContainerService implements AutoCloseable {
     public void rename(String nameOrId, String newName) {
         Names.validate(newName);
         StoredContainer c = state.lookupContainer(nameOrId);
-        locking.run(c.config().lockId(), () -> state.renameContainer(c.id(), newName));
+        locking.run(c.config().lockId(), () -> {
+            state.renameContainer(c.id(), newName);
+            networking.renamed(c.id()); // the networks' resolvers know the new name at once
+        });
         events.publish("rename", state.container(c.id()), "oldName", c.name());
     }
 
@@ -450,6 +455,16 @@ public final class ContainerService implements AutoCloseable {
         StoredContainer c = state.lookupContainer(nameOrId);
         String name = networking.networkName(network);
         locking.run(c.config().lockId(), () -> networking.disconnect(sync.sync(c.id()), name));
+    }
+
+    /** Docker's link variables of a running container (for its exec sessions, as Docker gives them too). */
+    List<String> linkEnv(StoredContainer c) {
+        return networking.links().env(c, id -> images.lookup(id).config().exposedPorts());
+    }
+
+    /** The container's legacy links in Docker's form, {@code /target:/container/alias}, with current names. */
+    public List<String> links(StoredContainer c) {
+        return networking.links().dockerForm(c);
     }
 
     /** Where a mount's content lives on the host: the bind source, or the volume's data directory. */

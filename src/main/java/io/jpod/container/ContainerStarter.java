@@ -72,6 +72,7 @@ final class ContainerStarter {
         int infraPid = infra == null ? 0 : state.container(infra).state().pid();
         try {
             StoredContainer started = locking.holding(c.config().lockId(), () -> startLocked(c.id()));
+            networking.refreshLinkers(started.id());
             events.publish("start", started);
             return started;
         } catch (EngineException e) {

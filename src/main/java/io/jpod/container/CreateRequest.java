@@ -19,13 +19,14 @@ import java.util.Map;
  * @param resources resource limits, null for none; checked by {@link ResourcePlanner}
  * @param healthcheck null (or an empty test) for the image's, {@code ["NONE"]} for none; zero fields take the image's
  * @param names domain name, DNS and {@code /etc/hosts} settings, network aliases; null for none
+ * @param init the init process ({@code --init}), null for none; its path is checked by {@link InitPlanner}
  */
 public record CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
         List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty, String stopSignal,
         Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname, boolean stdin,
         List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
         io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck,
-        io.jpod.state.NameConfig names, io.jpod.state.LogConfig log) {
+        io.jpod.state.NameConfig names, io.jpod.state.LogConfig log, io.jpod.state.InitProcess init) {
 
     public CreateRequest {
         env = env == null ? List.of() : List.copyOf(env);
@@ -35,6 +36,26 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
         resources = resources == null ? io.jpod.state.ResourceLimits.NONE : resources;
         names = names == null ? io.jpod.state.NameConfig.NONE : names;
         log = log == null ? io.jpod.state.LogConfig.DEFAULT : log;
+        init = init == null ? io.jpod.state.InitProcess.NONE : init;
+    }
+
+    /** Without an init process. */
+    public CreateRequest(String name, String image, List<String> entrypoint, List<String> command,
+            List<String> env, String workingDir, String user, Map<String, String> labels, boolean tty,
+            String stopSignal, Integer stopTimeout, String restartPolicy, boolean autoRemove, String hostname,
+            boolean stdin, List<Mount> mounts, String pod, NetworkRequest network, SecurityRequest security,
+            io.jpod.state.ResourceLimits resources, io.jpod.state.ContainerConfig.Healthcheck healthcheck,
+            io.jpod.state.NameConfig names, io.jpod.state.LogConfig log) {
+        this(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal, stopTimeout,
+                restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources, healthcheck,
+                names, log, null);
+    }
+
+    /** The same request with this init process ({@code --init}). */
+    public CreateRequest withInit(io.jpod.state.InitProcess newInit) {
+        return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
+                stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
+                healthcheck, names, log, newInit);
     }
 
     /** With the default log. */
@@ -53,7 +74,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     public CreateRequest withLog(io.jpod.state.LogConfig newLog) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
-                healthcheck, names, newLog);
+                healthcheck, names, newLog, init);
     }
 
     /** Without resource limits, with the image's healthcheck. */
@@ -89,14 +110,14 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     public CreateRequest withResources(io.jpod.state.ResourceLimits limits) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, limits,
-                healthcheck, names, log);
+                healthcheck, names, log, init);
     }
 
     /** The same request with these name settings. */
     public CreateRequest withNames(io.jpod.state.NameConfig newNames) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, pod, network, security, resources,
-                healthcheck, newNames, log);
+                healthcheck, newNames, log, init);
     }
 
     /** A request with the default security settings. */
@@ -112,7 +133,7 @@ public record CreateRequest(String name, String image, List<String> entrypoint, 
     public CreateRequest inPod(String podId) {
         return new CreateRequest(name, image, entrypoint, command, env, workingDir, user, labels, tty, stopSignal,
                 stopTimeout, restartPolicy, autoRemove, hostname, stdin, mounts, podId, network, security, resources,
-                healthcheck, names, log);
+                healthcheck, names, log, init);
     }
 
     /**

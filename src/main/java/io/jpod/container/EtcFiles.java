@@ -46,9 +46,14 @@ final class EtcFiles {
 
     /** Writes the three files into {@code dir} (the container's userdata directory). */
     void write(Path dir, StoredContainer c) throws IOException {
+        write(dir, c, List.of());
+    }
+
+    /** With these lines (its links' names) in {@code /etc/hosts}, before the container's own. */
+    void write(Path dir, StoredContainer c, List<String> linkLines) throws IOException {
         RunConfig run = c.config().run();
         Files.writeString(dir.resolve("hostname"), run.hostname() + "\n");
-        Files.writeString(dir.resolve("hosts"), hosts(c));
+        Files.writeString(dir.resolve("hosts"), hosts(c, linkLines));
         Files.writeString(dir.resolve("resolv.conf"), resolvConf(c));
     }
 
@@ -62,6 +67,10 @@ final class EtcFiles {
     }
 
     String hosts(StoredContainer c) throws IOException {
+        return hosts(c, List.of());
+    }
+
+    String hosts(StoredContainer c, List<String> linkLines) throws IOException {
         RunConfig run = c.config().run();
         NameConfig names = run.names();
         StringBuilder b = new StringBuilder();
@@ -79,6 +88,7 @@ final class EtcFiles {
             String addr = nameAddr[1].equals(NamePlanner.HOST_GATEWAY) ? hostGateway(ips) : nameAddr[1];
             b.append(addr).append('\t').append(nameAddr[0]).append('\n');
         }
+        linkLines.forEach(l -> b.append(l).append('\n'));
         if (!run.networkMode().equals("host")) {
             String self = ips.isEmpty() || ips.get(0).address().isEmpty() ? "127.0.1.1" : ips.get(0).address();
             b.append(self).append('\t');

@@ -135,7 +135,7 @@ public final class ExecService {
             throws IOException {
         Users.Resolved user = Users.resolve(l.merged(), s.user().isEmpty() ? run.user() : s.user());
         Map<String, String> env = new LinkedHashMap<>();
-        for (List<String> source : List.of(run.env(), s.env())) {
+        for (List<String> source : List.of(containers.linkEnv(c), run.env(), s.env())) {
             for (String kv : source) {
                 int eq = kv.indexOf('=');
                 env.put(kv.substring(0, eq), kv.substring(eq + 1));

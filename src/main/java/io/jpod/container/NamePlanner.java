@@ -79,7 +79,7 @@ final class NamePlanner {
             }
             aliases.put(n.name(), checkAliases(n, list));
         });
-        return new NameConfig(r.domainname(), r.dns(), r.dnsSearch(), r.dnsOptions(), hosts, aliases);
+        return new NameConfig(r.domainname(), r.dns(), r.dnsSearch(), r.dnsOptions(), hosts, aliases, r.links());
     }
 
     /** Aliases on a network, checked: only a network with a name resolver has names (as in Docker). */

@@ -89,6 +89,10 @@ final class ContainerSpecWriter {
         if (!sc.isEmpty()) {
             m.put("securityContext", sc);
         }
+        Map<String, Object> resources = KubeResources.toYaml(run.resources());
+        if (resources != null) {
+            m.put("resources", resources);
+        }
         return m;
     }
 

@@ -74,7 +74,7 @@ final class PodSpecReader {
                 args.isEmpty() ? null : args, env, str(c.get("workingDir"), null),
                 runAs == null ? null : String.valueOf(runAs), Map.of(), Boolean.TRUE.equals(c.get("tty")), null,
                 null, null, false, null, Boolean.TRUE.equals(c.get("stdin")), mounts, null, null,
-                security(securityContext));
+                security(securityContext)).withResources(KubeResources.of(name, c.get("resources")));
     }
 
     /**

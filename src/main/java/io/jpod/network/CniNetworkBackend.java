@@ -376,6 +376,19 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
         return r;
     }
 
+    /** The resolver's hosts file names the container anew; the stored result records it for the DEL. */
+    @Override
+    public String rename(String network, String result, String newName) {
+        JsonNode stored = json.readTree(result);
+        String old = stored.path(DNS_NAME).asString("");
+        if (old.isEmpty() || old.equals(newName) || !(stored instanceof ObjectNode o)) {
+            return result; // not registered with a resolver (a network without names)
+        }
+        resolvers.rename(network, old, newName);
+        o.put(DNS_NAME, newName);
+        return json.writeValueAsString(o);
+    }
+
     @Override
     public void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports) {
         cni.del(readConflist(network), containerId, netns, interfaceOf(result, "eth0"), prevResult(result), ports,

@@ -53,6 +53,14 @@ public interface NetworkBackend {
     /** Leaves one network: its interface, address lease and {@code ports}' rules go. */
     void leave(String containerId, Path netns, String network, String result, List<PortMapping> ports);
 
+    /**
+     * A running container was renamed: its network's resolver knows it by {@code newName} from now on.
+     * Returns the result to store in place of {@code result} (which records the registered name).
+     */
+    default String rename(String network, String result, String newName) {
+        return result;
+    }
+
     /** Leaves every network and removes the namespace; errors are logged, the rest still goes. */
     void detach(String containerId, NetworkService.Attachment attachment, List<PortMapping> ports);
 

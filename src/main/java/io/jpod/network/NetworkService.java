@@ -164,16 +164,41 @@ public final class NetworkService {
         events.publish("network", "remove", n.id(), n.name(), EventBus.attributes("type", "bridge"));
     }
 
-    /** The first free 10.89.N.0/24 (podman's default network is 10.88.0.0/16, kept clear). */
+    /**
+     * The first free 10.89.N.0/24 (podman's default network is 10.88.0.0/16, kept clear): used neither by a
+     * network of this engine nor on an interface of the host (another engine's bridge, a VPN), as podman
+     * chooses; two bridges with one subnet would route each other's replies away.
+     */
     private static String freeSubnet(List<NetworkConfig> existing) {
+        List<String> onHost = hostSubnets();
         for (int i = 0; i < 256; i++) {
             String candidate = "10.89." + i + ".0/24";
-            if (existing.stream().noneMatch(n -> overlaps(n.subnet(), candidate))) {
+            if (existing.stream().noneMatch(n -> overlaps(n.subnet(), candidate))
+                    && onHost.stream().noneMatch(h -> overlaps(h, candidate))) {
                 return candidate;
             }
         }
         throw new EngineException(EngineException.Category.RESOURCE_EXHAUSTED, "no free subnet left in 10.89.0.0/16: "
                 + "give one with --subnet");
+    }
+
+    /** The IPv4 subnets of the host's interfaces, as CIDRs {@link #range} reads (/31 and /32 widened to /30). */
+    private static List<String> hostSubnets() {
+        List<String> out = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface nif : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (java.net.InterfaceAddress a : nif.getInterfaceAddresses()) {
+                    int bits = a.getNetworkPrefixLength();
+                    if (a.getAddress() instanceof java.net.Inet4Address v4 && !v4.isLoopbackAddress() && bits >= 8) {
+                        out.add(v4.getHostAddress() + "/" + Math.min(bits, 30));
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            LOG.debug("listing the host's interfaces: " + e.getMessage());
+        }
+        return out;
     }
 
     private static String checkSubnet(String subnet, List<NetworkConfig> existing) {
@@ -265,6 +290,14 @@ public final class NetworkService {
             EndpointNames names) {
         requireRoot();
         return backend.join(containerId, netns, nameOf(network), results, names);
+    }
+
+    /**
+     * A joined container's new name, told to the network's resolver at once (a rename of a running
+     * container); returns the result to store in place of {@code result}.
+     */
+    public String rename(String network, String result, String newName) {
+        return backend.rename(nameOf(network), result, newName);
     }
 
     /** Leaves one network (CNI DEL on the interface its result names). */

@@ -69,6 +69,45 @@ final class Resolvers {
         }
     }
 
+    /**
+     * Renames a registered container in the network's hosts file (lines {@code IP name alias...}, as the
+     * plugin writes them, matched by the name field as its DEL matches) and makes dnsmasq read it again.
+     */
+    void rename(String network, String oldName, String newName) {
+        Path hosts = dir(network).resolve("addnhosts");
+        try {
+            if (!Files.isRegularFile(hosts)) {
+                return;
+            }
+            StringBuilder b = new StringBuilder();
+            for (String line : Files.readAllLines(hosts, StandardCharsets.UTF_8)) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 1 && f[1].equals(oldName)) {
+                    List<String> names = new ArrayList<>(List.of(f).subList(2, f.length));
+                    names.remove(newName);
+                    line = f[0] + "\t" + newName + (names.isEmpty() ? "" : " " + String.join(" ", names));
+                }
+                b.append(line).append('\n');
+            }
+            Files.writeString(hosts, b.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("renaming " + oldName + " in the name resolver of network " + network + ": " + e.getMessage());
+            return;
+        }
+        // dnsmasq reads its hosts files again on SIGHUP (and forgets its cache)
+        process(network).ifPresent(p -> {
+            try {
+                ProcessRunner.Result r = ProcessRunner.run(List.of("kill", "-HUP", Long.toString(p.pid())),
+                        Duration.ofSeconds(10));
+                if (!r.ok()) {
+                    LOG.warn("reloading the name resolver of network " + network + ": " + r.stderr().strip());
+                }
+            } catch (IOException e) {
+                LOG.warn("reloading the name resolver of network " + network + ": " + e.getMessage());
+            }
+        });
+    }
+
     /** The network's dnsmasq, when its pid file names a live dnsmasq that reads this network's config. */
     Optional<ProcessHandle> process(String network) {
         Path conf = dir(network).resolve("dnsmasq.conf");

@@ -67,7 +67,7 @@ public record ContainerConfig(
             int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
             boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
             List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
-            Healthcheck healthcheck, NameConfig names, LogConfig log) {
+            Healthcheck healthcheck, NameConfig names, LogConfig log, InitProcess init) {
         public RunConfig {
             args = args == null ? List.of() : List.copyOf(args);
             env = env == null ? List.of() : List.copyOf(env);
@@ -85,6 +85,17 @@ public record ContainerConfig(
             resources = resources == null ? ResourceLimits.NONE : resources;
             names = names == null ? NameConfig.NONE : names;
             log = log == null ? LogConfig.DEFAULT : log; // records from before log options: the default log
+            init = init == null ? InitProcess.NONE : init;
+        }
+
+        /** Without an init process. */
+        public RunConfig(List<String> args, List<String> env, String workingDir, String user, boolean tty,
+                int stopSignal, int stopTimeout, String hostname, String restartPolicy, boolean autoRemove,
+                boolean stdin, List<Mount> mounts, String networkMode, List<String> networks,
+                List<io.jpod.common.PortMapping> ports, Security security, ResourceLimits resources,
+                Healthcheck healthcheck, NameConfig names, LogConfig log) {
+            this(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy, autoRemove, stdin,
+                    mounts, networkMode, networks, ports, security, resources, healthcheck, names, log, null);
         }
 
         /** With the default log. */
@@ -146,26 +157,32 @@ public record ContainerConfig(
         public RunConfig withNetworks(List<String> newNetworks) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
                     autoRemove, stdin, mounts, networkMode, newNetworks, ports, security, resources, healthcheck,
-                    names, log);
+                    names, log, init);
         }
 
         /** With new limits and restart policy ({@code docker update}). */
         public RunConfig withResources(ResourceLimits newResources, String newRestartPolicy) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, newRestartPolicy,
                     autoRemove, stdin, mounts, networkMode, networks, ports, security, newResources, healthcheck,
-                    names, log);
+                    names, log, init);
         }
 
         public RunConfig withNames(NameConfig newNames) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
                     autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
-                    newNames, log);
+                    newNames, log, init);
         }
 
         public RunConfig withLog(LogConfig newLog) {
             return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
                     autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
-                    names, newLog);
+                    names, newLog, init);
+        }
+
+        public RunConfig withInit(InitProcess newInit) {
+            return new RunConfig(args, env, workingDir, user, tty, stopSignal, stopTimeout, hostname, restartPolicy,
+                    autoRemove, stdin, mounts, networkMode, networks, ports, security, resources, healthcheck,
+                    names, log, newInit);
         }
     }
 

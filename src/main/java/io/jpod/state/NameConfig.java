@@ -15,12 +15,29 @@ import java.util.Map;
  * @param dnsOptions resolver options ({@code --dns-option}), such as {@code ndots:2}
  * @param extraHosts {@code host:address} lines for {@code /etc/hosts}; the address may be {@code host-gateway}
  * @param aliases the container's aliases by network name ({@code --network-alias})
+ * @param links legacy links ({@code --link}): containers this one knows by an alias in its {@code /etc/hosts}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NameConfig(String domainname, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
-        List<String> extraHosts, Map<String, List<String>> aliases) {
+        List<String> extraHosts, Map<String, List<String>> aliases, List<Link> links) {
 
     public static final NameConfig NONE = new NameConfig(null, null, null, null, null, null);
+
+    /**
+     * A link to another container.
+     *
+     * @param container the target's ID once planned (as the client named it in a request)
+     * @param name the target's name at create, for messages once it is gone
+     * @param alias the name the linking container knows it by
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Link(String container, String name, String alias) {}
+
+    /** Without links. */
+    public NameConfig(String domainname, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
+            List<String> extraHosts, Map<String, List<String>> aliases) {
+        this(domainname, dns, dnsSearch, dnsOptions, extraHosts, aliases, null);
+    }
 
     public NameConfig {
         domainname = domainname == null ? "" : domainname;
@@ -33,6 +50,12 @@ public record NameConfig(String domainname, List<String> dns, List<String> dnsSe
             aliases.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
         }
         aliases = java.util.Collections.unmodifiableMap(copy);
+        links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    /** The same with these links. */
+    public NameConfig withLinks(List<Link> newLinks) {
+        return new NameConfig(domainname, dns, dnsSearch, dnsOptions, extraHosts, aliases, newLinks);
     }
 
     /** The same with {@code network}'s aliases replaced (none: the network's entry goes). */
@@ -43,6 +66,6 @@ public record NameConfig(String domainname, List<String> dns, List<String> dnsSe
         } else {
             m.put(network, networkAliases);
         }
-        return new NameConfig(domainname, dns, dnsSearch, dnsOptions, extraHosts, m);
+        return new NameConfig(domainname, dns, dnsSearch, dnsOptions, extraHosts, m, links);
     }
 }

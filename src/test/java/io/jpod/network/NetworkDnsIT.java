@@ -41,7 +41,8 @@ class NetworkDnsIT {
         assertThat(built.exitCode()).as(built.stderr()).isZero();
         Files.createDirectories(root.resolve("docker-config"));
         ok("import", root.resolve("rootfs.tar").toString(), "busybox");
-        ok("network", "create", NET);
+        // a subnet of its own: concurrent runs on this host (and resolvers they leave) must not share it
+        ok("network", "create", "--subnet", "10.89.148.0/24", NET);
         gateway = ok("network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", NET);
         ok("run", "-d", "--name", "web", "--network", NET, "--network-alias", "webalias", "busybox", "sh", "-c",
                 "echo hello-web > /tmp/index.html; exec httpd -f -p 80 -h /tmp");
@@ -52,7 +53,7 @@ class NetworkDnsIT {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            docker("rm", "-f", "web", "client", "svc1", "late", "plain");
+            docker("rm", "-f", "web", "client", "svc1", "late", "plain", "before", "after");
             docker("network", "rm", NET);
             daemon.close();
         }
@@ -266,6 +267,19 @@ class NetworkDnsIT {
 
     static long resolverPid() throws Exception {
         return Long.parseLong(Files.readString(resolverDir().resolve("pidfile")).strip());
+    }
+
+    @Test
+    @Order(7)
+    void aRenameReachesTheResolverAtOnce() throws Exception {
+        ok("run", "-d", "--name", "before", "--network", NET, "busybox", "sleep", "600");
+        ok("rename", "before", "after");
+        assertThat(resolve("client", "after")).isEqualTo(ip("after", NET));
+        assertThat(docker("exec", "client", "nslookup", "before." + NetworkService.DNS_DOMAIN).exitCode())
+                .isNotZero();
+        // the stop takes the new name out of the resolver again
+        ok("rm", "-f", "after");
+        assertThat(Files.readString(resolverDir().resolve("addnhosts"))).doesNotContain("\tafter");
     }
 
     @Test

@@ -69,9 +69,16 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
             List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls, String usernsMode,
             String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
             @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Boolean init, List<String> links) {
 
         static HostConfig of(StoredContainer c) {
+            return of(c, List.of());
+        }
+
+        /** With the container's legacy links ({@code /target:/me/alias}); Docker shows none as null. */
+        static HostConfig of(StoredContainer c, List<String> links) {
             var run = c.config().run();
             RestartPolicy policy = RestartPolicy.parse(run == null ? "" : run.restartPolicy());
             Security s = run == null ? Security.DEFAULT : run.security();
@@ -81,7 +88,9 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                     s.capDrop(), s.securityOpt(), s.readOnly(), DeviceMapping.of(s), s.groupAdd(), s.sysctls(),
                     s.userns(), s.pidMode(), DeviceMapping.mode(s.ipcMode(), "private"), s.utsMode(),
                     io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), false),
-                    io.jpod.api.wire.NameSettings.of(c));
+                    io.jpod.api.wire.NameSettings.of(c),
+                    run != null && run.init().enabled() ? Boolean.TRUE : null, // Docker leaves an unset Init out
+                    links.isEmpty() ? null : links);
         }
     }
 
@@ -108,6 +117,11 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
 
     static ContainerInspectResponse of(StoredContainer c, String logPath, Function<Mount, String> hostSource,
             JsonMapper json) {
+        return of(c, logPath, hostSource, json, List.of());
+    }
+
+    static ContainerInspectResponse of(StoredContainer c, String logPath, Function<Mount, String> hostSource,
+            JsonMapper json, List<String> links) {
         var run = c.config().run();
         ContainerState st = c.state();
         List<String> args = run != null ? run.args() : c.config().command();
@@ -117,7 +131,7 @@ record ContainerInspectResponse(String id, String created, String path, List<Str
                 State.of(st, io.jpod.container.Healthchecks.current(c)), "sha256:" + c.config().rootfsImageId(),
                 inRunDir(runDir, "resolv.conf"),
                 inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), logPath, "/" + c.name(),
-                st.restartCount(), "overlay", "linux", "", "", "", HostConfig.of(c), Config.of(c, args),
+                st.restartCount(), "overlay", "linux", "", "", "", HostConfig.of(c, links), Config.of(c, args),
                 NetworkSettings.of(c, json), MountPoint.of(c, hostSource));
     }
 

@@ -59,7 +59,9 @@ class DockerContainersController {
         var req = Bodies.read(json, tree, ContainerCreateRequest.class, "the container configuration");
         StoredContainer c = containers.create(DockerCreate.request(name, req)
                 .withResources(DockerResources.fromCreate(json, tree.path("HostConfig")))
-                .withNames(DockerNames.of(tree)));
+                .withNames(DockerNames.of(tree))
+                // HostConfig.Init (--init): null is the daemon's default, no init
+                .withInit(new io.jpod.state.InitProcess(tree.path("HostConfig").path("Init").asBoolean(false), "")));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 
@@ -105,7 +107,8 @@ class DockerContainersController {
     @GetMapping("/containers/{id}/json")
     ContainerInspectResponse inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
-        return ContainerInspectResponse.of(c, containers.logPath(id).toString(), containers::hostSource, json);
+        return ContainerInspectResponse.of(c, containers.logPath(id).toString(), containers::hostSource, json,
+                containers.links(c));
     }
 
     @PostMapping("/containers/{id}/resize")

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The name settings of Docker's create body: {@code Domainname}, {@code HostConfig.Dns},
  * {@code DnsSearch}, {@code DnsOptions}, {@code ExtraHosts}, and each network's
- * {@code NetworkingConfig.EndpointsConfig.*.Aliases}.
+ * {@code NetworkingConfig.EndpointsConfig.*.Aliases}, and legacy {@code Links}.
  */
 final class DockerNames {
 
@@ -20,16 +20,10 @@ final class DockerNames {
     static NameConfig of(JsonNode body) {
         JsonNode host = body.path("HostConfig");
         Map<String, List<String>> aliases = new LinkedHashMap<>();
-        if (!strings(host.path("Links")).isEmpty()) {
-            throw EngineException.invalidArgument("legacy container links (--link) are not supported: put the "
-                    + "containers on a network of their own (docker network create), where they resolve each "
-                    + "other's names");
-        }
+        // legacy links: HostConfig.Links (--link) and the endpoints' (compose's links: on a network) alike
+        List<String> linkSpecs = new ArrayList<>(strings(host.path("Links")));
         body.path("NetworkingConfig").path("EndpointsConfig").properties().forEach(e -> {
-            if (!strings(e.getValue().path("Links")).isEmpty()) {
-                throw EngineException.invalidArgument("container links on network " + e.getKey() + " are not "
-                        + "supported: containers on a network resolve each other's names and aliases");
-            }
+            strings(e.getValue().path("Links")).stream().filter(l -> !linkSpecs.contains(l)).forEach(linkSpecs::add);
             List<String> list = strings(e.getValue().path("Aliases"));
             if (!list.isEmpty()) {
                 aliases.put(e.getKey(), list);
@@ -37,7 +31,20 @@ final class DockerNames {
         });
         return new NameConfig(body.path("Domainname").asString(""), strings(host.path("Dns")),
                 strings(host.path("DnsSearch")), strings(host.path("DnsOptions")), strings(host.path("ExtraHosts")),
-                aliases);
+                aliases, links(linkSpecs));
+    }
+
+    /** {@code name:alias} or {@code name} (the alias is then the name); the engine finds the containers. */
+    static List<NameConfig.Link> links(List<String> specs) {
+        List<NameConfig.Link> out = new ArrayList<>();
+        for (String spec : specs) {
+            String[] parts = spec.split(":", -1);
+            if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
+                throw EngineException.invalidArgument("bad format for links: " + spec + " (use name:alias)");
+            }
+            out.add(new NameConfig.Link(parts[0], "", parts.length == 2 ? parts[1] : parts[0]));
+        }
+        return out;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -39,8 +39,7 @@ record DockerResources(long memory, long memorySwap, long memoryReservation, Lon
             List.of("IOMaximumBandwidth", "--io-maxbandwidth", "it is a Windows option"),
             List.of("KernelMemory", "--kernel-memory", "kernel memory limits are deprecated and not supported"),
             List.of("KernelMemoryTCP", "--kernel-memory-tcp", "kernel memory limits are not supported"),
-            List.of("DeviceRequests", "--gpus", "device requests (GPUs) are not supported: give devices with --device"),
-            List.of("Init", "--init", "an init process is not supported: run one in the image"));
+            List.of("DeviceRequests", "--gpus", "device requests (GPUs) are not supported: give devices with --device"));
 
     /** Update bodies also refuse what only create can set. */
     private static final List<List<String>> UPDATE_ONLY_REFUSED = List.of(

@@ -25,7 +25,12 @@ record InspectContainerConfig(String hostname, String domainname, String user, b
                 io.jpod.api.wire.NameSettings.domainname(c), run != null ? run.user() : "",
                 false, false, false, run != null && run.tty(), false, false, run != null ? run.env() : List.of(),
                 args, LibpodJson.imageName(c), run != null ? run.workingDir() : "", "", c.config().labels(),
-                Map.of(), run != null ? run.stopSignal() : 15, run != null ? run.stopTimeout() : 10, "0022", 0,
+                annotations(run), run != null ? run.stopSignal() : 15, run != null ? run.stopTimeout() : 10, "0022", 0,
                 io.jpod.api.wire.HealthParts.config(run != null ? run.healthcheck() : null), "none");
+    }
+
+    /** podman marks a container with an init process by an annotation. */
+    private static Map<String, String> annotations(io.jpod.state.ContainerConfig.RunConfig run) {
+        return run != null && run.init().enabled() ? Map.of("io.podman.annotations.init", "TRUE") : Map.of();
     }
 }

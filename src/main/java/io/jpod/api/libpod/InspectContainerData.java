@@ -49,7 +49,7 @@ record InspectContainerData(String id, String created, String path, List<String>
             boolean readonlyRootfs, List<DeviceMapping> devices, List<String> groupAdd, Map<String, String> sysctls,
             String usernsMode, String pidMode, String ipcMode, @JsonProperty("UTSMode") String utsMode,
             @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.ResourcesView resources,
-            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names) {
+            @com.fasterxml.jackson.annotation.JsonUnwrapped io.jpod.api.wire.NameSettings names, boolean init) {
 
         static HostConfig of(StoredContainer c, String logPath) {
             var run = c.config().run();
@@ -65,7 +65,7 @@ record InspectContainerData(String id, String created, String path, List<String>
                     DeviceMapping.mode(s.pidMode(), "private"), DeviceMapping.mode(s.ipcMode(), "private"),
                     DeviceMapping.mode(s.utsMode(), "private"),
                     io.jpod.api.wire.ResourcesView.of(run == null ? null : run.resources(), true),
-                    io.jpod.api.wire.NameSettings.of(c));
+                    io.jpod.api.wire.NameSettings.of(c), run != null && run.init().enabled());
         }
     }
 
@@ -76,9 +76,11 @@ record InspectContainerData(String id, String created, String path, List<String>
     static InspectContainerData of(StoredContainer c, Context ctx) {
         ContainerState st = c.state();
         List<String> args = LibpodJson.args(c);
+        List<String> process = processArgs(c, args);
         String runDir = st.runDir();
         return new InspectContainerData(c.id(), LibpodJson.time(c.config().created()),
-                args.isEmpty() ? "" : args.get(0), args.size() > 1 ? args.subList(1, args.size()) : List.of(),
+                process.isEmpty() ? "" : process.get(0),
+                process.size() > 1 ? process.subList(1, process.size()) : List.of(),
                 InspectContainerState.of(st, io.jpod.container.Healthchecks.current(c)), c.config().rootfsImageId(), LibpodJson.imageName(c), "",
                 c.config().podId() == null ? "" : c.config().podId(), inRunDir(runDir, "resolv.conf"),
                 inRunDir(runDir, "hostname"), inRunDir(runDir, "hosts"), ctx.staticDir(), ctx.ociRuntime(),
@@ -86,6 +88,17 @@ record InspectContainerData(String id, String created, String path, List<String>
                 ctx.networkSettings(), c.config().namespace(), c.config().infra(),
                 InspectContainerConfig.of(c, args), HostConfig.of(c, ctx.logPath()),
                 ContainerSecurity.capabilities(security(c)), ContainerSecurity.capabilities(security(c)));
+    }
+
+    /** What PID 1 runs: as podman shows it, the init and {@code --} in front of the command with {@code --init}. */
+    private static List<String> processArgs(StoredContainer c, List<String> args) {
+        var run = c.config().run();
+        if (run == null || !run.init().enabled()) {
+            return args;
+        }
+        List<String> out = new java.util.ArrayList<>(List.of(io.jpod.state.InitProcess.CONTAINER_PATH, "--"));
+        out.addAll(args);
+        return out;
     }
 
     private static String inRunDir(String runDir, String file) {

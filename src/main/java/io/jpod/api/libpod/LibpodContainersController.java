@@ -73,7 +73,9 @@ class LibpodContainersController {
         var spec = Bodies.read(json, tree, SpecGenerator.class, "the container specification");
         StoredContainer c = containers.create(LibpodCreate.request(spec)
                 .withResources(LibpodResources.fromSpec(tree))
-                .withNames(LibpodNames.of(tree)));
+                .withNames(LibpodNames.of(tree))
+                .withInit(new io.jpod.state.InitProcess(tree.path("init").asBoolean(false),
+                        tree.path("init_path").asString(""))));
         return ResponseEntity.status(HttpStatus.CREATED).body(CreateResponse.of(c.id()));
     }
 

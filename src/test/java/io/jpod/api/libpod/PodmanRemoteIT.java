@@ -340,6 +340,52 @@ class PodmanRemoteIT {
     }
 
     @Test
+    @Order(13)
+    void kubeResourcesBecomeContainerLimits() throws Exception {
+        Path file = root.resolve("limited.yaml");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: limited}
+                spec:
+                  containers:
+                  - name: app
+                    image: localhost/busybox
+                    command: ["sleep", "300"]
+                    resources:
+                      limits: {memory: 64Mi, cpu: 500m}
+                      requests: {memory: 32Mi, cpu: 250m}
+                """);
+        ok("play", "kube", file.toString());
+        try {
+            String id = ok("inspect", "--format", "{{.Id}}", "limited-app");
+            Path memory = Path.of("/sys/fs/cgroup/memory/jpod_parent/jpod-" + id);
+            Path cpu = Path.of("/sys/fs/cgroup/cpu/jpod_parent/jpod-" + id);
+            assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).strip()).isEqualTo("67108864");
+            assertThat(Files.readString(memory.resolve("memory.soft_limit_in_bytes")).strip()).isEqualTo("33554432");
+            assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("50000");
+            assertThat(Files.readString(cpu.resolve("cpu.cfs_period_us")).strip()).isEqualTo("100000");
+            assertThat(Files.readString(cpu.resolve("cpu.shares")).strip()).isEqualTo("256");
+            assertThat(ok("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.CpuQuota}}", "limited-app"))
+                    .isEqualTo("67108864 50000");
+        } finally {
+            ok("play", "kube", "--down", file.toString());
+        }
+        Files.writeString(root.resolve("gpu.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: gpu}
+                spec:
+                  containers:
+                  - name: app
+                    image: localhost/busybox
+                    resources: {limits: {nvidia.com/gpu: 1}}
+                """);
+        assertThat(fails("play", "kube", root.resolve("gpu.yaml").toString()).stderr())
+                .contains("nvidia.com/gpu cannot be honoured");
+    }
+
+    @Test
     @Order(14)
     void unsupportedFeaturesFailClearly() throws Exception {
         assertThat(fails("run", "--device-cgroup-rule", "c 1:3 r", "localhost/busybox", "true").stderr())
