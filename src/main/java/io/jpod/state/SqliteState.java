@@ -119,8 +119,7 @@ public final class SqliteState implements State {
     public StoredContainer lookupContainer(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
         return inTx(() -> {
-            List<ContainerEntity> visible = StateErrors.visibleOnly(
-                    containers.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            List<ContainerEntity> visible = NameOrIdLookup.containers(containers, nameOrId, namespace);
             return records.container(StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id));
         });
     }
@@ -263,8 +262,7 @@ public final class SqliteState implements State {
     public StoredPod lookupPod(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
         return inTx(() -> {
-            List<PodEntity> visible = StateErrors.visibleOnly(
-                    pods.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            List<PodEntity> visible = NameOrIdLookup.pods(pods, nameOrId, namespace);
             return records.pod(StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id));
         });
     }
