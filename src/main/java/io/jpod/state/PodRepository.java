@@ -10,7 +10,8 @@ interface PodRepository extends JpaRepository<PodEntity, String> {
     /** A full scan (OR with LIKE): only for prefixes that {@link NameOrIdLookup} cannot turn into a range. */
     List<PodEntity> findByNameOrIdStartingWith(String name, String idPrefix);
 
-    /** The name's unique index. */
+    /** The name's unique index; JPQL, parsed once, where a derived query builds its criteria on every call. */
+    @Query("select p from PodEntity p where p.name = :name")
     Optional<PodEntity> findByName(String name);
 
     /** A range on the primary key's index ({@code lo <= id < hi}), in the namespace unless it is empty. */
