@@ -173,6 +173,7 @@ public final class SqliteState implements State {
             execs.deleteByContainerId(e.id);
             containers.delete(e);
             registry.deleteById(e.id);
+            records.forget(e);
         });
     }
 
@@ -308,6 +309,7 @@ public final class SqliteState implements State {
             for (ContainerEntity infra : members) {
                 containers.delete(infra);
                 registry.deleteById(infra.id);
+                records.forget(infra);
             }
             containers.flush();
             pods.delete(pod);
