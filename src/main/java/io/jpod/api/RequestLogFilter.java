@@ -18,8 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Gives every request an ID (the client's {@code X-Request-Id} when it sends a sane one), sends it
  * back in that header, puts it on every log line of the request, and logs one structured line per
- * request at the end. The logger {@code io.jpod.api.requests} can be turned up or down at runtime
- * through {@code /actuator/loggers}.
+ * request at the end: at DEBUG (a line per ping, inspect or list would cost more than the answer and
+ * flood the log of a busy daemon), at INFO when the answer is a server error. The logger
+ * {@code io.jpod.api.requests} can be turned up or down at runtime through {@code /actuator/loggers}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -40,11 +41,17 @@ public class RequestLogFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (LOG.isInfoEnabled()) {
-                LOG.info("request method=" + request.getMethod() + " path=" + request.getRequestURI() + " status="
+            boolean failed = response.getStatus() >= 500;
+            if (failed ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
+                String line = "request method=" + request.getMethod() + " path=" + request.getRequestURI() + " status="
                         + response.getStatus() + " duration_ms=" + (System.nanoTime() - t0) / 1_000_000 + " client="
                         + request.getRemoteAddr() + " agent=\"" + String.valueOf(request.getHeader("User-Agent"))
-                        .replace("\"", "'") + "\"");
+                        .replace("\"", "'") + "\"";
+                if (failed) {
+                    LOG.info(line);
+                } else {
+                    LOG.debug(line);
+                }
             }
             MDC.remove("requestId");
         }

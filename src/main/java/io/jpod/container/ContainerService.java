@@ -546,15 +546,27 @@ public final class ContainerService implements AutoCloseable {
 
     // ---- reads -----------------------------------------------------------------------------
 
+    /** The container, synced if its process may have ended; one with no process is the row just read. */
     public StoredContainer inspect(String nameOrId) {
         StoredContainer c = state.lookupContainer(nameOrId);
+        if (!Transitions.active(c.state().status())) {
+            return c;
+        }
         return locking.holding(c.config().lockId(), () -> sync.sync(c.id()));
     }
 
-    /** Every container, each synced; one removed while the list is read is left out. */
+    /**
+     * Every container from one read of the state; those with a process are synced under their lock (an
+     * exit conmon recorded is applied), the others are already as read. One removed while the list is
+     * synced is left out.
+     */
     public List<StoredContainer> list() {
         List<StoredContainer> out = new ArrayList<>();
         for (StoredContainer c : state.allContainers()) {
+            if (!Transitions.active(c.state().status())) {
+                out.add(c);
+                continue;
+            }
             try {
                 out.add(locking.holding(c.config().lockId(), () -> sync.sync(c.id())));
             } catch (EngineException e) {
@@ -582,6 +594,11 @@ public final class ContainerService implements AutoCloseable {
         Path log = paths.log(c.id());
         int maxFile = c.config().run() == null ? 1 : c.config().run().log().maxFile();
         return () -> logs.files(log, maxFile);
+    }
+
+    /** The log file of a container already looked up (no second read of its row). */
+    public Path logPath(StoredContainer c) {
+        return paths.log(c.id());
     }
 
     /** Whether the container's process has ended, as the runtime says within {@code within} (exec's race with an exit). */

@@ -130,8 +130,7 @@ public final class SqliteState implements State {
     public StoredContainer lookupContainer(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
         return inTx(() -> {
-            List<ContainerEntity> visible = StateErrors.visibleOnly(
-                    containers.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            List<ContainerEntity> visible = NameOrIdLookup.containers(containers, nameOrId, namespace);
             return records.container(StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id));
         });
     }
@@ -185,6 +184,7 @@ public final class SqliteState implements State {
             execs.deleteByContainerId(e.id);
             containers.delete(e);
             registry.deleteById(e.id);
+            records.forget(e);
         });
     }
 
@@ -279,8 +279,7 @@ public final class SqliteState implements State {
     public StoredPod lookupPod(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
         return inTx(() -> {
-            List<PodEntity> visible = StateErrors.visibleOnly(
-                    pods.findByNameOrIdStartingWith(nameOrId, nameOrId), namespace, e -> e.namespace);
+            List<PodEntity> visible = NameOrIdLookup.pods(pods, nameOrId, namespace);
             return records.pod(StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id));
         });
     }
@@ -326,6 +325,7 @@ public final class SqliteState implements State {
             for (ContainerEntity infra : members) {
                 containers.delete(infra);
                 registry.deleteById(infra.id);
+                records.forget(infra);
             }
             containers.flush();
             pods.delete(pod);

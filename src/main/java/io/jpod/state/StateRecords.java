@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class StateRecords {
 
     private final JsonMapper json;
+    private final ConfigCache configs = new ConfigCache();
 
     StateRecords(JsonMapper json) {
         this.json = forStoredRecords(json);
@@ -58,7 +59,12 @@ final class StateRecords {
     }
 
     ContainerConfig config(ContainerEntity e) {
-        return json.readValue(e.configJson, ContainerConfig.class);
+        return configs.get(e.id, e.configJson, text -> json.readValue(text, ContainerConfig.class));
+    }
+
+    /** The container's row is gone: its parsed config too. */
+    void forget(ContainerEntity e) {
+        configs.forget(e.id);
     }
 
     ContainerState state(ContainerEntity e) {

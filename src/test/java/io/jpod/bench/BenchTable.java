@@ -66,8 +66,9 @@ final class BenchTable {
                 List<Double> v = values.get(ENGINES.get(e) + "\t" + row.key());
                 m[e] = v == null ? null : quantile(v, 0.5);
             }
+            // boxed throughout: a numeric branch would unbox the missing peer's null (BENCH_ENGINES=jpod)
             Double best = m[1] == null ? m[2] : m[2] == null ? m[1]
-                    : row.higherIsBetter() ? Math.max(m[1], m[2]) : Math.min(m[1], m[2]);
+                    : Double.valueOf(row.higherIsBetter() ? Math.max(m[1], m[2]) : Math.min(m[1], m[2]));
             String ratio = m[0] == null || best == null || best == 0 ? "-"
                     : String.format(Locale.ROOT, "%.2f", m[0] / best);
             out.append("| ").append(row.label());

@@ -94,6 +94,40 @@ abstract class StateContract {
     }
 
     @Test
+    void prefixesAreLiteralAndSeeOnlyTheirNamespace() {
+        String a = "d0" + newId().substring(2);
+        state.addContainer(ctr(a, name("lit")), ContainerState.configured());
+        // SQL wildcards in a query are characters, not patterns
+        assertThatThrownBy(() -> state.lookupContainer("d%")).isInstanceOfSatisfying(EngineException.class,
+                e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+        assertThatThrownBy(() -> state.lookupContainer("d_")).isInstanceOfSatisfying(EngineException.class,
+                e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+        // the same prefix in another namespace neither hides nor makes the visible one ambiguous
+        state.setNamespace(ns + "-other");
+        String b = a.substring(0, 20) + newId().substring(20);
+        state.addContainer(new ContainerConfig(b, name("lit2"), ns + "-other", null, 3, Instant.ofEpochMilli(1000),
+                null, null, List.of("sh"), Map.of(), false), ContainerState.configured());
+        assertThat(state.lookupContainer(a.substring(0, 20)).id()).isEqualTo(b);
+        state.setNamespace(ns);
+        assertThat(state.lookupContainer(a.substring(0, 20)).id()).isEqualTo(a);
+        assertThat(state.lookupContainer(a.substring(0, 2)).id()).isEqualTo(a);
+        state.setNamespace("");
+        assertThatThrownBy(() -> state.lookupContainer(a.substring(0, 20))).hasMessageContaining("more than one");
+        state.setNamespace(ns);
+    }
+
+    @Test
+    void podsAreFoundByNameFullIdAndPrefix() {
+        String id = "bead" + newId().substring(4);
+        state.addPod(pod(id, name("p")), new PodState("", null));
+        assertThat(state.lookupPod(name("p")).id()).isEqualTo(id);
+        assertThat(state.lookupPod(id).id()).isEqualTo(id);
+        assertThat(state.lookupPod(id.substring(0, 12)).id()).isEqualTo(id);
+        assertThatThrownBy(() -> state.lookupPod(id.substring(0, 12) + "x")).isInstanceOfSatisfying(
+                EngineException.class, e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));
+    }
+
+    @Test
     void unknownAndEmptyLookups() {
         assertThatThrownBy(() -> state.lookupContainer("zz-no-such")).isInstanceOfSatisfying(EngineException.class,
                 e -> assertThat(e.category()).isEqualTo(Category.NOT_FOUND));

@@ -107,7 +107,7 @@ class DockerContainersController {
     @GetMapping("/containers/{id}/json")
     ContainerInspectResponse inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
-        return ContainerInspectResponse.of(c, containers.logPath(id).toString(), containers::hostSource, json,
+        return ContainerInspectResponse.of(c, containers.logPath(c).toString(), containers::hostSource, json,
                 containers.links(c));
     }
 

@@ -111,7 +111,7 @@ class LibpodContainersController {
     @GetMapping("/{id}/json")
     InspectContainerData inspect(@PathVariable String id) {
         StoredContainer c = containers.inspect(id);
-        Path log = containers.logPath(c.id());
+        Path log = containers.logPath(c);
         return InspectContainerData.of(c, new InspectContainerData.Context(log.toString(),
                 log.getParent().toString(), runtime.config().runtime(), MountPoint.of(c, containers::hostSource),
                 NetworkSettings.of(c, json)));
