@@ -126,7 +126,7 @@ class ExecOutputIT {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = created.body().replaceAll("(?s).*\"Id\":\"([0-9a-f]+)\".*", "$1");
         String body = "{\"Detach\":false,\"Tty\":false}";
-        String request = "POST /v1.44/exec/" + id + "/start HTTP/1.1\r\nHost: localhost\r\n"
+        String request = "POST /v1.41/exec/" + id + "/start HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Type: application/json\r\n" + extraHeaders + "Content-Length: " + body.length()
                 + "\r\n\r\n" + body;
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()))) {
