@@ -41,13 +41,53 @@ public final class ForkedDaemon implements AutoCloseable {
      * with lock segment {@code args[2]}: named for the test JVM, whose clean-up removes it after the run.
      */
     public static void main(String[] args) {
+        List<String> options = arguments(Path.of(args[0]), Integer.parseInt(args[1]), args[2]);
+        new SpringApplicationBuilder(JpodApplication.class).run(options.toArray(String[]::new));
+    }
+
+    private static List<String> arguments(Path root, int port, String shm) {
         List<String> options = new ArrayList<>();
-        Map<String, Object> p = properties(Path.of(args[0]), Integer.parseInt(args[1]));
-        p.put("libpod.shm-lock-path", args[2]);
+        Map<String, Object> p = properties(root, port);
+        p.put("libpod.shm-lock-path", shm);
         for (Map.Entry<String, Object> e : p.entrySet()) {
             options.add("--" + e.getKey() + "=" + e.getValue());
         }
-        new SpringApplicationBuilder(JpodApplication.class).run(options.toArray(String[]::new));
+        return options;
+    }
+
+    private static Path archive;
+    private static boolean archiveTried;
+
+    /**
+     * A class-data-sharing archive of the packaged daemon (config/jpod-cds.sh, made once per test JVM when
+     * {@code verify} has packaged target/jpod.jar), or null: the classes then load from the class path. A
+     * suite that restarts the daemon dozens of times spends most of its time in those starts, and CDS
+     * cannot archive classes from the class path's directories.
+     */
+    private static synchronized Path sharedArchive() {
+        if (!archiveTried) {
+            archiveTried = true;
+            Path jar = Path.of("target/jpod.jar").toAbsolutePath();
+            Path out = Path.of("target/forked-cds").toAbsolutePath();
+            if (Files.isRegularFile(jar) && !"false".equals(System.getProperty("jpod.forked.cds"))) {
+                try {
+                    Process p = new ProcessBuilder("bash", "config/jpod-cds.sh", jar.toString(), out.toString())
+                            .redirectErrorStream(true).redirectOutput(out.resolveSibling("forked-cds.log").toFile())
+                            .start();
+                    if (p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0
+                            && Files.isRegularFile(out.resolve("jpod.jsa"))) {
+                        archive = out.resolve("jpod.jsa");
+                    } else {
+                        p.destroyForcibly();
+                    }
+                } catch (IOException e) {
+                    // no archive: the class path start below works the same, only slower
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return archive;
     }
 
     private static Map<String, Object> properties(Path root, int port) {
@@ -72,9 +112,17 @@ public final class ForkedDaemon implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> argv = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"), ForkedDaemon.class.getName(),
-                root.toAbsolutePath().toString(), Integer.toString(port), TestDaemon.shmPath(root));
+        List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                "-Xmx768m"));
+        Path archive = sharedArchive();
+        if (archive != null) { // the packaged daemon as jpod-up.sh runs it, its classes mapped from the archive
+            argv.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-jar",
+                    archive.resolveSibling("jpod.jar").toString()));
+            argv.addAll(arguments(root, port, TestDaemon.shmPath(root)));
+        } else {
+            argv.addAll(List.of("-cp", System.getProperty("java.class.path"), ForkedDaemon.class.getName(),
+                    root.toAbsolutePath().toString(), Integer.toString(port), TestDaemon.shmPath(root)));
+        }
         File log = root.resolve("daemon.log").toFile();
         process = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
