@@ -3,6 +3,7 @@ package io.jpod.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import io.jpod.testing.TestcontainersClient;
 import java.net.URLEncoder;
@@ -42,12 +43,17 @@ class HealthcheckIT {
     static Path root;
     static Map<String, Object> props;
     static TestDaemon daemon;
+    static CliClient cli;
+    static CliClient podmanCli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-health");
         props = TestcontainersClient.onSharedSocket(TestDaemon.isolated(root));
         daemon = TestDaemon.start(props);
+        cli = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(120));
+        podmanCli = CliClient.podman(daemon, root);
         ProcessRunner.Result rootfs = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(rootfs.exitCode()).as(rootfs.stderr()).isZero();
@@ -75,23 +81,15 @@ class HealthcheckIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(),
-                "DOCKER_BUILDKIT", "0"), Duration.ofSeconds(120));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+        return podmanCli.run(args);
     }
 
     static JsonNode inspect(String name) throws Exception {
@@ -245,6 +243,9 @@ class HealthcheckIT {
         awaitHealth("flaky", Duration.ofSeconds(15), status("unhealthy"));
         daemon.close();
         daemon = TestDaemon.start(props);
+        cli = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(120));
+        podmanCli = CliClient.podman(daemon, root);
         assertThat(health("flaky").path("Status").asString()).as("kept across the restart").isEqualTo("unhealthy");
         ok("exec", "flaky", "sh", "-c", "echo back > /tmp/ok");
         JsonNode h = awaitHealth("flaky", Duration.ofSeconds(15), status("healthy"));

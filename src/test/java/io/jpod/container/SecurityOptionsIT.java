@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jpod.host.ProcessRunner;
 import io.jpod.oci.Capabilities;
 import io.jpod.oci.SpecGenerator;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,11 +28,13 @@ class SecurityOptionsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-security");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -48,22 +51,15 @@ class SecurityOptionsIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     static String fails(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
-        return r.stderr();
+        return cli.fails(args).stderr();
     }
 
     /** The host's tmpfs mounts whose mount point contains {@code part} (a container ID, a daemon root). */
