@@ -3,14 +3,13 @@ package io.jpod.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import io.jpod.testing.TestcontainersClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -63,11 +62,14 @@ class BuildIT {
     static Path root;
     static Path ctx;
     static TestDaemon daemon;
+    static CliClient cli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-build");
         daemon = TestDaemon.start(TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
+        cli = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(180));
         ProcessRunner.Result rootfs = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(rootfs.exitCode()).as(rootfs.stderr()).isZero();
@@ -97,16 +99,11 @@ class BuildIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(),
-                "DOCKER_BUILDKIT", "0"), Duration.ofSeconds(180));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -37,6 +38,8 @@ class ImageSaveIT {
     /** The local podman's run root: podman refuses one longer than 50 characters. */
     static Path localRun;
     static TestDaemon daemon;
+    static CliClient cli;
+    static CliClient podmanCli;
     static String busyboxId;
     static String appId;
     static String layeredId;
@@ -47,6 +50,8 @@ class ImageSaveIT {
         root = Files.createTempDirectory("jpod-save");
         localRun = Files.createTempDirectory("jps");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
+        podmanCli = CliClient.podman(daemon, root);
         Files.createDirectories(root.resolve("docker-config"));
         Files.writeString(root.resolve("containers.conf"), "");
         // podman's own engine, for its local storage: runc as the runtime, limits it may set as root
@@ -252,18 +257,11 @@ class ImageSaveIT {
     }
 
     private static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     private static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+        return podmanCli.run(args);
     }
 
     /** podman with its own engine and storage, apart from jpod's. */

@@ -3,6 +3,7 @@ package io.jpod.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,17 @@ class NetworkDnsIT {
     static final String NET = "dnsnet";
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
+    static CliClient podmanCli;
     static String gateway;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-dns");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
+        podmanCli = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -61,16 +67,11 @@ class NetworkDnsIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     static String ip(String container, String network) throws Exception {
@@ -231,12 +232,7 @@ class NetworkDnsIT {
     }
 
     static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString()), Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return podmanCli.ok(args);
     }
 
     @Test
@@ -289,6 +285,9 @@ class NetworkDnsIT {
         daemon.close(); // containers and their resolver keep running
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
+        podmanCli = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         assertThat(resolverPid()).isEqualTo(pid);
         assertThat(fetch("client", "web")).isEqualTo("hello-web");
         ok("run", "-d", "--name", "late", "--network", NET, "busybox", "sleep", "600");

@@ -3,6 +3,7 @@ package io.jpod.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,11 +31,16 @@ class NetworkingCliIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
+    static CliClient podmanCli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-networking");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
+        podmanCli = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -53,25 +58,15 @@ class NetworkingCliIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString()), Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return podmanCli.ok(args);
     }
 
     static int freePort() throws Exception {

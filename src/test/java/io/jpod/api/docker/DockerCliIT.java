@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +24,13 @@ class DockerCliIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-docker-cli");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
         // the same helper the README uses to make an image without a registry
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
@@ -44,16 +46,11 @@ class DockerCliIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     @Test
@@ -198,6 +195,7 @@ class DockerCliIT {
         daemon.close();
         Thread.sleep(2000); // quitter exits while no daemon runs
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config"));
         assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("survivor Up");
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "quitter")).isEqualTo("exited 4");
         ok("rm", "quitter");

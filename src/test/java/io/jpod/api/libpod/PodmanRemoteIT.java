@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +24,13 @@ class PodmanRemoteIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient podmanCli;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-podman-remote");
         daemon = TestDaemon.start(root);
+        podmanCli = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -45,23 +47,15 @@ class PodmanRemoteIT {
     }
 
     static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+        return podmanCli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return podmanCli.ok(args);
     }
 
     static ProcessRunner.Result fails(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
-        return r;
+        return podmanCli.fails(args);
     }
 
     @Test
@@ -282,6 +276,7 @@ class PodmanRemoteIT {
         // the pod keeps running while the daemon restarts, and is still managed after
         daemon.close();
         daemon = TestDaemon.start(root);
+        podmanCli = CliClient.podman(daemon, root);
         assertThat(ok("pod", "ps", "--format", "{{.Name}} {{.Status}}")).isEqualTo("web-pod Running");
         Thread.sleep(300);
         assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "wget", "-q", "-O", "-",
