@@ -19,12 +19,18 @@ public final class CliClient {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
+    private final String name;
     private final List<String> command;
     private final Map<String, String> env;
     private final Duration timeout;
 
     /** {@code command} is the program and its leading options; each call's arguments follow it. */
     public CliClient(List<String> command, Map<String, String> env, Duration timeout) {
+        this(command.get(0), command, env, timeout);
+    }
+
+    private CliClient(String name, List<String> command, Map<String, String> env, Duration timeout) {
+        this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
         this.timeout = timeout;
@@ -50,16 +56,26 @@ public final class CliClient {
     public CliClient withEnv(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(env);
         more.put(name, value);
-        return new CliClient(command, more, timeout);
+        return new CliClient(this.name, command, more, timeout);
     }
 
     /** This client with {@code env} instead of its environment. */
     public CliClient withOnlyEnv(Map<String, String> env) {
-        return new CliClient(command, env, timeout);
+        return new CliClient(name, command, env, timeout);
     }
 
     public CliClient withTimeout(Duration timeout) {
-        return new CliClient(command, env, timeout);
+        return new CliClient(name, command, env, timeout);
+    }
+
+    /**
+     * This client under {@code timeout(1)}: a call that hangs ends with exit 124 after {@code seconds},
+     * failing its test, well before {@link #withTimeout} would give up on it.
+     */
+    public CliClient withDeadline(int seconds) {
+        List<String> wrapped = new ArrayList<>(List.of("timeout", Integer.toString(seconds)));
+        wrapped.addAll(command);
+        return new CliClient(name, wrapped, env, timeout);
     }
 
     /** Runs the command with {@code args}, whatever its exit code. */
@@ -94,6 +110,6 @@ public final class CliClient {
 
     // The program's name and the call's own arguments; the socket URL would only add noise.
     private String describe(String... args) {
-        return command.get(0) + " " + String.join(" ", args);
+        return name + " " + String.join(" ", args);
     }
 }
