@@ -3,6 +3,7 @@ package io.jpod.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,6 +38,7 @@ class ComposeIT {
     static Path root;
     static Path project;
     static TestDaemon daemon;
+    static CliClient cli;
     static int port;
     static List<String> compose;
     static Map<String, String> env;
@@ -45,6 +47,7 @@ class ComposeIT {
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-compose");
         daemon = TestDaemon.start(root);
+        cli = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_HOST", daemon.dockerHost());
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -110,9 +113,7 @@ class ComposeIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, env, Duration.ofSeconds(60));
+        return cli.run(args);
     }
 
     static ProcessRunner.Result compose(String... args) throws Exception {

@@ -10,6 +10,7 @@ import io.jpod.host.ProcessRunner;
 import io.jpod.testing.LocalRegistry;
 import io.jpod.testing.RegistrySeed;
 import io.jpod.testing.RegistrySeed.Format;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +55,9 @@ class RegistryClientsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
+    static CliClient anonymousCli;
+    static CliClient podmanCli;
     static LocalRegistry plain;
     static LocalRegistry secure;
     static LocalRegistry untrusted;
@@ -99,6 +102,15 @@ class RegistryClientsIT {
         Files.writeString(root.resolve("containers.conf"), "");
 
         daemon = TestDaemon.start(io.jpod.testing.TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
+        // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
+        cli = CliClient.docker(daemon, root.resolve("docker-config")).withTimeout(Duration.ofSeconds(90))
+                .withDeadline(30);
+        anonymousCli = CliClient.docker(daemon, root.resolve("docker-anon")).withTimeout(Duration.ofSeconds(90))
+                .withDeadline(8);
+        // no credentials of the host's user: an empty auth file location and docker config
+        podmanCli = CliClient.podman(daemon, root).withEnv("XDG_RUNTIME_DIR", root.resolve("xdg-run").toString())
+                .withEnv("DOCKER_CONFIG", root.resolve("podman-docker-config").toString())
+                .withTimeout(Duration.ofSeconds(90)).withDeadline(30);
         // the daemon logs through this JVM's logback, set up by Spring Boot as the context started
         daemonLog = new ListAppender<>();
         daemonLog.start();
@@ -419,49 +431,28 @@ class RegistryClientsIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        return docker(root.resolve("docker-config"), null, 30, args);
+        return cli.run(args);
     }
 
     /** Without stored credentials; a client waiting for a user name gives up after a few seconds. */
     static ProcessRunner.Result anonymous(String... args) throws Exception {
-        return docker(root.resolve("docker-anon"), null, 8, args);
-    }
-
-    static ProcessRunner.Result docker(Path config, byte[] stdin, int timeoutSeconds, String... args)
-            throws Exception {
-        // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
-        List<String> argv = new ArrayList<>(List.of("timeout", Integer.toString(timeoutSeconds), "docker", "-H",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
-        return ProcessRunner.run(argv, env, stdin == null ? new byte[0] : stdin, Duration.ofSeconds(90));
+        return anonymousCli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as("docker " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return cli.ok(args);
     }
 
     static ProcessRunner.Result login(LocalRegistry reg, String password) throws Exception {
-        return docker(root.resolve("docker-config"), password.getBytes(StandardCharsets.UTF_8), 30, "login", "-u", USER,
-                "--password-stdin", reg.host());
+        return cli.run(password.getBytes(StandardCharsets.UTF_8), "login", "-u", USER, "--password-stdin", reg.host());
     }
 
     static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("timeout", "30", "podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        // no credentials of the host's user: an empty auth file location and docker config
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString(),
-                "XDG_RUNTIME_DIR", root.resolve("xdg-run").toString(),
-                "DOCKER_CONFIG", root.resolve("podman-docker-config").toString()), Duration.ofSeconds(90));
+        return podmanCli.run(args);
     }
 
     static String podmanOk(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as("podman " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return podmanCli.ok(args);
     }
 
     /** The manifest digest the registry serves for {@code repo:tag}, asked over HTTP with its credentials. */
