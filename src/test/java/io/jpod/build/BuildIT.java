@@ -62,13 +62,13 @@ class BuildIT {
     static Path root;
     static Path ctx;
     static TestDaemon daemon;
-    static CliClient cli;
+    static CliClient docker;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-build");
         daemon = TestDaemon.start(TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
-        cli = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
                 .withTimeout(Duration.ofSeconds(180));
         ProcessRunner.Result rootfs = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
@@ -98,12 +98,8 @@ class BuildIT {
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        return cli.run(args);
-    }
-
     static String ok(String... args) throws Exception {
-        return cli.ok(args);
+        return docker.ok(args);
     }
 
     @Test
@@ -164,15 +160,15 @@ class BuildIT {
     void aFailingRunStepFailsTheBuildNamingTheCommandAndItsExitCode() throws Exception {
         Path bad = Files.createDirectories(root.resolve("bad"));
         Files.writeString(bad.resolve("Dockerfile"), "FROM busybox\nRUN echo before\nRUN echo oops >&2; exit 7\n");
-        ProcessRunner.Result r = docker("build", "--force-rm", "-t", "bad", bad.toString());
+        ProcessRunner.Result r = docker.run("build", "--force-rm", "-t", "bad", bad.toString());
         assertThat(r.exitCode()).isEqualTo(7);
         assertThat(r.stdout()).contains("Step 3/3 : RUN echo oops >&2; exit 7", "oops");
         assertThat(r.stderr()).contains("The command '/bin/sh -c echo oops >&2; exit 7' returned a non-zero code: 7");
         assertThat(ok("ps", "-a", "-q")).as("--force-rm removed the failed step's container").isEmpty();
-        assertThat(docker("image", "inspect", "bad").exitCode()).isNotZero();
+        assertThat(docker.run("image", "inspect", "bad").exitCode()).isNotZero();
 
         Files.writeString(bad.resolve("Dockerfile"), "FROM busybox\nFROB something\n");
-        r = docker("build", bad.toString());
+        r = docker.run("build", bad.toString());
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("line 2", "FROB");
     }

@@ -23,15 +23,15 @@ class LogOptionsIT {
 
     static Path root;
     static TestDaemon daemon;
-    static CliClient cli;
-    static CliClient podmanCli;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-logs");
         daemon = TestDaemon.start(root);
-        cli = CliClient.docker(daemon, root.resolve("docker-config"));
-        podmanCli = CliClient.podman(daemon, root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -42,25 +42,17 @@ class LogOptionsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "bounded", "silent", "json", "rotated", "followed", "restarted");
+        docker.run("rm", "-f", "bounded", "silent", "json", "rotated", "followed", "restarted");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        return cli.run(args);
-    }
-
-    static String podman(String... args) throws Exception {
-        return podmanCli.ok(args);
-    }
-
     static String ok(String... args) throws Exception {
-        return cli.ok(args);
+        return docker.ok(args);
     }
 
     static String fails(String... args) throws Exception {
-        return cli.fails(args).stderr();
+        return docker.fails(args).stderr();
     }
 
     @Test
@@ -132,7 +124,7 @@ class LogOptionsIT {
         assertThat(all.size()).as("every line of the three files, once").isBetween((int) records - 1, (int) records);
         List<String> last200 = all.subList(all.size() - 200, all.size());
         assertThat(ok("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
-        assertThat(podman("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
+        assertThat(podman.ok("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
         assertThat(ok("inspect", "-f", "{{json .HostConfig.LogConfig.Config}}", "rotated"))
                 .isEqualTo("{\"max-file\":\"3\",\"max-size\":\"8k\"}");
         ok("rm", "rotated");
@@ -189,8 +181,8 @@ class LogOptionsIT {
         daemon.close(); // the container and its conmon keep running
         burst(ctl, 4); // at most one rotation while no daemon watches
         daemon = TestDaemon.start(root);
-        cli = CliClient.docker(daemon, root.resolve("docker-config"));
-        podmanCli = CliClient.podman(daemon, root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         for (int n = 5; n <= 10; n++) {
             burst(ctl, n); // three rotations or so, with nobody reading the log in between
         }

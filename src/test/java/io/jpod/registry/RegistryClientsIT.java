@@ -55,9 +55,9 @@ class RegistryClientsIT {
 
     static Path root;
     static TestDaemon daemon;
-    static CliClient cli;
+    static CliClient docker;
     static CliClient anonymousCli;
-    static CliClient podmanCli;
+    static CliClient podman;
     static LocalRegistry plain;
     static LocalRegistry secure;
     static LocalRegistry untrusted;
@@ -103,12 +103,12 @@ class RegistryClientsIT {
 
         daemon = TestDaemon.start(io.jpod.testing.TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
         // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
-        cli = CliClient.docker(daemon, root.resolve("docker-config")).withTimeout(Duration.ofSeconds(90))
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withTimeout(Duration.ofSeconds(90))
                 .withDeadline(30);
         anonymousCli = CliClient.docker(daemon, root.resolve("docker-anon")).withTimeout(Duration.ofSeconds(90))
                 .withDeadline(8);
         // no credentials of the host's user: an empty auth file location and docker config
-        podmanCli = CliClient.podman(daemon, root).withEnv("XDG_RUNTIME_DIR", root.resolve("xdg-run").toString())
+        podman = CliClient.podman(daemon, root).withEnv("XDG_RUNTIME_DIR", root.resolve("xdg-run").toString())
                 .withEnv("DOCKER_CONFIG", root.resolve("podman-docker-config").toString())
                 .withTimeout(Duration.ofSeconds(90)).withDeadline(30);
         // the daemon logs through this JVM's logback, set up by Spring Boot as the context started
@@ -123,7 +123,7 @@ class RegistryClientsIT {
             rootLogger().detachAppender(daemonLog);
         }
         if (daemon != null) {
-            podman("play", "kube", "--down", root.resolve("kube.yaml").toString());
+            podman.run("play", "kube", "--down", root.resolve("kube.yaml").toString());
             daemon.close();
         }
         for (LocalRegistry reg : new LocalRegistry[] {plain, secure, untrusted, token}) {
@@ -188,7 +188,7 @@ class RegistryClientsIT {
     @Test
     @Order(4)
     void dockerPullOfAMissingTagFailsClearly() throws Exception {
-        ProcessRunner.Result r = docker("pull", plain.host() + "/busybox:nosuchtag");
+        ProcessRunner.Result r = docker.run("pull", plain.host() + "/busybox:nosuchtag");
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("nosuchtag").containsAnyOf("not found", "manifest unknown")
                 .doesNotContain("Exception");
@@ -208,7 +208,7 @@ class RegistryClientsIT {
         assertThat(registryDigest(plain, "pushed", "v1")).isEqualTo(digest);
 
         assertThat(ok("rmi", pushed)).contains("Untagged: " + pushed);
-        assertThat(docker("image", "inspect", pushed).exitCode()).isNotZero();
+        assertThat(docker.run("image", "inspect", pushed).exitCode()).isNotZero();
         assertThat(ok("pull", pushed)).contains("Digest: " + digest);
         assertThat(ok("images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Digest}}"))
                 .contains(pushed + " " + digest);
@@ -223,8 +223,8 @@ class RegistryClientsIT {
     @Order(6)
     void dockerRunOfAnImageNotPresentPullsIt() throws Exception {
         String ref = plain.host() + "/dockerrun:latest";
-        assertThat(docker("image", "inspect", ref).exitCode()).isNotZero();
-        ProcessRunner.Result r = docker("run", "--rm", ref, "cat", "/etc/seed-release");
+        assertThat(docker.run("image", "inspect", ref).exitCode()).isNotZero();
+        ProcessRunner.Result r = docker.run("run", "--rm", ref, "cat", "/etc/seed-release");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout().strip()).isEqualTo(RegistrySeed.RELEASE.strip());
         // the CLI asked to create, got a 404, pulled and created again (its layers were all there already)
@@ -310,10 +310,10 @@ class RegistryClientsIT {
     @Order(30)
     void podmanPullsAShortNameFromTheSearchRegistry() throws Exception {
         String resolved = plain.host() + "/short:latest";
-        assertThat(podman("image", "exists", resolved).exitCode()).isEqualTo(1);
-        podmanOk("pull", "short");
-        assertThat(podman("image", "exists", resolved).exitCode()).isZero();
-        assertThat(podmanOk("images", "--format", "{{.Repository}}:{{.Tag}}")).contains(resolved);
+        assertThat(podman.run("image", "exists", resolved).exitCode()).isEqualTo(1);
+        podman.ok("pull", "short");
+        assertThat(podman.run("image", "exists", resolved).exitCode()).isZero();
+        assertThat(podman.ok("images", "--format", "{{.Repository}}:{{.Tag}}")).contains(resolved);
     }
 
     @Test
@@ -321,14 +321,14 @@ class RegistryClientsIT {
     void podmanPullWithoutTlsVerificationAndCredentials() throws Exception {
         String ref = untrusted.host() + "/busybox:latest";
         String creds = USER + ":" + PASSWORD;
-        podmanOk("pull", "--tls-verify=false", "--creds", creds, ref);
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
-        ProcessRunner.Result badCreds = podman("pull", "--tls-verify=false", "--creds", USER + ":" + WRONG_PASSWORD,
+        podman.ok("pull", "--tls-verify=false", "--creds", creds, ref);
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
+        ProcessRunner.Result badCreds = podman.run("pull", "--tls-verify=false", "--creds", USER + ":" + WRONG_PASSWORD,
                 ref);
         assertThat(badCreds.exitCode()).isNotZero();
         assertThat(badCreds.stderr().toLowerCase()).containsAnyOf("unauthorized", "authentication required");
         // its CA is in no certs.d and the registry is not insecure: verification fails, and says so
-        ProcessRunner.Result verified = podman("pull", "--creds", creds, ref);
+        ProcessRunner.Result verified = podman.run("pull", "--creds", creds, ref);
         assertThat(verified.exitCode()).isNotZero();
         assertThat(verified.stderr()).containsAnyOf("x509", "certificate");
     }
@@ -337,8 +337,8 @@ class RegistryClientsIT {
     @Order(32)
     void podmanPushesToANewRepository() throws Exception {
         String pushed = plain.host() + "/podpushed:v1";
-        podmanOk("tag", plain.host() + "/busybox:latest", pushed);
-        podmanOk("push", pushed);
+        podman.ok("tag", plain.host() + "/busybox:latest", pushed);
+        podman.ok("push", pushed);
         assertThat(registryDigest(plain, "podpushed", "v1")).startsWith("sha256:");
         HttpResponse<String> tags = HTTP.send(HttpRequest.newBuilder(URI.create(plain.url()
                 + "/v2/podpushed/tags/list")).build(), HttpResponse.BodyHandlers.ofString());
@@ -349,16 +349,16 @@ class RegistryClientsIT {
     @Order(33)
     void podmanRunOfAMissingImagePullsIt() throws Exception {
         String ref = plain.host() + "/podrun:latest";
-        assertThat(podman("image", "exists", ref).exitCode()).isEqualTo(1);
-        assertThat(podmanOk("run", "--rm", ref, "cat", "/hello.txt")).isEqualTo(RegistrySeed.HELLO.strip());
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
+        assertThat(podman.run("image", "exists", ref).exitCode()).isEqualTo(1);
+        assertThat(podman.ok("run", "--rm", ref, "cat", "/hello.txt")).isEqualTo(RegistrySeed.HELLO.strip());
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
     }
 
     @Test
     @Order(34)
     void playKubePullsAnImageOnlyInTheRegistry() throws Exception {
         String ref = plain.host() + "/kube:latest";
-        assertThat(podman("image", "exists", ref).exitCode()).isEqualTo(1);
+        assertThat(podman.run("image", "exists", ref).exitCode()).isEqualTo(1);
         Path yaml = root.resolve("kube.yaml");
         Files.writeString(yaml, """
                 apiVersion: v1
@@ -371,14 +371,14 @@ class RegistryClientsIT {
                     image: %s
                     command: ["sh", "-c", "cat /hello.txt; sleep 300"]
                 """.formatted(ref));
-        podmanOk("play", "kube", yaml.toString());
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
+        podman.ok("play", "kube", yaml.toString());
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
         String logs = "";
         for (int i = 0; i < 50 && !logs.contains("hello"); i++, Thread.sleep(100)) {
-            logs = podmanOk("logs", "pulled-c");
+            logs = podman.ok("logs", "pulled-c");
         }
         assertThat(logs).isEqualTo(RegistrySeed.HELLO.strip());
-        podmanOk("play", "kube", "--down", yaml.toString());
+        podman.ok("play", "kube", "--down", yaml.toString());
     }
 
     // --- Testcontainers -----------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ class RegistryClientsIT {
             assertThat(ok("image", "inspect", "--format", "{{json .RepoDigests}}", ref)).contains("sha256:");
             c.stop();
         }
-        assertThat(docker("inspect", id).exitCode()).as("removed on stop").isNotZero();
+        assertThat(docker.run("inspect", id).exitCode()).as("removed on stop").isNotZero();
     }
 
     // --- credentials stay out of the log -----------------------------------------------------------------
@@ -430,29 +430,18 @@ class RegistryClientsIT {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        return cli.run(args);
-    }
-
     /** Without stored credentials; a client waiting for a user name gives up after a few seconds. */
     static ProcessRunner.Result anonymous(String... args) throws Exception {
         return anonymousCli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        return cli.ok(args);
+        return docker.ok(args);
     }
 
     static ProcessRunner.Result login(LocalRegistry reg, String password) throws Exception {
-        return cli.run(password.getBytes(StandardCharsets.UTF_8), "login", "-u", USER, "--password-stdin", reg.host());
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        return podmanCli.run(args);
-    }
-
-    static String podmanOk(String... args) throws Exception {
-        return podmanCli.ok(args);
+        return docker.run(password.getBytes(StandardCharsets.UTF_8), "login", "-u", USER, "--password-stdin",
+                reg.host());
     }
 
     /** The manifest digest the registry serves for {@code repo:tag}, asked over HTTP with its credentials. */

@@ -32,16 +32,16 @@ class StatsIT {
 
     static Path root;
     static TestDaemon daemon;
-    static CliClient cli;
-    static CliClient podmanCli;
+    static CliClient docker;
+    static CliClient podman;
     static String busyId;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-stats");
         daemon = TestDaemon.start(root);
-        cli = CliClient.docker(daemon, root.resolve("docker-config"));
-        podmanCli = CliClient.podman(daemon, root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -53,26 +53,14 @@ class StatsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        podman("pod", "rm", "-f", "statspod");
-        docker("rm", "-f", "busy", "web", "idle");
+        podman.run("pod", "rm", "-f", "statspod");
+        docker.run("rm", "-f", "busy", "web", "idle");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        return cli.run(args);
-    }
-
     static String ok(String... args) throws Exception {
-        return cli.ok(args);
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        return podmanCli.run(args);
-    }
-
-    static String podmanOk(String... args) throws Exception {
-        return podmanCli.ok(args);
+        return docker.ok(args);
     }
 
     static JsonNode getJson(String path) throws Exception {
@@ -220,12 +208,12 @@ class StatsIT {
 
     @Test
     void podmanStatsAndPodStats() throws Exception {
-        String out = podmanOk("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDS}}",
+        String out = podman.ok("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDS}}",
                 "busy");
         assertThat(out).as(out).matches("busy [0-9.]+% [0-9.]+[kMG]?B / [0-9.]+[kMGT]B 1");
 
-        podmanOk("pod", "create", "--name", "statspod");
-        podmanOk("run", "-d", "--pod", "statspod", "--name", "inpod", "busybox", "sleep", "300");
+        podman.ok("pod", "create", "--name", "statspod");
+        podman.ok("run", "-d", "--pod", "statspod", "--name", "inpod", "busybox", "sleep", "300");
         JsonNode report = getJson("/v4.3.1/libpod/pods/stats?namesOrIDs=statspod");
         List<String> names = new ArrayList<>();
         report.forEach(r -> names.add(r.path("Name").asString()));
@@ -239,7 +227,7 @@ class StatsIT {
         assertThat(inpod.path("PIDS").asString()).isEqualTo("1");
         assertThat(inpod.path("CPU").asString()).matches("[0-9.]+%");
         assertThat(inpod.path("MemUsage").asString()).matches("[0-9.]+[kMG]?B / [0-9.]+[kMGT]B");
-        assertThat(podmanOk("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDS}}", "statspod"))
+        assertThat(podman.ok("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDS}}", "statspod"))
                 .contains("inpod 1");
 
         JsonNode libpod = getJson("/v4.3.1/libpod/containers/stats?stream=false&containers=busy");
