@@ -83,6 +83,11 @@ public final class CliClient {
         return ProcessRunner.run(argv(args), env, timeout);
     }
 
+    /** Runs with the file {@code stdin} as the command's standard input. */
+    public ProcessRunner.Result run(Path stdin, String... args) throws Exception {
+        return ProcessRunner.run(argv(args), env, stdin, timeout);
+    }
+
     /** Runs with {@code stdin} as the command's standard input (small inputs, such as a password). */
     public ProcessRunner.Result run(byte[] stdin, String... args) throws Exception {
         return ProcessRunner.run(argv(args), env, stdin, timeout);

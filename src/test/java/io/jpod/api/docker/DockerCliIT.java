@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,9 +86,7 @@ class DockerCliIT {
         // -i: the client's input is the container's stdin; its end closes stdin
         Path input = root.resolve("input.txt");
         Files.writeString(input, "hello\nstdin\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
-                "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4"),
-                Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()), input, Duration.ofSeconds(60));
+        ProcessRunner.Result piped = docker.run(input, "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4");
         assertThat(piped.exitCode()).isEqualTo(4);
         assertThat(piped.stdout().strip()).isEqualTo("2");
     }
@@ -351,9 +348,7 @@ class DockerCliIT {
         assertThat(ok("exec", "-t", "execd", "tty")).isEqualTo("/dev/pts/0");
         Path input = root.resolve("exec-input.txt");
         Files.writeString(input, "a\nb\nc\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
-                "exec", "-i", "execd", "wc", "-l"), Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                input, Duration.ofSeconds(60));
+        ProcessRunner.Result piped = docker.run(input, "exec", "-i", "execd", "wc", "-l");
         assertThat(piped.stdout().strip()).isEqualTo("3");
         ok("exec", "-d", "execd", "sh", "-c", "echo later > /tmp/detached");
         Thread.sleep(500);
