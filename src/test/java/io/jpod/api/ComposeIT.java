@@ -3,6 +3,7 @@ package io.jpod.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,6 +38,7 @@ class ComposeIT {
     static Path root;
     static Path project;
     static TestDaemon daemon;
+    static CliClient docker;
     static int port;
     static List<String> compose;
     static Map<String, String> env;
@@ -45,12 +47,13 @@ class ComposeIT {
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-compose");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_HOST", daemon.dockerHost());
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
         Files.createDirectories(root.resolve("docker-config"));
         env = Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(), "DOCKER_HOST", daemon.dockerHost());
-        ok(docker("import", root.resolve("rootfs.tar").toString(), "busybox"), "import");
+        ok(docker.run("import", root.resolve("rootfs.tar").toString(), "busybox"), "import");
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -109,12 +112,6 @@ class ComposeIT {
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, env, Duration.ofSeconds(60));
-    }
-
     static ProcessRunner.Result compose(String... args) throws Exception {
         List<String> argv = new ArrayList<>(compose);
         argv.addAll(List.of(args));
@@ -150,7 +147,7 @@ class ComposeIT {
     }
 
     static String state(String container, String format) throws Exception {
-        return ok(docker("inspect", "--format", format, container), "inspect " + container);
+        return ok(docker.run("inspect", "--format", format, container), "inspect " + container);
     }
 
     @Test
@@ -186,7 +183,7 @@ class ComposeIT {
     void scaleAddsASecondClient() throws Exception {
         composeOk("up", "-d", "--scale", "client=2");
         assertThat(state(PROJECT + "_client_2", "{{.State.Running}}")).isEqualTo("true");
-        String ps = ok(docker("ps", "-q", "--filter", "label=com.docker.compose.service=client"), "ps");
+        String ps = ok(docker.run("ps", "-q", "--filter", "label=com.docker.compose.service=client"), "ps");
         assertThat(ps.lines().count()).isEqualTo(2);
     }
 
@@ -209,9 +206,9 @@ class ComposeIT {
         Path resolverDir = root.resolve("run/libpod/cni/dns/containers/cni/dnsname").resolve(PROJECT + "_default");
         long resolver = Long.parseLong(Files.readString(resolverDir.resolve("pidfile")).strip());
         composeOk("down", "-v", "-t", "1");
-        assertThat(ok(docker("ps", "-aq"), "ps")).isEmpty();
-        assertThat(ok(docker("network", "ls", "--format", "{{.Name}}"), "network ls")).doesNotContain(PROJECT);
-        assertThat(ok(docker("volume", "ls", "-q"), "volume ls")).isEmpty();
+        assertThat(ok(docker.run("ps", "-aq"), "ps")).isEmpty();
+        assertThat(ok(docker.run("network", "ls", "--format", "{{.Name}}"), "network ls")).doesNotContain(PROJECT);
+        assertThat(ok(docker.run("volume", "ls", "-q"), "volume ls")).isEmpty();
         for (int i = 0; i < 50 && ProcessHandle.of(resolver).map(ProcessHandle::isAlive).orElse(false); i++) {
             Thread.sleep(100);
         }
@@ -257,10 +254,10 @@ class ComposeIT {
         } finally {
             podmanComposeOk("down", "-v", "-t", "1");
         }
-        assertThat(ok(docker("ps", "-aq"), "ps")).isEmpty();
-        assertThat(ok(docker("volume", "ls", "-q"), "volume ls")).isEmpty();
+        assertThat(ok(docker.run("ps", "-aq"), "ps")).isEmpty();
+        assertThat(ok(docker.run("volume", "ls", "-q"), "volume ls")).isEmpty();
         // podman-compose 1.0.3's down removes containers and volumes but never the networks it made
-        ok(docker("network", "rm", "jpodpc_default"), "network rm");
+        ok(docker.run("network", "rm", "jpodpc_default"), "network rm");
         for (int i = 0; i < 50 && ProcessHandle.of(resolver).map(ProcessHandle::isAlive).orElse(false); i++) {
             Thread.sleep(100);
         }

@@ -3,14 +3,13 @@ package io.jpod.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import io.jpod.testing.TestcontainersClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -63,11 +62,14 @@ class BuildIT {
     static Path root;
     static Path ctx;
     static TestDaemon daemon;
+    static CliClient docker;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-build");
         daemon = TestDaemon.start(TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(180));
         ProcessRunner.Result rootfs = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(rootfs.exitCode()).as(rootfs.stderr()).isZero();
@@ -96,17 +98,8 @@ class BuildIT {
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(),
-                "DOCKER_BUILDKIT", "0"), Duration.ofSeconds(180));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     @Test
@@ -167,15 +160,15 @@ class BuildIT {
     void aFailingRunStepFailsTheBuildNamingTheCommandAndItsExitCode() throws Exception {
         Path bad = Files.createDirectories(root.resolve("bad"));
         Files.writeString(bad.resolve("Dockerfile"), "FROM busybox\nRUN echo before\nRUN echo oops >&2; exit 7\n");
-        ProcessRunner.Result r = docker("build", "--force-rm", "-t", "bad", bad.toString());
+        ProcessRunner.Result r = docker.run("build", "--force-rm", "-t", "bad", bad.toString());
         assertThat(r.exitCode()).isEqualTo(7);
         assertThat(r.stdout()).contains("Step 3/3 : RUN echo oops >&2; exit 7", "oops");
         assertThat(r.stderr()).contains("The command '/bin/sh -c echo oops >&2; exit 7' returned a non-zero code: 7");
         assertThat(ok("ps", "-a", "-q")).as("--force-rm removed the failed step's container").isEmpty();
-        assertThat(docker("image", "inspect", "bad").exitCode()).isNotZero();
+        assertThat(docker.run("image", "inspect", "bad").exitCode()).isNotZero();
 
         Files.writeString(bad.resolve("Dockerfile"), "FROM busybox\nFROB something\n");
-        r = docker("build", bad.toString());
+        r = docker.run("build", bad.toString());
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("line 2", "FROB");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +39,15 @@ class ContainerFilesIT {
     static Path root;
     static Path host;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-files");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -63,33 +67,14 @@ class ContainerFilesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "box", "fresh", "changer", "pbox", "ro");
+        docker.run("rm", "-f", "box", "fresh", "changer", "pbox", "ro");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
         org.springframework.util.FileSystemUtils.deleteRecursively(host);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString(), "XDG_CONFIG_HOME", root.resolve("config").toString()),
-                Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static String mode(Path p) throws Exception {
@@ -165,9 +150,9 @@ class ContainerFilesIT {
         ok("cp", marker.toString(), "box:/etclink/");
         assertThat(Path.of("/etc/marker.txt")).doesNotExist();
         // /up -> ../../../..<host dir>: resolved in the container, where that directory does not exist
-        ProcessRunner.Result in = docker("cp", marker.toString(), "box:/up/");
+        ProcessRunner.Result in = docker.run("cp", marker.toString(), "box:/up/");
         assertThat(in.exitCode()).isNotZero();
-        ProcessRunner.Result outOfIt = docker("cp", "box:/up/secret", root.resolve("stolen").toString());
+        ProcessRunner.Result outOfIt = docker.run("cp", "box:/up/secret", root.resolve("stolen").toString());
         assertThat(outOfIt.exitCode()).isNotZero();
         assertThat(root.resolve("stolen")).doesNotExist();
         HttpResponse<String> dotdot = daemon.get("/containers/box/archive?path="
@@ -190,8 +175,8 @@ class ContainerFilesIT {
                 .isEqualTo("written by docker cp\ninside");
         // a read-only root and a read-only volume take nothing
         ok("create", "--name", "ro", "--read-only", "-v", "filesvol:/data:ro", "busybox");
-        assertThat(docker("cp", marker.toString(), "ro:/").exitCode()).isNotZero();
-        ProcessRunner.Result roVolume = docker("cp", marker.toString(), "ro:/data/");
+        assertThat(docker.run("cp", marker.toString(), "ro:/").exitCode()).isNotZero();
+        ProcessRunner.Result roVolume = docker.run("cp", marker.toString(), "ro:/data/");
         assertThat(roVolume.exitCode()).isNotZero();
         assertThat(roVolume.stderr()).contains("read-only");
         assertThat(Path.of(ok("volume", "inspect", "--format", "{{.Mountpoint}}", "filesvol"), "marker.txt"))
@@ -267,14 +252,14 @@ class ContainerFilesIT {
     @Test
     @Order(7)
     void podmanRemoteCopiesAndCommits() throws Exception {
-        podman("cp", root.resolve("src/file.txt").toString(), "box:/tmp/from-podman.txt");
+        podman.ok("cp", root.resolve("src/file.txt").toString(), "box:/tmp/from-podman.txt");
         assertThat(ok("exec", "box", "cat", "/tmp/from-podman.txt")).isEqualTo("one file");
-        podman("cp", "box:/tmp/dir", root.resolve("podman-out").toString());
+        podman.ok("cp", "box:/tmp/dir", root.resolve("podman-out").toString());
         assertThat(root.resolve("podman-out/sub/b.txt")).hasContent("deep");
-        assertThat(podman("diff", "changer").lines()).contains("A /f", "D /bin/ls");
-        podman("export", "-o", root.resolve("podman-export.tar").toString(), "changer");
+        assertThat(podman.ok("diff", "changer").lines()).contains("A /f", "D /bin/ls");
+        podman.ok("export", "-o", root.resolve("podman-export.tar").toString(), "changer");
         assertThat(Files.size(root.resolve("podman-export.tar"))).isGreaterThan(100_000);
-        String id = podman("commit", "--change", "CMD [\"cat\",\"/f\"]", "changer", "pcommitted");
+        String id = podman.ok("commit", "--change", "CMD [\"cat\",\"/f\"]", "changer", "pcommitted");
         assertThat(id).matches("[0-9a-f]{64}");
         assertThat(ok("run", "--rm", "--name", "pbox", id)).isEqualTo("hi");
     }

@@ -3,6 +3,7 @@ package io.jpod.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import io.jpod.testing.TestcontainersClient;
 import java.net.URLEncoder;
@@ -42,12 +43,17 @@ class HealthcheckIT {
     static Path root;
     static Map<String, Object> props;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-health");
         props = TestcontainersClient.onSharedSocket(TestDaemon.isolated(root));
         daemon = TestDaemon.start(props);
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(120));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result rootfs = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(rootfs.exitCode()).as(rootfs.stderr()).isZero();
@@ -69,29 +75,13 @@ class HealthcheckIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "ok1", "flaky", "hang", "off", "tc");
+        docker.run("rm", "-f", "ok1", "flaky", "hang", "off", "tc");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString(),
-                "DOCKER_BUILDKIT", "0"), Duration.ofSeconds(120));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+        return docker.ok(args);
     }
 
     static JsonNode inspect(String name) throws Exception {
@@ -143,12 +133,12 @@ class HealthcheckIT {
         assertThat(ok("ps", "--filter", "name=ok1", "--format", "{{.Status}}")).endsWith("(healthy)");
         assertThat(ok("ps", "-q", "--filter", "health=healthy")).isNotEmpty();
         assertThat(ok("ps", "-q", "--filter", "health=unhealthy", "--filter", "name=ok1")).isEmpty();
-        assertThat(docker("ps", "--filter", "health=sick").exitCode()).isNotZero();
+        assertThat(docker.run("ps", "--filter", "health=sick").exitCode()).isNotZero();
 
         // libpod's view, through podman's remote client
-        ProcessRunner.Result p = podman("inspect", "--format", "{{.State.Health.Status}}", "ok1");
+        ProcessRunner.Result p = podman.run("inspect", "--format", "{{.State.Health.Status}}", "ok1");
         assertThat(p.stdout().strip()).as(p.stderr()).isEqualTo("healthy");
-        assertThat(podman("ps", "--filter", "name=ok1", "--format", "{{.Status}}").stdout()).contains("(healthy)");
+        assertThat(podman.run("ps", "--filter", "name=ok1", "--format", "{{.Status}}").stdout()).contains("(healthy)");
     }
 
     @Test
@@ -229,12 +219,12 @@ class HealthcheckIT {
         JsonNode h = JSON.readTree(r.body());
         assertThat(h.path("Status").asString()).isEqualTo("healthy");
         assertThat(h.path("Log").size()).isGreaterThanOrEqualTo(Math.min(5, before));
-        ProcessRunner.Result p = podman("healthcheck", "run", "ok1");
+        ProcessRunner.Result p = podman.run("healthcheck", "run", "ok1");
         assertThat(p.exitCode()).as(p.stdout() + p.stderr()).isZero();
 
         ok("exec", "flaky", "rm", "/tmp/ok");
         awaitHealth("flaky", Duration.ofSeconds(15), status("unhealthy"));
-        ProcessRunner.Result sick = podman("healthcheck", "run", "flaky");
+        ProcessRunner.Result sick = podman.run("healthcheck", "run", "flaky");
         assertThat(sick.exitCode()).isEqualTo(1);
         assertThat(sick.stdout().strip()).isEqualTo("unhealthy");
     }
@@ -245,6 +235,9 @@ class HealthcheckIT {
         awaitHealth("flaky", Duration.ofSeconds(15), status("unhealthy"));
         daemon.close();
         daemon = TestDaemon.start(props);
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withEnv("DOCKER_BUILDKIT", "0")
+                .withTimeout(Duration.ofSeconds(120));
+        podman = CliClient.podman(daemon, root);
         assertThat(health("flaky").path("Status").asString()).as("kept across the restart").isEqualTo("unhealthy");
         ok("exec", "flaky", "sh", "-c", "echo back > /tmp/ok");
         JsonNode h = awaitHealth("flaky", Duration.ofSeconds(15), status("healthy"));

@@ -3,6 +3,7 @@ package io.jpod.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,15 @@ class InitAndLinksIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-init-links");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -43,31 +48,15 @@ class InitAndLinksIT {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            docker("rm", "-f", "sig", "reap", "target", "linker", "usertarget", "userlinker", "idle", "pinit");
-            docker("network", "rm", "linknet");
+            docker.run("rm", "-f", "sig", "reap", "target", "linker", "usertarget", "userlinker", "idle", "pinit");
+            docker.run("network", "rm", "linknet");
             daemon.close();
         }
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
+        return docker.ok(args);
     }
 
     @Test
@@ -109,16 +98,16 @@ class InitAndLinksIT {
 
     @Test
     void podmanRemoteRunsWithAnInitToo() throws Exception {
-        ProcessRunner.Result r = podman("run", "--name", "pinit", "--init", "localhost/busybox", "sh", "-c",
+        ProcessRunner.Result r = podman.run("run", "--name", "pinit", "--init", "localhost/busybox", "sh", "-c",
                 "tr '\\0' ' ' < /proc/1/cmdline");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("/dev/init -- sh -c");
-        ProcessRunner.Result inspect = podman("inspect", "--format",
+        ProcessRunner.Result inspect = podman.run("inspect", "--format",
                 "{{.HostConfig.Init}} {{.Path}} {{index .Config.Annotations \"io.podman.annotations.init\"}}", "pinit");
         assertThat(inspect.stdout().strip()).isEqualTo("true /dev/init TRUE");
-        podman("rm", "-f", "pinit");
+        podman.run("rm", "-f", "pinit");
         // a missing binary is named, and is not the client's fault
-        ProcessRunner.Result missing = podman("run", "--rm", "--init", "--init-path", "/nonexistent/catatonit",
+        ProcessRunner.Result missing = podman.run("run", "--rm", "--init", "--init-path", "/nonexistent/catatonit",
                 "localhost/busybox", "true");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("/nonexistent/catatonit").doesNotContain("500");
@@ -166,14 +155,14 @@ class InitAndLinksIT {
     @Test
     @Order(12)
     void aLinkToAMissingOrStoppedContainerIsRefused() throws Exception {
-        ProcessRunner.Result missing = docker("create", "--link", "nosuch:x", "busybox", "true");
+        ProcessRunner.Result missing = docker.run("create", "--link", "nosuch:x", "busybox", "true");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("could not get container for nosuch");
         ok("create", "--name", "idle", "busybox", "true");
-        ProcessRunner.Result stopped = docker("run", "-d", "--link", "idle:x", "busybox", "sleep", "5");
+        ProcessRunner.Result stopped = docker.run("run", "-d", "--link", "idle:x", "busybox", "sleep", "5");
         assertThat(stopped.exitCode()).isNotZero();
         assertThat(stopped.stderr()).contains("Cannot link to a non running container: /idle AS /");
-        ProcessRunner.Result bad = docker("create", "--link", "target:x:y", "busybox", "true");
+        ProcessRunner.Result bad = docker.run("create", "--link", "target:x:y", "busybox", "true");
         assertThat(bad.exitCode()).isNotZero();
     }
 
@@ -226,6 +215,8 @@ class InitAndLinksIT {
     void linksSurviveADaemonRestart() throws Exception {
         daemon.close();
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         assertThat(ok("inspect", "--format", "{{json .HostConfig.Links}}", "linker"))
                 .isEqualTo("[\"/target:/linker/db\"]");
         ok("restart", "-t", "1", "target", "linker");

@@ -3,6 +3,7 @@ package io.jpod.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,11 +23,15 @@ class LogOptionsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-logs");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -38,38 +42,17 @@ class LogOptionsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "bounded", "silent", "json", "rotated", "followed", "restarted");
+        docker.run("rm", "-f", "bounded", "silent", "json", "rotated", "followed", "restarted");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
-    static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString(), "XDG_CONFIG_HOME", root.resolve("config").toString()),
-                Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as("podman " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static String fails(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
-        return r.stderr();
+        return docker.fails(args).stderr();
     }
 
     @Test
@@ -141,7 +124,7 @@ class LogOptionsIT {
         assertThat(all.size()).as("every line of the three files, once").isBetween((int) records - 1, (int) records);
         List<String> last200 = all.subList(all.size() - 200, all.size());
         assertThat(ok("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
-        assertThat(podman("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
+        assertThat(podman.ok("logs", "--tail", "200", "rotated").lines().toList()).isEqualTo(last200);
         assertThat(ok("inspect", "-f", "{{json .HostConfig.LogConfig.Config}}", "rotated"))
                 .isEqualTo("{\"max-file\":\"3\",\"max-size\":\"8k\"}");
         ok("rm", "rotated");
@@ -198,6 +181,8 @@ class LogOptionsIT {
         daemon.close(); // the container and its conmon keep running
         burst(ctl, 4); // at most one rotation while no daemon watches
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         for (int n = 5; n <= 10; n++) {
             burst(ctl, n); // three rotations or so, with nobody reading the log in between
         }

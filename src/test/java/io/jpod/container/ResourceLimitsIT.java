@@ -3,13 +3,12 @@ package io.jpod.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,11 +21,15 @@ class ResourceLimitsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-limits");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -37,32 +40,13 @@ class ResourceLimitsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "oom", "busy");
+        docker.run("rm", "-f", "oom", "busy");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString(), "XDG_CONFIG_HOME", root.resolve("config").toString()),
-                Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     /** A file of the container's cgroup in one v1 hierarchy (jpod's cgroupfs parent). */
@@ -73,7 +57,7 @@ class ResourceLimitsIT {
     @Test
     void memoryLimitOomKills() throws Exception {
         // tail keeps a line without a newline whole in memory: 100 MiB of zeros is past 32 MiB + swap
-        ProcessRunner.Result r = docker("run", "--name", "oom", "--memory", "32m", "busybox", "sh", "-c",
+        ProcessRunner.Result r = docker.run("run", "--name", "oom", "--memory", "32m", "busybox", "sh", "-c",
                 "head -c 100m /dev/zero | tail");
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(137);
         assertThat(ok("inspect", "--format", "{{.State.OOMKilled}} {{.State.ExitCode}} {{.HostConfig.Memory}} "
@@ -83,7 +67,7 @@ class ResourceLimitsIT {
     @Test
     void pidsLimitStopsAForkBomb() throws Exception {
         // the shell gives up at its first failed fork: the count of sleeps started stays below 50
-        ProcessRunner.Result r = docker("run", "--rm", "--pids-limit", "20", "busybox", "sh", "-c",
+        ProcessRunner.Result r = docker.run("run", "--rm", "--pids-limit", "20", "busybox", "sh", "-c",
                 "cat /sys/fs/cgroup/pids/pids.max; for i in $(seq 50); do sleep 2 & echo $i; done");
         List<String> lines = List.of(r.stdout().strip().split("\n"));
         assertThat(lines.get(0)).as(r.stderr()).isEqualTo("20");
@@ -109,7 +93,7 @@ class ResourceLimitsIT {
         assertThat(ok("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}", "busy"))
                 .isEqualTo("67108864 500000000");
         // podman's update goes through the libpod endpoint, with its own swap
-        podman("update", "--memory", "96m", "busy");
+        podman.ok("update", "--memory", "96m", "busy");
         assertThat(cgroup(id, "memory", "memory.limit_in_bytes")).isEqualTo("100663296");
         assertThat(cgroup(id, "memory", "memory.memsw.limit_in_bytes")).isEqualTo("201326592");
     }
@@ -120,7 +104,7 @@ class ResourceLimitsIT {
                 "ulimit -n; df -k /dev/shm | tail -1")).matches("256\nshm\\s+16384\\s.*");
         long hard = ResourcePlanner.hardLimits(Path.of("/proc/self/limits")).get("nofile");
         if (hard != -1) {
-            ProcessRunner.Result r = docker("run", "--rm", "--ulimit", "nofile=" + (hard + 1) + ":" + (hard + 1),
+            ProcessRunner.Result r = docker.run("run", "--rm", "--ulimit", "nofile=" + (hard + 1) + ":" + (hard + 1),
                     "busybox", "true");
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.stderr()).contains("ulimit nofile=" + (hard + 1) + " is above this host's hard limit of "
@@ -130,17 +114,17 @@ class ResourceLimitsIT {
 
     @Test
     void unsupportedOptionsAreRefused() throws Exception {
-        ProcessRunner.Result bps = docker("run", "--rm", "--device-read-bps", "/dev/sda:1mb", "busybox", "true");
+        ProcessRunner.Result bps = docker.run("run", "--rm", "--device-read-bps", "/dev/sda:1mb", "busybox", "true");
         assertThat(bps.exitCode()).isNotZero();
         assertThat(bps.stderr()).contains("HostConfig.BlkioDeviceReadBps (--device-read-bps) cannot be honoured");
-        ProcessRunner.Result gpus = docker("create", "--gpus", "all", "busybox");
+        ProcessRunner.Result gpus = docker.run("create", "--gpus", "all", "busybox");
         assertThat(gpus.exitCode()).isNotZero();
         assertThat(gpus.stderr()).contains("(--gpus) cannot be honoured");
     }
 
     @Test
     void podmanRemoteRunWithLimits() throws Exception {
-        assertThat(podman("run", "--rm", "--memory", "48m", "--pids-limit", "30", "--ulimit", "nofile=300:300",
+        assertThat(podman.ok("run", "--rm", "--memory", "48m", "--pids-limit", "30", "--ulimit", "nofile=300:300",
                 "docker.io/library/busybox", "sh", "-c",
                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; ulimit -n"))
                 .isEqualTo("50331648\n30\n300");

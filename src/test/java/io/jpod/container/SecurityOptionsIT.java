@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jpod.host.ProcessRunner;
 import io.jpod.oci.Capabilities;
 import io.jpod.oci.SpecGenerator;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,11 +28,13 @@ class SecurityOptionsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-security");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -42,28 +45,17 @@ class SecurityOptionsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "holder", "shown");
+        docker.run("rm", "-f", "holder", "shown");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static String fails(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
-        return r.stderr();
+        return docker.fails(args).stderr();
     }
 
     /** The host's tmpfs mounts whose mount point contains {@code part} (a container ID, a daemon root). */
@@ -110,7 +102,7 @@ class SecurityOptionsIT {
                 .startsWith("CapEff: " + capEff(withNetAdmin) + " ");
         // the capability really works: the container may take its loopback down
         ok("run", "--rm", "--cap-add", "NET_ADMIN", "busybox", "ip", "link", "set", "lo", "down");
-        assertThat(docker("run", "--rm", "busybox", "ip", "link", "set", "lo", "down").exitCode()).isNotZero();
+        assertThat(docker.run("run", "--rm", "busybox", "ip", "link", "set", "lo", "down").exitCode()).isNotZero();
         assertThat(status("--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined"))
                 .endsWith("NoNewPrivs: 1 Seccomp: 0");
     }
@@ -138,8 +130,8 @@ class SecurityOptionsIT {
                 {"defaultAction": "SCMP_ACT_ALLOW",
                  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
                 """);
-        ProcessRunner.Result r = docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox", "sh", "-c",
-                "grep ^Seccomp: /proc/self/status; mkdir /tmp/d");
+        ProcessRunner.Result r = docker.run("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox",
+                "sh", "-c", "grep ^Seccomp: /proc/self/status; mkdir /tmp/d");
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stdout()).contains("Seccomp:\t2");
         assertThat(r.stderr()).contains("Operation not permitted");

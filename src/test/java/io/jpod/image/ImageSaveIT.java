@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -37,6 +38,8 @@ class ImageSaveIT {
     /** The local podman's run root: podman refuses one longer than 50 characters. */
     static Path localRun;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
     static String busyboxId;
     static String appId;
     static String layeredId;
@@ -47,6 +50,8 @@ class ImageSaveIT {
         root = Files.createTempDirectory("jpod-save");
         localRun = Files.createTempDirectory("jps");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         Files.createDirectories(root.resolve("docker-config"));
         Files.writeString(root.resolve("containers.conf"), "");
         // podman's own engine, for its local storage: runc as the runtime, limits it may set as root
@@ -60,9 +65,9 @@ class ImageSaveIT {
         Path rootfs = root.resolve("rootfs.tar");
         Files.write(rootfs, busyboxRootfs());
         // two images sharing their one layer, and one of two layers (the second gzip-compressed)
-        busyboxId = ok(docker("import", "--change", "CMD [\"sh\"]", rootfs.toString(), "busybox"))
+        busyboxId = ok(docker.run("import", "--change", "CMD [\"sh\"]", rootfs.toString(), "busybox"))
                 .replace("sha256:", "");
-        appId = ok(docker("import", "--change", "CMD [\"true\"]", rootfs.toString(), "localhost/app:1"))
+        appId = ok(docker.run("import", "--change", "CMD [\"true\"]", rootfs.toString(), "localhost/app:1"))
                 .replace("sha256:", "");
         byte[] l1 = busyboxRootfs();
         byte[] l2 = ImageStoreContract.secondLayer();
@@ -71,7 +76,7 @@ class ImageSaveIT {
         layeredId = sha256(config).substring(7);
         Path archive = root.resolve("layered.tar");
         Files.write(archive, ImageStoreContract.dockerArchive(l1, TarBuilder.gzip(l2), config));
-        ok(docker("load", "-i", archive.toString()));
+        ok(docker.run("load", "-i", archive.toString()));
     }
 
     @AfterAll
@@ -87,12 +92,12 @@ class ImageSaveIT {
         Path two = root.resolve("two.tar");
         Path byId = root.resolve("by-id.tar");
         String since = String.valueOf(java.time.Instant.now().getEpochSecond() - 1);
-        ok(docker("save", "-o", one.toString(), "localhost/layered:v1"));
-        ok(docker("save", "-o", two.toString(), "busybox", "localhost/app:1"));
-        ok(docker("save", "-o", byId.toString(), busyboxId.substring(0, 12)));
+        ok(docker.run("save", "-o", one.toString(), "localhost/layered:v1"));
+        ok(docker.run("save", "-o", two.toString(), "busybox", "localhost/app:1"));
+        ok(docker.run("save", "-o", byId.toString(), busyboxId.substring(0, 12)));
 
         // as Docker: an image event "save" per image saved
-        String saved = ok(docker("events", "--since", since, "--until", String.valueOf(
+        String saved = ok(docker.run("events", "--since", since, "--until", String.valueOf(
                 java.time.Instant.now().getEpochSecond() + 1), "--filter", "event=save", "--format", "{{.Actor.ID}}"));
         assertThat(saved.lines().distinct()).containsExactlyInAnyOrder(layeredId, busyboxId, appId);
 
@@ -112,15 +117,17 @@ class ImageSaveIT {
         assertThat(twoEntries.keySet().stream().filter(n -> n.endsWith("layer.tar"))).hasSize(1);
         assertThat(json(entries(byId).get("manifest.json")).get(0).path("RepoTags").size()).isZero();
 
-        ok(docker("rmi", "busybox", "localhost/app:1", "localhost/layered:v1"));
-        assertThat(docker("image", "inspect", "busybox").exitCode()).isNotZero();
-        ok(docker("load", "-i", two.toString()));
-        ok(docker("load", "-i", one.toString()));
-        assertThat(ok(docker("image", "inspect", "--format", "{{.Id}}", "busybox"))).isEqualTo("sha256:" + busyboxId);
-        assertThat(ok(docker("image", "inspect", "--format", "{{.Id}}", "localhost/app:1"))).isEqualTo("sha256:" + appId);
-        assertThat(ok(docker("image", "inspect", "--format", "{{.Id}}", "localhost/layered:v1")))
+        ok(docker.run("rmi", "busybox", "localhost/app:1", "localhost/layered:v1"));
+        assertThat(docker.run("image", "inspect", "busybox").exitCode()).isNotZero();
+        ok(docker.run("load", "-i", two.toString()));
+        ok(docker.run("load", "-i", one.toString()));
+        assertThat(ok(docker.run("image", "inspect", "--format", "{{.Id}}", "busybox")))
+                .isEqualTo("sha256:" + busyboxId);
+        assertThat(ok(docker.run("image", "inspect", "--format", "{{.Id}}", "localhost/app:1")))
+                .isEqualTo("sha256:" + appId);
+        assertThat(ok(docker.run("image", "inspect", "--format", "{{.Id}}", "localhost/layered:v1")))
                 .isEqualTo("sha256:" + layeredId);
-        assertThat(ok(docker("run", "--rm", "--network", "none", "localhost/layered:v1", "cat", "/opt/new")))
+        assertThat(ok(docker.run("run", "--rm", "--network", "none", "localhost/layered:v1", "cat", "/opt/new")))
                 .isEqualTo("fresh");
     }
 
@@ -129,9 +136,9 @@ class ImageSaveIT {
         Path dockerFormat = root.resolve("p-docker.tar");
         Path ociFormat = root.resolve("p-oci.tar");
         Path multi = root.resolve("p-multi.tar");
-        ok(podman("save", "-o", dockerFormat.toString(), "localhost/layered:v1"));
-        ok(podman("save", "--format", "oci-archive", "-o", ociFormat.toString(), "localhost/layered:v1"));
-        ok(podman("save", "-m", "-o", multi.toString(), "busybox", "localhost/app:1"));
+        ok(podman.run("save", "-o", dockerFormat.toString(), "localhost/layered:v1"));
+        ok(podman.run("save", "--format", "oci-archive", "-o", ociFormat.toString(), "localhost/layered:v1"));
+        ok(podman.run("save", "-m", "-o", multi.toString(), "busybox", "localhost/app:1"));
 
         Map<String, byte[]> oci = entries(ociFormat);
         JsonNode index = json(oci.get("index.json"));
@@ -149,9 +156,9 @@ class ImageSaveIT {
         assertThat(json(entries(multi).get("manifest.json")).size()).isEqualTo(2);
 
         for (Path archive : List.of(ociFormat, dockerFormat)) {
-            ok(podman("rmi", "localhost/layered:v1"));
-            assertThat(ok(podman("load", "-i", archive.toString()))).contains("localhost/layered:v1");
-            assertThat(ok(podman("image", "inspect", "--format", "{{.Id}}", "localhost/layered:v1")))
+            ok(podman.run("rmi", "localhost/layered:v1"));
+            assertThat(ok(podman.run("load", "-i", archive.toString()))).contains("localhost/layered:v1");
+            assertThat(ok(podman.run("image", "inspect", "--format", "{{.Id}}", "localhost/layered:v1")))
                     .as(archive.toString()).isEqualTo(layeredId);
         }
     }
@@ -160,8 +167,8 @@ class ImageSaveIT {
     void aLocalPodmanLoadsJpodsArchivesAndJpodLoadsPodmans() throws Exception {
         Path jpodDocker = root.resolve("j-docker.tar");
         Path jpodOci = root.resolve("j-oci.tar");
-        ok(docker("save", "-o", jpodDocker.toString(), "localhost/layered:v1"));
-        ok(podman("save", "--format", "oci-archive", "-o", jpodOci.toString(), "localhost/layered:v1"));
+        ok(docker.run("save", "-o", jpodDocker.toString(), "localhost/layered:v1"));
+        ok(podman.run("save", "--format", "oci-archive", "-o", jpodOci.toString(), "localhost/layered:v1"));
         for (Path archive : List.of(jpodDocker, jpodOci)) {
             ok(local("load", "-i", archive.toString()));
             assertThat(ok(local("image", "inspect", "--format", "{{.Id}}", "localhost/layered:v1")))
@@ -175,13 +182,13 @@ class ImageSaveIT {
         Path podmanOci = root.resolve("local-oci.tar");
         ok(local("save", "-o", podmanDocker.toString(), "localhost/local:1"));
         ok(local("save", "--format", "oci-archive", "-o", podmanOci.toString(), "localhost/local:1"));
-        ok(docker("load", "-i", podmanDocker.toString()));
-        assertThat(ok(docker("image", "inspect", "--format", "{{.Id}}", "localhost/local:1")))
+        ok(docker.run("load", "-i", podmanDocker.toString()));
+        assertThat(ok(docker.run("image", "inspect", "--format", "{{.Id}}", "localhost/local:1")))
                 .isEqualTo("sha256:" + localId);
-        ok(docker("rmi", "localhost/local:1"));
-        ok(podman("load", "-i", podmanOci.toString()));
-        assertThat(ok(podman("image", "inspect", "--format", "{{.Id}}", "localhost/local:1"))).isEqualTo(localId);
-        ok(podman("rmi", "localhost/local:1"));
+        ok(docker.run("rmi", "localhost/local:1"));
+        ok(podman.run("load", "-i", podmanOci.toString()));
+        assertThat(ok(podman.run("image", "inspect", "--format", "{{.Id}}", "localhost/local:1"))).isEqualTo(localId);
+        ok(podman.run("rmi", "localhost/local:1"));
     }
 
     @Test
@@ -213,11 +220,11 @@ class ImageSaveIT {
             assertThat(json(r.body()).path("message").asString()).as(path).isNotEmpty();
         }
         // podman's client checks the format's name itself; a directory format reaches jpod, which refuses it
-        ProcessRunner.Result refused = podman("save", "--format", "oci-dir", "-o", root.resolve("x").toString(),
+        ProcessRunner.Result refused = podman.run("save", "--format", "oci-dir", "-o", root.resolve("x").toString(),
                 "busybox");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr()).contains("oci-dir", "not supported");
-        ProcessRunner.Result missing = docker("save", "-o", root.resolve("y.tar").toString(), "nothing");
+        ProcessRunner.Result missing = docker.run("save", "-o", root.resolve("y.tar").toString(), "nothing");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("no such image");
     }
@@ -249,21 +256,6 @@ class ImageSaveIT {
             }
         }
         return out;
-    }
-
-    private static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
-    private static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
     }
 
     /** podman with its own engine and storage, apart from jpod's. */

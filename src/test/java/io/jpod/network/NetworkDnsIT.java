@@ -3,6 +3,7 @@ package io.jpod.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,17 @@ class NetworkDnsIT {
     static final String NET = "dnsnet";
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
     static String gateway;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-dns");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -53,24 +59,15 @@ class NetworkDnsIT {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            docker("rm", "-f", "web", "client", "svc1", "late", "plain", "before", "after");
-            docker("network", "rm", NET);
+            docker.run("rm", "-f", "web", "client", "svc1", "late", "plain", "before", "after");
+            docker.run("network", "rm", NET);
             daemon.close();
         }
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static String ip(String container, String network) throws Exception {
@@ -168,13 +165,13 @@ class NetworkDnsIT {
         assertThat(resolv).doesNotContain("nameserver " + defaultGateway).doesNotContain(NetworkService.DNS_DOMAIN)
                 .doesNotContain("nameserver 127.");
         // no resolver listens on the default bridge (asked directly: no other server is involved)
-        ProcessRunner.Result r = docker("exec", "plain", "nslookup", "web." + NetworkService.DNS_DOMAIN,
+        ProcessRunner.Result r = docker.run("exec", "plain", "nslookup", "web." + NetworkService.DNS_DOMAIN,
                 defaultGateway);
         assertThat(r.exitCode()).isNotZero();
         assertThat(ok("inspect", "--format", "{{json .NetworkSettings.Networks.jpod.Aliases}}", "plain"))
                 .doesNotContain("web");
         // aliases need a network with names, as on Docker's default bridge
-        ProcessRunner.Result alias = docker("create", "--network-alias", "x", "busybox", "true");
+        ProcessRunner.Result alias = docker.run("create", "--network-alias", "x", "busybox", "true");
         assertThat(alias.exitCode()).isNotZero();
         assertThat(alias.stderr()).contains("aliases");
     }
@@ -206,7 +203,7 @@ class NetworkDnsIT {
                     + "{{json .HostConfig.DnsOptions}} {{.Config.Domainname}}", "dnsopts"))
                     .isEqualTo("[\"1.1.1.1\"] [\"example.test\"] [\"ndots:2\"] example.test");
         } finally {
-            docker("rm", "-f", "dnsopts");
+            docker.run("rm", "-f", "dnsopts");
         }
     }
 
@@ -214,29 +211,20 @@ class NetworkDnsIT {
     @Order(6)
     void podmansRemoteClientSendsTheSameSettings() throws Exception {
         Files.writeString(root.resolve("containers.conf"), "");
-        podman("create", "--name", "pod-dns", "--network", NET, "--network-alias", "palias", "--dns", "192.0.2.1",
+        podman.ok("create", "--name", "pod-dns", "--network", NET, "--network-alias", "palias", "--dns", "192.0.2.1",
                 "--dns-search", "example.test", "--dns-option", "ndots:3", "--add-host", "foo:1.2.3.4", "busybox",
                 "sleep", "600");
         try {
-            podman("start", "pod-dns");
-            assertThat(podman("exec", "pod-dns", "cat", "/etc/resolv.conf")).isEqualTo(
+            podman.ok("start", "pod-dns");
+            assertThat(podman.ok("exec", "pod-dns", "cat", "/etc/resolv.conf")).isEqualTo(
                     "search example.test\nnameserver 192.0.2.1\noptions ndots:3");
-            assertThat(podman("exec", "pod-dns", "cat", "/etc/hosts")).contains("1.2.3.4\tfoo\n");
-            assertThat(podman("inspect", "--format", "{{.HostConfig.Dns}} {{.HostConfig.ExtraHosts}}", "pod-dns"))
+            assertThat(podman.ok("exec", "pod-dns", "cat", "/etc/hosts")).contains("1.2.3.4\tfoo\n");
+            assertThat(podman.ok("inspect", "--format", "{{.HostConfig.Dns}} {{.HostConfig.ExtraHosts}}", "pod-dns"))
                     .isEqualTo("[192.0.2.1] [foo:1.2.3.4]");
             assertThat(resolve("client", "palias")).isEqualTo(ip("pod-dns", NET));
         } finally {
-            docker("rm", "-f", "pod-dns");
+            docker.run("rm", "-f", "pod-dns");
         }
-    }
-
-    static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString()), Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
     }
 
     @Test
@@ -245,7 +233,7 @@ class NetworkDnsIT {
         ok("run", "-d", "--name", "late", "busybox", "sh", "-c",
                 "echo hello-late > /tmp/index.html; exec httpd -f -p 80 -h /tmp");
         String fqdn = "late." + NetworkService.DNS_DOMAIN;
-        assertThat(docker("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
+        assertThat(docker.run("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
         ok("network", "connect", "--alias", "latealias", NET, "late");
         String lateIp = ip("late", NET);
         assertThat(ok("exec", "client", "nslookup", fqdn)).contains(lateIp);
@@ -254,8 +242,8 @@ class NetworkDnsIT {
         assertThat(ok("exec", "late", "cat", "/etc/resolv.conf")).contains("nameserver " + gateway);
         assertThat(resolve("late", "web")).isEqualTo(ip("web", NET));
         ok("network", "disconnect", NET, "late");
-        assertThat(docker("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
-        assertThat(docker("exec", "client", "nslookup", "latealias." + NetworkService.DNS_DOMAIN).exitCode())
+        assertThat(docker.run("exec", "client", "nslookup", fqdn).exitCode()).isNotZero();
+        assertThat(docker.run("exec", "client", "nslookup", "latealias." + NetworkService.DNS_DOMAIN).exitCode())
                 .isNotZero();
         assertThat(ok("exec", "late", "cat", "/etc/resolv.conf")).doesNotContain("nameserver " + gateway);
         ok("rm", "-f", "late");
@@ -275,7 +263,7 @@ class NetworkDnsIT {
         ok("run", "-d", "--name", "before", "--network", NET, "busybox", "sleep", "600");
         ok("rename", "before", "after");
         assertThat(resolve("client", "after")).isEqualTo(ip("after", NET));
-        assertThat(docker("exec", "client", "nslookup", "before." + NetworkService.DNS_DOMAIN).exitCode())
+        assertThat(docker.run("exec", "client", "nslookup", "before." + NetworkService.DNS_DOMAIN).exitCode())
                 .isNotZero();
         // the stop takes the new name out of the resolver again
         ok("rm", "-f", "after");
@@ -289,6 +277,9 @@ class NetworkDnsIT {
         daemon.close(); // containers and their resolver keep running
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         assertThat(resolverPid()).isEqualTo(pid);
         assertThat(fetch("client", "web")).isEqualTo("hello-web");
         ok("run", "-d", "--name", "late", "--network", NET, "busybox", "sleep", "600");

@@ -3,6 +3,7 @@ package io.jpod.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,11 +31,16 @@ class NetworkingCliIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-networking");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root)
+                .withOnlyEnv(Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString()));
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -46,32 +51,14 @@ class NetworkingCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "other", "onnet");
-        docker("network", "rm", "testnet");
+        docker.run("rm", "-f", "web", "other", "onnet");
+        docker.run("network", "rm", "testnet");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static String podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("CONTAINERS_CONF",
-                root.resolve("containers.conf").toString()), Duration.ofSeconds(60));
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static int freePort() throws Exception {
@@ -129,20 +116,20 @@ class NetworkingCliIT {
         ok("network", "create", "--subnet", "10.89.77.0/24", "--label", "team=a", "testnet");
         assertThat(ok("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}",
                 "testnet")).isEqualTo("10.89.77.0/24 10.89.77.1");
-        assertThat(docker("network", "create", "--subnet", "10.89.77.0/25", "clash").stderr()).contains("overlaps");
-        assertThat(docker("network", "create", "../bad").stderr()).contains("invalid network name");
+        assertThat(docker.run("network", "create", "--subnet", "10.89.77.0/25", "clash").stderr()).contains("overlaps");
+        assertThat(docker.run("network", "create", "../bad").stderr()).contains("invalid network name");
         ok("run", "-d", "--name", "onnet", "--network", "testnet", "busybox", "sleep", "300");
         assertThat(ok("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "onnet"))
                 .startsWith("10.89.77.");
-        assertThat(docker("network", "rm", "testnet").stderr()).contains("being used");
+        assertThat(docker.run("network", "rm", "testnet").stderr()).contains("being used");
         // connect and disconnect a running container: an interface comes and goes
         ok("run", "-d", "--name", "other", "busybox", "sleep", "300");
         ok("network", "connect", "testnet", "other");
         assertThat(ok("exec", "other", "ip", "-4", "addr", "show", "eth1")).contains("inet 10.89.77.");
         assertThat(ok("inspect", "--format", "{{len .NetworkSettings.Networks}}", "other")).isEqualTo("2");
-        assertThat(docker("network", "connect", "testnet", "other").stderr()).contains("already connected");
+        assertThat(docker.run("network", "connect", "testnet", "other").stderr()).contains("already connected");
         ok("network", "disconnect", "testnet", "other");
-        assertThat(docker("exec", "other", "ip", "addr", "show", "eth1").exitCode()).isNotZero();
+        assertThat(docker.run("exec", "other", "ip", "addr", "show", "eth1").exitCode()).isNotZero();
         ok("rm", "-f", "other");
         ok("rm", "-f", "onnet");
         ok("network", "rm", "testnet");
@@ -165,15 +152,15 @@ class NetworkingCliIT {
     @Order(5)
     void podmansRemoteClientPublishesAndManagesNetworks() throws Exception {
         int port = freePort();
-        podman("run", "-d", "--name", "other", "-p", "127.0.0.1:" + port + ":8080", "busybox", "sh", "-c",
+        podman.ok("run", "-d", "--name", "other", "-p", "127.0.0.1:" + port + ":8080", "busybox", "sh", "-c",
                 "echo from-podman > /tmp/index.html; exec httpd -f -p 8080 -h /tmp");
         assertThat(get("http://127.0.0.1:" + port + "/index.html")).isEqualTo("from-podman");
-        assertThat(podman("port", "other")).isEqualTo("8080/tcp -> 127.0.0.1:" + port);
-        podman("network", "create", "pnet");
-        assertThat(podman("network", "ls", "--format", "{{.Name}}")).contains("pnet");
-        assertThat(podman("run", "--rm", "--network", "pnet", "busybox", "ip", "-4", "addr", "show", "eth0"))
+        assertThat(podman.ok("port", "other")).isEqualTo("8080/tcp -> 127.0.0.1:" + port);
+        podman.ok("network", "create", "pnet");
+        assertThat(podman.ok("network", "ls", "--format", "{{.Name}}")).contains("pnet");
+        assertThat(podman.ok("run", "--rm", "--network", "pnet", "busybox", "ip", "-4", "addr", "show", "eth0"))
                 .contains("inet 10.89.");
-        podman("network", "rm", "pnet");
-        podman("rm", "-f", "other");
+        podman.ok("network", "rm", "pnet");
+        podman.ok("rm", "-f", "other");
     }
 }

@@ -10,6 +10,7 @@ import io.jpod.host.ProcessRunner;
 import io.jpod.testing.LocalRegistry;
 import io.jpod.testing.RegistrySeed;
 import io.jpod.testing.RegistrySeed.Format;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +55,9 @@ class RegistryClientsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient anonymousCli;
+    static CliClient podman;
     static LocalRegistry plain;
     static LocalRegistry secure;
     static LocalRegistry untrusted;
@@ -99,6 +102,15 @@ class RegistryClientsIT {
         Files.writeString(root.resolve("containers.conf"), "");
 
         daemon = TestDaemon.start(io.jpod.testing.TestcontainersClient.onSharedSocket(TestDaemon.isolated(root)));
+        // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
+        docker = CliClient.docker(daemon, root.resolve("docker-config")).withTimeout(Duration.ofSeconds(90))
+                .withDeadline(30);
+        anonymousCli = CliClient.docker(daemon, root.resolve("docker-anon")).withTimeout(Duration.ofSeconds(90))
+                .withDeadline(8);
+        // no credentials of the host's user: an empty auth file location and docker config
+        podman = CliClient.podman(daemon, root).withEnv("XDG_RUNTIME_DIR", root.resolve("xdg-run").toString())
+                .withEnv("DOCKER_CONFIG", root.resolve("podman-docker-config").toString())
+                .withTimeout(Duration.ofSeconds(90)).withDeadline(30);
         // the daemon logs through this JVM's logback, set up by Spring Boot as the context started
         daemonLog = new ListAppender<>();
         daemonLog.start();
@@ -111,7 +123,7 @@ class RegistryClientsIT {
             rootLogger().detachAppender(daemonLog);
         }
         if (daemon != null) {
-            podman("play", "kube", "--down", root.resolve("kube.yaml").toString());
+            podman.run("play", "kube", "--down", root.resolve("kube.yaml").toString());
             daemon.close();
         }
         for (LocalRegistry reg : new LocalRegistry[] {plain, secure, untrusted, token}) {
@@ -176,7 +188,7 @@ class RegistryClientsIT {
     @Test
     @Order(4)
     void dockerPullOfAMissingTagFailsClearly() throws Exception {
-        ProcessRunner.Result r = docker("pull", plain.host() + "/busybox:nosuchtag");
+        ProcessRunner.Result r = docker.run("pull", plain.host() + "/busybox:nosuchtag");
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.stderr()).contains("nosuchtag").containsAnyOf("not found", "manifest unknown")
                 .doesNotContain("Exception");
@@ -196,7 +208,7 @@ class RegistryClientsIT {
         assertThat(registryDigest(plain, "pushed", "v1")).isEqualTo(digest);
 
         assertThat(ok("rmi", pushed)).contains("Untagged: " + pushed);
-        assertThat(docker("image", "inspect", pushed).exitCode()).isNotZero();
+        assertThat(docker.run("image", "inspect", pushed).exitCode()).isNotZero();
         assertThat(ok("pull", pushed)).contains("Digest: " + digest);
         assertThat(ok("images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Digest}}"))
                 .contains(pushed + " " + digest);
@@ -211,8 +223,8 @@ class RegistryClientsIT {
     @Order(6)
     void dockerRunOfAnImageNotPresentPullsIt() throws Exception {
         String ref = plain.host() + "/dockerrun:latest";
-        assertThat(docker("image", "inspect", ref).exitCode()).isNotZero();
-        ProcessRunner.Result r = docker("run", "--rm", ref, "cat", "/etc/seed-release");
+        assertThat(docker.run("image", "inspect", ref).exitCode()).isNotZero();
+        ProcessRunner.Result r = docker.run("run", "--rm", ref, "cat", "/etc/seed-release");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout().strip()).isEqualTo(RegistrySeed.RELEASE.strip());
         // the CLI asked to create, got a 404, pulled and created again (its layers were all there already)
@@ -298,10 +310,10 @@ class RegistryClientsIT {
     @Order(30)
     void podmanPullsAShortNameFromTheSearchRegistry() throws Exception {
         String resolved = plain.host() + "/short:latest";
-        assertThat(podman("image", "exists", resolved).exitCode()).isEqualTo(1);
-        podmanOk("pull", "short");
-        assertThat(podman("image", "exists", resolved).exitCode()).isZero();
-        assertThat(podmanOk("images", "--format", "{{.Repository}}:{{.Tag}}")).contains(resolved);
+        assertThat(podman.run("image", "exists", resolved).exitCode()).isEqualTo(1);
+        podman.ok("pull", "short");
+        assertThat(podman.run("image", "exists", resolved).exitCode()).isZero();
+        assertThat(podman.ok("images", "--format", "{{.Repository}}:{{.Tag}}")).contains(resolved);
     }
 
     @Test
@@ -309,14 +321,14 @@ class RegistryClientsIT {
     void podmanPullWithoutTlsVerificationAndCredentials() throws Exception {
         String ref = untrusted.host() + "/busybox:latest";
         String creds = USER + ":" + PASSWORD;
-        podmanOk("pull", "--tls-verify=false", "--creds", creds, ref);
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
-        ProcessRunner.Result badCreds = podman("pull", "--tls-verify=false", "--creds", USER + ":" + WRONG_PASSWORD,
+        podman.ok("pull", "--tls-verify=false", "--creds", creds, ref);
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
+        ProcessRunner.Result badCreds = podman.run("pull", "--tls-verify=false", "--creds", USER + ":" + WRONG_PASSWORD,
                 ref);
         assertThat(badCreds.exitCode()).isNotZero();
         assertThat(badCreds.stderr().toLowerCase()).containsAnyOf("unauthorized", "authentication required");
         // its CA is in no certs.d and the registry is not insecure: verification fails, and says so
-        ProcessRunner.Result verified = podman("pull", "--creds", creds, ref);
+        ProcessRunner.Result verified = podman.run("pull", "--creds", creds, ref);
         assertThat(verified.exitCode()).isNotZero();
         assertThat(verified.stderr()).containsAnyOf("x509", "certificate");
     }
@@ -325,8 +337,8 @@ class RegistryClientsIT {
     @Order(32)
     void podmanPushesToANewRepository() throws Exception {
         String pushed = plain.host() + "/podpushed:v1";
-        podmanOk("tag", plain.host() + "/busybox:latest", pushed);
-        podmanOk("push", pushed);
+        podman.ok("tag", plain.host() + "/busybox:latest", pushed);
+        podman.ok("push", pushed);
         assertThat(registryDigest(plain, "podpushed", "v1")).startsWith("sha256:");
         HttpResponse<String> tags = HTTP.send(HttpRequest.newBuilder(URI.create(plain.url()
                 + "/v2/podpushed/tags/list")).build(), HttpResponse.BodyHandlers.ofString());
@@ -337,16 +349,16 @@ class RegistryClientsIT {
     @Order(33)
     void podmanRunOfAMissingImagePullsIt() throws Exception {
         String ref = plain.host() + "/podrun:latest";
-        assertThat(podman("image", "exists", ref).exitCode()).isEqualTo(1);
-        assertThat(podmanOk("run", "--rm", ref, "cat", "/hello.txt")).isEqualTo(RegistrySeed.HELLO.strip());
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
+        assertThat(podman.run("image", "exists", ref).exitCode()).isEqualTo(1);
+        assertThat(podman.ok("run", "--rm", ref, "cat", "/hello.txt")).isEqualTo(RegistrySeed.HELLO.strip());
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
     }
 
     @Test
     @Order(34)
     void playKubePullsAnImageOnlyInTheRegistry() throws Exception {
         String ref = plain.host() + "/kube:latest";
-        assertThat(podman("image", "exists", ref).exitCode()).isEqualTo(1);
+        assertThat(podman.run("image", "exists", ref).exitCode()).isEqualTo(1);
         Path yaml = root.resolve("kube.yaml");
         Files.writeString(yaml, """
                 apiVersion: v1
@@ -359,14 +371,14 @@ class RegistryClientsIT {
                     image: %s
                     command: ["sh", "-c", "cat /hello.txt; sleep 300"]
                 """.formatted(ref));
-        podmanOk("play", "kube", yaml.toString());
-        assertThat(podman("image", "exists", ref).exitCode()).isZero();
+        podman.ok("play", "kube", yaml.toString());
+        assertThat(podman.run("image", "exists", ref).exitCode()).isZero();
         String logs = "";
         for (int i = 0; i < 50 && !logs.contains("hello"); i++, Thread.sleep(100)) {
-            logs = podmanOk("logs", "pulled-c");
+            logs = podman.ok("logs", "pulled-c");
         }
         assertThat(logs).isEqualTo(RegistrySeed.HELLO.strip());
-        podmanOk("play", "kube", "--down", yaml.toString());
+        podman.ok("play", "kube", "--down", yaml.toString());
     }
 
     // --- Testcontainers -----------------------------------------------------------------------------------
@@ -390,7 +402,7 @@ class RegistryClientsIT {
             assertThat(ok("image", "inspect", "--format", "{{json .RepoDigests}}", ref)).contains("sha256:");
             c.stop();
         }
-        assertThat(docker("inspect", id).exitCode()).as("removed on stop").isNotZero();
+        assertThat(docker.run("inspect", id).exitCode()).as("removed on stop").isNotZero();
     }
 
     // --- credentials stay out of the log -----------------------------------------------------------------
@@ -418,50 +430,18 @@ class RegistryClientsIT {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        return docker(root.resolve("docker-config"), null, 30, args);
-    }
-
     /** Without stored credentials; a client waiting for a user name gives up after a few seconds. */
     static ProcessRunner.Result anonymous(String... args) throws Exception {
-        return docker(root.resolve("docker-anon"), null, 8, args);
-    }
-
-    static ProcessRunner.Result docker(Path config, byte[] stdin, int timeoutSeconds, String... args)
-            throws Exception {
-        // timeout(1): a client that hangs fails its test (exit 124) instead of holding the suite for minutes
-        List<String> argv = new ArrayList<>(List.of("timeout", Integer.toString(timeoutSeconds), "docker", "-H",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
-        return ProcessRunner.run(argv, env, stdin == null ? new byte[0] : stdin, Duration.ofSeconds(90));
+        return anonymousCli.run(args);
     }
 
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as("docker " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static ProcessRunner.Result login(LocalRegistry reg, String password) throws Exception {
-        return docker(root.resolve("docker-config"), password.getBytes(StandardCharsets.UTF_8), 30, "login", "-u", USER,
-                "--password-stdin", reg.host());
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("timeout", "30", "podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        // no credentials of the host's user: an empty auth file location and docker config
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString(),
-                "XDG_RUNTIME_DIR", root.resolve("xdg-run").toString(),
-                "DOCKER_CONFIG", root.resolve("podman-docker-config").toString()), Duration.ofSeconds(90));
-    }
-
-    static String podmanOk(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as("podman " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.run(password.getBytes(StandardCharsets.UTF_8), "login", "-u", USER, "--password-stdin",
+                reg.host());
     }
 
     /** The manifest digest the registry serves for {@code repo:tag}, asked over HTTP with its credentials. */

@@ -3,6 +3,7 @@ package io.jpod.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +32,16 @@ class StatsIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
+    static CliClient podman;
     static String busyId;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-stats");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -49,36 +53,14 @@ class StatsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        podman("pod", "rm", "-f", "statspod");
-        docker("rm", "-f", "busy", "web", "idle");
+        podman.run("pod", "rm", "-f", "statspod");
+        docker.run("rm", "-f", "busy", "web", "idle");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
-    }
-
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
-    }
-
-    static String podmanOk(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as("podman " + String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     static JsonNode getJson(String path) throws Exception {
@@ -226,12 +208,12 @@ class StatsIT {
 
     @Test
     void podmanStatsAndPodStats() throws Exception {
-        String out = podmanOk("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDS}}",
+        String out = podman.ok("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.MemUsage}} {{.PIDS}}",
                 "busy");
         assertThat(out).as(out).matches("busy [0-9.]+% [0-9.]+[kMG]?B / [0-9.]+[kMGT]B 1");
 
-        podmanOk("pod", "create", "--name", "statspod");
-        podmanOk("run", "-d", "--pod", "statspod", "--name", "inpod", "busybox", "sleep", "300");
+        podman.ok("pod", "create", "--name", "statspod");
+        podman.ok("run", "-d", "--pod", "statspod", "--name", "inpod", "busybox", "sleep", "300");
         JsonNode report = getJson("/v4.3.1/libpod/pods/stats?namesOrIDs=statspod");
         List<String> names = new ArrayList<>();
         report.forEach(r -> names.add(r.path("Name").asString()));
@@ -245,7 +227,7 @@ class StatsIT {
         assertThat(inpod.path("PIDS").asString()).isEqualTo("1");
         assertThat(inpod.path("CPU").asString()).matches("[0-9.]+%");
         assertThat(inpod.path("MemUsage").asString()).matches("[0-9.]+[kMG]?B / [0-9.]+[kMGT]B");
-        assertThat(podmanOk("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDS}}", "statspod"))
+        assertThat(podman.ok("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDS}}", "statspod"))
                 .contains("inpod 1");
 
         JsonNode libpod = getJson("/v4.3.1/libpod/containers/stats?stream=false&containers=busy");

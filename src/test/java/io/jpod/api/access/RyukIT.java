@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +41,7 @@ class RyukIT {
     static final Path DOCKER_SOCK = Path.of("/var/run/docker.sock");
     static Path root;
     static TestDaemon daemon;
+    static CliClient cli;
     static boolean defaultPath;
 
     @BeforeAll
@@ -52,6 +54,7 @@ class RyukIT {
             p.put("jpod.api.docker-socket", "true");
         }
         daemon = TestDaemon.start(p);
+        cli = CliClient.docker(daemon, root.resolve("docker")).withTimeout(Duration.ofSeconds(120));
         HttpResponse<String> busybox = daemon.send(HttpRequest.newBuilder(
                 daemon.uri("/images/create?fromSrc=-&repo=busybox&tag=latest"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TarBuilder.busyboxRootfs())).build());
@@ -142,9 +145,8 @@ class RyukIT {
         ProcessRunner.Result ryukLogs = docker("logs", ryukId);
         String logs = ryukLogs.stdout() + ryukLogs.stderr();
         if (status != 404) {
-            logs += "\n--- state: " + ProcessRunner.run(List.of("docker", "-H", "unix://" + daemon.socket(), "exec",
-                    ryukId, "sh", "-c", "ls -l /tmp/ryuk; cat /tmp/ryuk/filters; ps"), Map.of("DOCKER_CONFIG",
-                    root.resolve("docker").toString()), Duration.ofSeconds(30)) + "\n--- child:\n" + tail(out);
+            logs += "\n--- state: " + cli.withTimeout(Duration.ofSeconds(30)).run("exec", ryukId, "sh", "-c",
+                    "ls -l /tmp/ryuk; cat /tmp/ryuk/filters; ps") + "\n--- child:\n" + tail(out);
         }
         assertThat(status).as("the container Testcontainers left behind; Ryuk's logs:\n" + logs).isEqualTo(404);
         // the filters it ACKed name this JVM's session, as its container's name does
@@ -198,11 +200,8 @@ class RyukIT {
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", "unix://" + daemon.socket()));
-        argv.addAll(List.of(args));
-        ProcessRunner.Result r = ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker").toString()),
-                Duration.ofSeconds(120));
-        assertThat(r.exitCode()).as(String.join(" ", argv) + ": " + r.stderr()).isZero();
+        ProcessRunner.Result r = cli.run(args);
+        assertThat(r.exitCode()).as(String.join(" ", r.argv()) + ": " + r.stderr()).isZero();
         return r;
     }
 

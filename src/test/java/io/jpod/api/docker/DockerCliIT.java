@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,11 +23,13 @@ class DockerCliIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient docker;
 
     @BeforeAll
     static void start() throws Exception {
-        root = Files.createTempDirectory("jpod-docker-cli");
+        root = Files.createTempDirectory("jpod-docker-docker");
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
         // the same helper the README uses to make an image without a registry
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
@@ -38,22 +39,13 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() throws Exception {
-        docker("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "streamer", "quitter", "flaky", "steady", "holder", "execd");
+        docker.run("rm", "-f", "web", "c1", "logger", "frozen", "renamed", "survivor", "follower", "streamer", "quitter", "flaky", "steady", "holder", "execd");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = docker(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return docker.ok(args);
     }
 
     @Test
@@ -77,7 +69,7 @@ class DockerCliIT {
     @Order(3)
     void runRemovesAndPropagatesOutputAndExitCode() throws Exception {
         assertThat(ok("run", "--rm", "busybox", "echo", "hi")).isEqualTo("hi");
-        ProcessRunner.Result r = docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        ProcessRunner.Result r = docker.run("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.stdout().strip()).isEqualTo("out");
         assertThat(r.stderr()).contains("err");
@@ -89,13 +81,12 @@ class DockerCliIT {
     void terminalAndStdin() throws Exception {
         // -t: the process gets a terminal and its output comes raw (no stream frames, CRLF line ends)
         assertThat(ok("run", "--rm", "-t", "busybox", "tty")).isEqualTo("/dev/pts/0");
-        assertThat(docker("run", "--rm", "-t", "busybox", "sh", "-c", "printf 'a\\nb'").stdout()).isEqualTo("a\r\nb");
+        assertThat(docker.run("run", "--rm", "-t", "busybox", "sh", "-c", "printf 'a\\nb'").stdout())
+                .isEqualTo("a\r\nb");
         // -i: the client's input is the container's stdin; its end closes stdin
         Path input = root.resolve("input.txt");
         Files.writeString(input, "hello\nstdin\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
-                "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4"),
-                Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()), input, Duration.ofSeconds(60));
+        ProcessRunner.Result piped = docker.run(input, "run", "--rm", "-i", "busybox", "sh", "-c", "wc -l; exit 4");
         assertThat(piped.exitCode()).isEqualTo(4);
         assertThat(piped.stdout().strip()).isEqualTo("2");
     }
@@ -122,7 +113,7 @@ class DockerCliIT {
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "web")).isEqualTo("exited 0");
         assertThat(ok("logs", "web")).isEqualTo("started\nbye");
         assertThat(ok("rm", "web")).isEqualTo("web");
-        assertThat(docker("inspect", "web").exitCode()).isNotZero();
+        assertThat(docker.run("inspect", "web").exitCode()).isNotZero();
     }
 
     @Test
@@ -130,11 +121,11 @@ class DockerCliIT {
     void createThenStartAttachedAndNameConflicts() throws Exception {
         ok("create", "--name", "c1", "busybox", "echo", "created");
         assertThat(ok("start", "-a", "c1")).isEqualTo("created");
-        ProcessRunner.Result dup = docker("create", "--name", "c1", "busybox");
+        ProcessRunner.Result dup = docker.run("create", "--name", "c1", "busybox");
         assertThat(dup.exitCode()).isNotZero();
         assertThat(dup.stderr()).contains("c1").contains("in use");
         // not built yet: refused with a clear message rather than silently ignored
-        ProcessRunner.Result ports = docker("create", "-P", "busybox");
+        ProcessRunner.Result ports = docker.run("create", "-P", "busybox");
         assertThat(ports.exitCode()).isNotZero();
         assertThat(ports.stderr()).contains("PublishAllPorts (-P) is not supported yet");
         assertThat(ok("rm", "c1")).isEqualTo("c1");
@@ -149,7 +140,7 @@ class DockerCliIT {
         ok("restart", "-t", "1", "logger");
         assertThat(ok("inspect", "--format", "{{.State.Running}}", "logger")).isEqualTo("true");
         ok("rm", "-f", "logger");
-        assertThat(docker("run", "--rm", "nosuchimage").exitCode()).isNotZero();
+        assertThat(docker.run("run", "--rm", "nosuchimage").exitCode()).isNotZero();
     }
 
     @Test
@@ -167,7 +158,7 @@ class DockerCliIT {
         ok("rm", "-f", "renamed");
         ok("create", "--name", "leftover", "busybox", "true");
         assertThat(ok("container", "prune", "-f")).contains("Deleted Containers");
-        assertThat(docker("inspect", "leftover").exitCode()).isNotZero();
+        assertThat(docker.run("inspect", "leftover").exitCode()).isNotZero();
     }
 
     @Test
@@ -198,6 +189,7 @@ class DockerCliIT {
         daemon.close();
         Thread.sleep(2000); // quitter exits while no daemon runs
         daemon = TestDaemon.start(root);
+        docker = CliClient.docker(daemon, root.resolve("docker-config"));
         assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("survivor Up");
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "quitter")).isEqualTo("exited 4");
         ok("rm", "quitter");
@@ -235,7 +227,7 @@ class DockerCliIT {
     @Order(11)
     void eventsReportTheLifecycle() throws Exception {
         long since = java.time.Instant.now().getEpochSecond() - 1;
-        ProcessRunner.Result r = docker("run", "--rm", "--name", "evented", "busybox", "sh", "-c", "exit 2");
+        ProcessRunner.Result r = docker.run("run", "--rm", "--name", "evented", "busybox", "sh", "-c", "exit 2");
         assertThat(r.exitCode()).isEqualTo(2);
         // the auto-removal ends a moment after the client has its exit code
         String events = "";
@@ -266,7 +258,7 @@ class DockerCliIT {
         assertThat(ok("logs", "--since", second, "follower")).isEqualTo("line2\nline3");
         assertThat(ok("logs", "--until", second, "follower")).isEqualTo("line1\nline2");
         assertThat(ok("logs", "--since", "2100-01-01T00:00:00Z", "follower")).isEmpty();
-        ProcessRunner.Result missing = docker("run", "--rm", "busybox", "/no/such/program");
+        ProcessRunner.Result missing = docker.run("run", "--rm", "busybox", "/no/such/program");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.stderr()).contains("/no/such/program");
         ok("rm", "follower");
@@ -289,7 +281,7 @@ class DockerCliIT {
         ok("stop", "-t", "1", "steady");
         Thread.sleep(500);
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", "steady")).isEqualTo("exited 0");
-        ProcessRunner.Result bad = docker("create", "--restart", "sometimes", "busybox");
+        ProcessRunner.Result bad = docker.run("create", "--restart", "sometimes", "busybox");
         assertThat(bad.exitCode()).isNotZero();
         ok("rm", "-f", "flaky", "steady");
     }
@@ -302,7 +294,7 @@ class DockerCliIT {
         // a file written through a named volume outlives the container and is seen by the next one
         ok("run", "--rm", "-v", "data:/data", "busybox", "sh", "-c", "echo kept > /data/f");
         assertThat(ok("run", "--rm", "-v", "data:/data:ro", "busybox", "cat", "/data/f")).isEqualTo("kept");
-        ProcessRunner.Result readOnly = docker("run", "--rm", "-v", "data:/data:ro", "busybox", "touch", "/data/g");
+        ProcessRunner.Result readOnly = docker.run("run", "--rm", "-v", "data:/data:ro", "busybox", "touch", "/data/g");
         assertThat(readOnly.exitCode()).isNotZero();
         assertThat(readOnly.stderr()).contains("Read-only file system");
         // a volume mounted first over image content gets a copy of it
@@ -318,12 +310,12 @@ class DockerCliIT {
                 .contains("tmpfs on /scratch type tmpfs").contains("size=1024k");
         // in use: refused; then removed; bad names and missing bind sources are clear errors
         ok("run", "-d", "--name", "holder", "-v", "data:/data", "busybox", "sleep", "300");
-        assertThat(docker("volume", "rm", "data").stderr()).contains("being used");
+        assertThat(docker.run("volume", "rm", "data").stderr()).contains("being used");
         ok("rm", "-f", "holder");
         assertThat(ok("volume", "rm", "data")).isEqualTo("data");
-        assertThat(docker("volume", "inspect", "data").exitCode()).isNotZero();
-        assertThat(docker("volume", "create", "../escape").stderr()).contains("invalid volume name");
-        assertThat(docker("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true").stderr())
+        assertThat(docker.run("volume", "inspect", "data").exitCode()).isNotZero();
+        assertThat(docker.run("volume", "create", "../escape").stderr()).contains("invalid volume name");
+        assertThat(docker.run("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true").stderr())
                 .contains("does not exist");
         ok("volume", "rm", "etc");
     }
@@ -347,7 +339,7 @@ class DockerCliIT {
     void execRunsBesideTheMainProcess() throws Exception {
         ok("run", "-d", "--name", "execd", "-e", "BASE=1", "busybox", "sleep", "300");
         assertThat(ok("exec", "execd", "echo", "hi")).isEqualTo("hi");
-        ProcessRunner.Result failing = docker("exec", "execd", "sh", "-c", "echo out; echo err >&2; exit 3");
+        ProcessRunner.Result failing = docker.run("exec", "execd", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(failing.exitCode()).isEqualTo(3);
         assertThat(failing.stdout().strip()).isEqualTo("out");
         assertThat(failing.stderr()).contains("err");
@@ -356,18 +348,16 @@ class DockerCliIT {
         assertThat(ok("exec", "-t", "execd", "tty")).isEqualTo("/dev/pts/0");
         Path input = root.resolve("exec-input.txt");
         Files.writeString(input, "a\nb\nc\n");
-        ProcessRunner.Result piped = ProcessRunner.run(List.of("docker", "-H", daemon.dockerHost(),
-                "exec", "-i", "execd", "wc", "-l"), Map.of("DOCKER_CONFIG", root.resolve("docker-config").toString()),
-                input, Duration.ofSeconds(60));
+        ProcessRunner.Result piped = docker.run(input, "exec", "-i", "execd", "wc", "-l");
         assertThat(piped.stdout().strip()).isEqualTo("3");
         ok("exec", "-d", "execd", "sh", "-c", "echo later > /tmp/detached");
         Thread.sleep(500);
         assertThat(ok("exec", "execd", "cat", "/tmp/detached")).isEqualTo("later");
-        ProcessRunner.Result missing = docker("exec", "execd", "/no/such/program");
+        ProcessRunner.Result missing = docker.run("exec", "execd", "/no/such/program");
         assertThat(missing.exitCode()).isEqualTo(127);
         assertThat(missing.stderr()).contains("/no/such/program");
         ok("stop", "-t", "0", "execd");
-        assertThat(docker("exec", "execd", "true").stderr()).contains("not running");
+        assertThat(docker.run("exec", "execd", "true").stderr()).contains("not running");
         ok("rm", "execd");
     }
 }

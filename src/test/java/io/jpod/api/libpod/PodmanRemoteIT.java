@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpod.host.ProcessRunner;
 import io.jpod.testing.TarBuilder;
+import io.jpod.testing.CliClient;
 import io.jpod.testing.TestDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +24,13 @@ class PodmanRemoteIT {
 
     static Path root;
     static TestDaemon daemon;
+    static CliClient podman;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createTempDirectory("jpod-podman-remote");
         daemon = TestDaemon.start(root);
+        podman = CliClient.podman(daemon, root);
         ProcessRunner.Result built = ProcessRunner.run(List.of("bash", "config/busybox-rootfs.sh",
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
@@ -38,30 +40,18 @@ class PodmanRemoteIT {
 
     @AfterAll
     static void stop() throws Exception {
-        podman("pod", "rm", "-f", "web-pod");
-        podman("rm", "-f", "web", "web2", "c1", "lg", "ex");
+        podman.run("pod", "rm", "-f", "web-pod");
+        podman.run("rm", "-f", "web", "web2", "c1", "lg", "ex");
         daemon.close();
         org.springframework.util.FileSystemUtils.deleteRecursively(root);
     }
 
-    static ProcessRunner.Result podman(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("podman", "--remote", "--url",
-                daemon.dockerHost()));
-        argv.addAll(List.of(args));
-        return ProcessRunner.run(argv, Map.of("CONTAINERS_CONF", root.resolve("containers.conf").toString(),
-                "XDG_CONFIG_HOME", root.resolve("config").toString()), Duration.ofSeconds(60));
-    }
-
     static String ok(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
-        return r.stdout().strip();
+        return podman.ok(args);
     }
 
     static ProcessRunner.Result fails(String... args) throws Exception {
-        ProcessRunner.Result r = podman(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + " should fail: " + r.stdout()).isNotZero();
-        return r;
+        return podman.fails(args);
     }
 
     @Test
@@ -81,15 +71,16 @@ class PodmanRemoteIT {
         assertThat(ok("image", "inspect", "--format", "{{.Config.Cmd}} {{.Os}}", "localhost/busybox"))
                 .isEqualTo("[sh] linux");
         assertThat(ok("history", "--format", "{{.Comment}}", "localhost/busybox")).contains("from the test");
-        assertThat(podman("image", "exists", "localhost/busybox").exitCode()).isZero();
-        assertThat(podman("image", "exists", "localhost/nothing").exitCode()).isEqualTo(1);
+        assertThat(podman.run("image", "exists", "localhost/busybox").exitCode()).isZero();
+        assertThat(podman.run("image", "exists", "localhost/nothing").exitCode()).isEqualTo(1);
     }
 
     @Test
     @Order(3)
     void runRemovesAndPropagatesOutputAndExitCode() throws Exception {
         assertThat(ok("run", "--rm", "localhost/busybox", "echo", "hi")).isEqualTo("hi");
-        ProcessRunner.Result r = podman("run", "--rm", "localhost/busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        ProcessRunner.Result r = podman.run("run", "--rm", "localhost/busybox", "sh", "-c",
+                "echo out; echo err >&2; exit 3");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.stdout().strip()).isEqualTo("out");
         assertThat(r.stderr()).contains("err");
@@ -108,7 +99,7 @@ class PodmanRemoteIT {
                 .isEqualTo("web");
         assertThat(ok("ps", "--filter", "name=nomatch", "-q")).isEmpty();
         Thread.sleep(500);
-        ProcessRunner.Result logs = podman("logs", "web");
+        ProcessRunner.Result logs = podman.run("logs", "web");
         assertThat(logs.stdout().strip()).isEqualTo("bar /tmp 65534");
         assertThat(logs.stderr().strip()).isEqualTo("oops");
         assertThat(ok("logs", "--tail", "1", "-t", "web")).isEmpty();
@@ -122,7 +113,7 @@ class PodmanRemoteIT {
         ok("rename", "web", "web2");
         assertThat(ok("ps", "-a", "--format", "{{.Names}} {{.Labels}}")).contains("web2 map[tier:front]");
         assertThat(ok("rm", "web2")).isEqualTo("web2");
-        assertThat(podman("container", "exists", "web2").exitCode()).isEqualTo(1);
+        assertThat(podman.run("container", "exists", "web2").exitCode()).isEqualTo(1);
     }
 
     @Test
@@ -139,7 +130,7 @@ class PodmanRemoteIT {
         assertThat(ok("wait", "c1")).isEqualTo("137");
         String id = ok("inspect", "--format", "{{.Id}}", "c1");
         assertThat(ok("container", "prune", "-f")).contains(id);
-        assertThat(podman("container", "exists", "c1").exitCode()).isEqualTo(1);
+        assertThat(podman.run("container", "exists", "c1").exitCode()).isEqualTo(1);
     }
 
     @Test
@@ -198,7 +189,7 @@ class PodmanRemoteIT {
     void volumes() throws Exception {
         assertThat(ok("volume", "create", "--label", "a=b", "pv")).isEqualTo("pv");
         assertThat(ok("volume", "inspect", "--format", "{{.Labels}} {{.Driver}}", "pv")).isEqualTo("map[a:b] local");
-        assertThat(podman("volume", "exists", "pv").exitCode()).isZero();
+        assertThat(podman.run("volume", "exists", "pv").exitCode()).isZero();
         ok("run", "--rm", "-v", "pv:/data", "localhost/busybox", "sh", "-c", "echo kept > /data/f");
         assertThat(ok("run", "--rm", "-v", "pv:/data:ro", "localhost/busybox", "cat", "/data/f")).isEqualTo("kept");
         Path host = Files.createDirectories(root.resolve("bind"));
@@ -221,7 +212,8 @@ class PodmanRemoteIT {
     @Test
     @Order(10)
     void eventsInPodmansWords() throws Exception {
-        ProcessRunner.Result r = podman("run", "--rm", "--name", "evented", "localhost/busybox", "sh", "-c", "exit 5");
+        ProcessRunner.Result r = podman.run("run", "--rm", "--name", "evented", "localhost/busybox", "sh", "-c",
+                "exit 5");
         assertThat(r.exitCode()).isEqualTo(5);
         String events = "";
         for (int i = 0; i < 50 && !events.contains("remove"); i++, Thread.sleep(100)) {
@@ -237,10 +229,10 @@ class PodmanRemoteIT {
     void exec() throws Exception {
         ok("run", "-d", "--name", "ex", "localhost/busybox", "sleep", "300");
         assertThat(ok("exec", "ex", "echo", "hi")).isEqualTo("hi");
-        assertThat(podman("exec", "ex", "sh", "-c", "exit 4").exitCode()).isEqualTo(4);
+        assertThat(podman.run("exec", "ex", "sh", "-c", "exit 4").exitCode()).isEqualTo(4);
         assertThat(ok("exec", "-e", "X=y", "-w", "/tmp", "ex", "sh", "-c", "echo $X $(pwd)")).isEqualTo("y /tmp");
         assertThat(ok("exec", "-t", "ex", "tty")).isEqualTo("/dev/pts/0");
-        assertThat(podman("exec", "ex", "/no/such/program").exitCode()).isEqualTo(127);
+        assertThat(podman.run("exec", "ex", "/no/such/program").exitCode()).isEqualTo(127);
         ok("rm", "-f", "ex");
     }
 
@@ -282,6 +274,7 @@ class PodmanRemoteIT {
         // the pod keeps running while the daemon restarts, and is still managed after
         daemon.close();
         daemon = TestDaemon.start(root);
+        podman = CliClient.podman(daemon, root);
         assertThat(ok("pod", "ps", "--format", "{{.Name}} {{.Status}}")).isEqualTo("web-pod Running");
         Thread.sleep(300);
         assertThat(ok("run", "--rm", "--pod", "web-pod", "localhost/busybox", "wget", "-q", "-O", "-",
