@@ -28,6 +28,8 @@ final class ContainerStopper {
 
     private static final Log LOG = LogFactory.getLog(ContainerStopper.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** "Without limit", short of what System.nanoTime() arithmetic can hold. */
+    private static final Duration NO_LIMIT = Duration.ofDays(3650);
     /** How long conmon may take to write the exit file once the runtime says the process is gone. */
     private static final Duration EXIT_FILE_WAIT = Duration.ofSeconds(2);
 
@@ -62,7 +64,8 @@ final class ContainerStopper {
             return Transitions.save(state, cur, cur.state().stoppingByUser());
         });
         Instant run = signalled.state().startedAt();
-        if (!awaitExit(signalled, exited, Duration.ofSeconds(timeout))) {
+        // a negative timeout waits for the process as long as it takes (Docker's and podman's -1)
+        if (!awaitExit(signalled, exited, timeout < 0 ? NO_LIMIT : Duration.ofSeconds(timeout))) {
             LOG.warn("StopSignal failed to stop container " + c.name() + " in " + timeout
                     + " seconds, resorting to SIGKILL");
             try {

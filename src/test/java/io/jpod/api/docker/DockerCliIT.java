@@ -109,7 +109,7 @@ class DockerCliIT {
         assertThat(ok("ps", "--format", "{{.Names}} {{.Status}}")).startsWith("web Up");
         Thread.sleep(500);
         assertThat(ok("logs", "web")).isEqualTo("started");
-        assertThat(ok("stop", "-t", "5", "web")).isEqualTo("web");
+        assertThat(ok("stop", "-t", "-1", "web")).isEqualTo("web"); // -1: wait as long as the trap takes
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "web")).isEqualTo("exited 0");
         assertThat(ok("logs", "web")).isEqualTo("started\nbye");
         assertThat(ok("rm", "web")).isEqualTo("web");
