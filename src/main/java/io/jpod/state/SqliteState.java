@@ -32,11 +32,12 @@ public final class SqliteState implements State {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String namespace = "";
 
-    SqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+    SqliteState(PlatformTransactionManager txManager, PlatformTransactionManager readTxManager,
+            DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes, ExecSessionRepository execs,
             JsonMapper json, java.nio.file.Path dbFile) {
         this.tx = new TransactionTemplate(txManager);
-        this.readTx = new TransactionTemplate(txManager);
+        this.readTx = new TransactionTemplate(readTxManager);
         this.readTx.setReadOnly(true);
         this.dbFile = dbFile;
         this.dbConfigs = dbConfigs;

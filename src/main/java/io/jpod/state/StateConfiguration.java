@@ -31,14 +31,13 @@ public class StateConfiguration {
      * <ul>
      *   <li>{@code journal_mode=WAL}: readers never block the writer nor the writer the readers, so reads
      *       do not queue behind writes at all.</li>
-     *   <li>{@code jdbc.explicit_readonly=true}: every writing transaction takes the write lock at BEGIN
-     *       (the driver issues BEGIN IMMEDIATE before its first statement). podman's "database is
-     *       locked" errors under WAL came from deferred transactions that read and then tried to
-     *       upgrade to a write lock; SQLite refuses such an upgrade at once (SQLITE_BUSY /
+     *   <li>{@code transaction_mode=IMMEDIATE}: every transaction takes the write lock at BEGIN. podman's
+     *       "database is locked" errors under WAL came from deferred transactions that read and then
+     *       tried to upgrade to a write lock; SQLite refuses such an upgrade at once (SQLITE_BUSY /
      *       BUSY_SNAPSHOT) whatever the busy timeout. Taking the lock up front makes waiting work.
-     *       Read-only transactions ({@code SqliteState}'s reads) stay deferred and take no write lock:
-     *       lists and inspects go on while another process holds the database locked or its file
-     *       system is read-only.</li>
+     *       Read-only transactions (SqliteState's reads) begin DEFERRED ({@link DeferredReadsDialect}):
+     *       they never write, so never upgrade, and go on while another process holds the database
+     *       locked or its file system is read-only.</li>
      *   <li>{@code busy_timeout=100000}: podman's value; a writer waits instead of failing
      *       ({@code jpod.state.busy-timeout} changes it: a database another process holds locked then
      *       fails sooner, with a clear message).</li>
@@ -72,7 +71,7 @@ public class StateConfiguration {
         hikari.setPoolName("jpod-state");
         hikari.setDriverClassName("org.sqlite.JDBC");
         hikari.setJdbcUrl("jdbc:sqlite:" + staticDir.resolve(DB_FILE) + "?journal_mode=WAL&synchronous=FULL"
-                + "&foreign_keys=true&busy_timeout=" + busyTimeout.toMillis() + "&jdbc.explicit_readonly=true");
+                + "&foreign_keys=true&busy_timeout=" + busyTimeout.toMillis() + "&transaction_mode=IMMEDIATE");
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
         return new HikariDataSource(hikari);
@@ -82,8 +81,12 @@ public class StateConfiguration {
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
     State sqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes,
-            ExecSessionRepository execs, JsonMapper json, RuntimeConfig config) {
-        return new SqliteState(txManager, dbConfigs, registry, containers, pods, volumes, execs, json,
+            ExecSessionRepository execs, JsonMapper json, RuntimeConfig config,
+            jakarta.persistence.EntityManagerFactory emf) {
+        var reads = new org.springframework.orm.jpa.JpaTransactionManager(emf);
+        reads.setJpaDialect(new DeferredReadsDialect());
+        reads.afterPropertiesSet();
+        return new SqliteState(txManager, reads, dbConfigs, registry, containers, pods, volumes, execs, json,
                 Path.of(config.staticDir()).resolve(DB_FILE));
     }
 
