@@ -14,7 +14,8 @@ import org.sqlite.SQLiteConnection;
  * Read-only transactions begin DEFERRED instead of the connection's IMMEDIATE: a read then takes no
  * write lock, so lists and inspects go on while another process holds the database locked, or its
  * file system is read-only (where BEGIN IMMEDIATE fails). The driver puts the connection back to
- * its configured mode at the transaction's commit or rollback, or here when the BEGIN fails.
+ * its configured mode at the transaction's commit or rollback, or here when the BEGIN fails. Every
+ * transaction of the state goes through this dialect, so that a failed BEGIN leaves a usable connection.
  *
  * <p>Only when the session holds one connection for its whole life (the vendor adapter's default):
  * the connection changed here is then the one the transaction runs on, as Spring itself assumes when
@@ -25,17 +26,29 @@ final class DeferredReadsDialect extends HibernateJpaDialect {
     @Override
     public Object beginTransaction(EntityManager entityManager, TransactionDefinition definition)
             throws SQLException {
-        SQLiteConnection sqlite = definition.isReadOnly() ? heldConnection(entityManager) : null;
-        if (sqlite == null) {
-            return super.beginTransaction(entityManager, definition);
+        SQLiteConnection sqlite = heldConnection(entityManager);
+        if (sqlite != null && definition.isReadOnly()) {
+            sqlite.setCurrentTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
         }
-        sqlite.setCurrentTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
         try {
             return super.beginTransaction(entityManager, definition);
         } catch (SQLException | RuntimeException e) {
-            sqlite.setCurrentTransactionMode(sqlite.getConnectionConfig().getTransactionMode());
+            if (sqlite != null) {
+                repair(sqlite);
+            }
             throw e;
         }
+    }
+
+    /**
+     * A BEGIN that failed (busy past the timeout, a read-only file) leaves the driver believing it is
+     * in a transaction: it clears its auto-commit flag before it runs BEGIN. Back in the pool, such a
+     * connection would run the next transaction's statements in auto-commit and fail its commit
+     * ("cannot commit - no transaction is active"). Put it back as it was.
+     */
+    private static void repair(SQLiteConnection sqlite) {
+        sqlite.getConnectionConfig().setAutoCommit(true);
+        sqlite.setCurrentTransactionMode(sqlite.getConnectionConfig().getTransactionMode());
     }
 
     private static SQLiteConnection heldConnection(EntityManager entityManager) throws SQLException {

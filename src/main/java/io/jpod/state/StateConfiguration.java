@@ -14,7 +14,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,14 +78,15 @@ public class StateConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
-    State sqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+    State sqliteState(DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes,
             ExecSessionRepository execs, JsonMapper json, RuntimeConfig config,
             jakarta.persistence.EntityManagerFactory emf) {
-        var reads = new org.springframework.orm.jpa.JpaTransactionManager(emf);
-        reads.setJpaDialect(new DeferredReadsDialect());
-        reads.afterPropertiesSet();
-        return new SqliteState(txManager, reads, dbConfigs, registry, containers, pods, volumes, execs, json,
+        // the state's own transaction manager: its dialect begins reads DEFERRED and repairs a failed BEGIN
+        var tm = new org.springframework.orm.jpa.JpaTransactionManager(emf);
+        tm.setJpaDialect(new DeferredReadsDialect());
+        tm.afterPropertiesSet();
+        return new SqliteState(tm, tm, dbConfigs, registry, containers, pods, volumes, execs, json,
                 Path.of(config.staticDir()).resolve(DB_FILE));
     }
 

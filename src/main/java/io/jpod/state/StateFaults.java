@@ -1,6 +1,7 @@
 package io.jpod.state;
 
 import io.jpod.error.EngineException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sqlite.SQLiteException;
 
@@ -34,6 +35,11 @@ final class StateFaults {
             if (mapped != null) {
                 return mapped;
             }
+        }
+        // the driver's own code can be lost (a failed BEGIN then reads "cannot commit - no transaction is
+        // active"): the file itself says whether it can still be written
+        if (Files.exists(db) && !Files.isWritable(db)) {
+            return of("SQLITE_READONLY", db, e);
         }
         return e;
     }

@@ -36,13 +36,14 @@ class RestartAfterRebootIT {
                 root.resolve("rootfs.tar").toString()), Duration.ofSeconds(60));
         assertThat(rootfs.exitCode()).as(rootfs.stderr()).isZero();
         Files.createDirectories(root.resolve("docker-config"));
+        Files.writeString(root.resolve("containers.conf"), "");
         ok("import", "--change", "CMD [\"sh\"]", root.resolve("rootfs.tar").toString(), "busybox");
     }
 
     @AfterAll
     static void stop() throws Exception {
         docker("rm", "-f", "always", "unless", "stopped-by-user", "no-policy", "created-only", "net-always",
-                "net-no-policy", "pod-always");
+                "net-no-policy", "pod-always", "auto-removed");
         podman("pod", "rm", "-f", "rebootpod");
         docker("network", "rm", "rebootnet");
         daemon.close();
