@@ -95,12 +95,9 @@ class RestartAfterRebootIT {
         for (String m : mounts) {
             ProcessRunner.run(List.of("umount", "-l", m), Duration.ofSeconds(20));
         }
-        for (Path pidFile : find(root.resolve("run/libpod/cni/dns"), "pid")) { // dnsmasq, one per network
-            String pid = Files.readString(pidFile).strip();
-            if (pid.matches("[0-9]+")) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
+        // the networks' dnsmasq (one per network, its files under this root)
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("dnsmasq")
+                && c.contains(root.toString())).orElse(false)).forEach(ProcessHandle::destroyForcibly);
         for (String ns : namespacesOf(ids)) {
             ProcessRunner.run(List.of("ip", "netns", "delete", ns), Duration.ofSeconds(20));
         }
