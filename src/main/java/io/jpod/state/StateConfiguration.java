@@ -84,8 +84,8 @@ public class StateConfiguration {
             jakarta.persistence.EntityManagerFactory emf) {
         // the state's own transaction manager: its dialect begins reads DEFERRED and repairs a failed BEGIN
         var tm = new org.springframework.orm.jpa.JpaTransactionManager(emf);
+        tm.afterPropertiesSet(); // takes the factory's dialect: ours goes after it
         tm.setJpaDialect(new DeferredReadsDialect());
-        tm.afterPropertiesSet();
         return new SqliteState(tm, tm, dbConfigs, registry, containers, pods, volumes, execs, json,
                 Path.of(config.staticDir()).resolve(DB_FILE));
     }
