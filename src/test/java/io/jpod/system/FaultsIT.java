@@ -177,12 +177,12 @@ class FaultsIT {
     @Test
     void aRemovedRuntimeBinaryFailsCreateAndStartClearlyButListInspectAndRmWork() throws Exception {
         ok("run", "-d", "--name", "rt-running", "busybox", "sleep", "1000");
-        ok("run", "--name", "rt-exited", "busybox", "true");
-        ok("create", "--name", "rt-created", "busybox", "true");
+        ok("run", "--name", "rt-exited", "busybox", "sh", "-c", "exit 0");
+        ok("create", "--name", "rt-created", "busybox", "sh", "-c", "exit 0");
         Path away = root.resolve("runc.away");
         Files.move(runc, away);
         try {
-            ProcessRunner.Result create = docker("run", "-d", "--name", "rt-new", "busybox", "true");
+            ProcessRunner.Result create = docker("run", "-d", "--name", "rt-new", "busybox", "sh", "-c", "exit 0");
             assertThat(create.exitCode()).isNotZero();
             assertThat(create.stderr()).contains(runc.toString()).doesNotContain("Exception");
             HttpResponse<String> start = post("/containers/rt-created/start");
@@ -350,11 +350,14 @@ class FaultsIT {
 
     @Test
     void aSecondDaemonOnTheSameRootsRefusesAtStartInThisProcessAndInAnother() throws Exception {
-        ok("create", "--name", "first-daemon", "busybox", "true");
+        ok("create", "--name", "first-daemon", "busybox", "sh", "-c", "exit 0");
         String self = Long.toString(ProcessHandle.current().pid());
 
         Throwable inJvm = null;
-        try (TestDaemon second = TestDaemon.start(props)) {
+        // its own socket: the socket's own check would refuse first, and the roots are what is tested here
+        Map<String, Object> secondProps = new java.util.LinkedHashMap<>(props);
+        secondProps.put("jpod.api.socket", root.resolve("run/second.sock").toString());
+        try (TestDaemon second = TestDaemon.start(secondProps)) {
             // started: the assertion below fails
         } catch (RuntimeException e) {
             inJvm = e;
@@ -370,6 +373,7 @@ class FaultsIT {
                 argv.add(k + "=" + v);
             }
         });
+        argv.add("jpod.api.socket=" + root.resolve("run/third.sock"));
         ProcessRunner.Result other = ProcessRunner.run(argv, Duration.ofSeconds(90));
         assertThat(other.exitCode()).as(other.stdout() + other.stderr()).isEqualTo(3);
         assertThat(other.stdout()).contains("FAILED: another jpod daemon (pid " + self)
