@@ -14,12 +14,20 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       openjdk-17-jre-headless runc conmon catatonit containernetworking-plugins busybox-static curl \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /src/target/jpod.jar /usr/local/lib/jpod/jpod.jar
+COPY --from=build /src/target/jpod.jar /tmp/jpod.jar
+COPY config/jpod.jvm /etc/jpod/jpod.jvm
+COPY config/jpod-cds.sh /usr/local/lib/jpod/jpod-cds.sh
+# the jar extracted with its class-data-sharing archive, made in place (it is bound to these paths)
+RUN JPOD_JVM_OPTIONS=/etc/jpod/jpod.jvm /usr/local/lib/jpod/jpod-cds.sh /tmp/jpod.jar /usr/local/lib/jpod \
+ && rm /tmp/jpod.jar
 COPY config/libpod.conf /etc/jpod/libpod.conf
 COPY config/storage.conf /etc/jpod/storage.conf
 COPY config/registries.conf /etc/containers/registries.conf
 # The API is the Unix socket /run/jpod/jpod.sock: mount /run/jpod from the host to use it. TCP beyond the
 # container's loopback needs TLS: --jpod.api.tcp=true --server.address=0.0.0.0 and jpod.api.tls-ca/-cert/-key.
 RUN groupadd --system jpod
-ENTRYPOINT ["java", "-jar", "/usr/local/lib/jpod/jpod.jar"]
+# JVM options: /etc/jpod/jpod.jvm (config/jpod.jvm says why each); two malloc arenas, as jpod-up.sh
+ENV MALLOC_ARENA_MAX=2
+ENTRYPOINT ["java", "@/etc/jpod/jpod.jvm", "-XX:SharedArchiveFile=/usr/local/lib/jpod/jpod.jsa", \
+            "-jar", "/usr/local/lib/jpod/jpod.jar"]
 HEALTHCHECK CMD curl -sf --unix-socket /run/jpod/jpod.sock http://d/_ping || exit 1

@@ -65,7 +65,7 @@ public class ApiExceptionHandler {
                 + (e.getMessage() != null ? ": " + e.getMessage() : ""), rootCause(e), request);
     }
 
-    private static ResponseEntity<Object> body(HttpStatusCode status, String message, String cause,
+    static ResponseEntity<Object> body(HttpStatusCode status, String message, String cause,
             HttpServletRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", message);

@@ -36,6 +36,11 @@ public class ApiVersionFilter extends OncePerRequestFilter {
         }
         request.setAttribute(VERSION_ATTRIBUTE, m.group(1));
         String path = m.group(2);
+        String refused = ApiVersions.refusal(m.group(1), path.startsWith("/libpod/"));
+        if (refused != null) {
+            ApiVersions.answer(response, refused, path.startsWith("/libpod/"));
+            return;
+        }
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public String getRequestURI() {

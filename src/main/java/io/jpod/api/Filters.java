@@ -61,7 +61,32 @@ public final class Filters {
                         + new TreeSet<>(accepted));
             }
         }
+        checkValues(f, accepted == POD_KEYS ? POD_STATES : CONTAINER_STATES);
         return f;
+    }
+
+    /** The words a container's {@code status} filter may name, in either API's words. */
+    static final Set<String> CONTAINER_STATES = Set.of("created", "restarting", "running", "removing", "paused",
+            "exited", "dead", "stopped", "stopping", "initialized", "configured", "unknown");
+    static final Set<String> POD_STATES = Set.of("created", "running", "stopped", "paused", "exited", "dead",
+            "degraded", "error");
+
+    /** A value no object can have is the client's mistake (a 400), not a filter that silently matches nothing. */
+    private static void checkValues(Map<String, List<String>> f, Set<String> states) {
+        for (var e : f.entrySet()) {
+            Set<String> known = switch (e.getKey()) {
+                case "status" -> states;
+                case "dangling" -> Set.of("true", "false", "1", "0");
+                case "health" -> Set.of("starting", "healthy", "unhealthy", "none");
+                default -> null;
+            };
+            for (String v : e.getValue()) {
+                if (known != null && !known.contains(v)) {
+                    throw EngineException.invalidArgument("invalid filter '" + e.getKey() + "=" + v
+                            + "': accepted values are " + new TreeSet<>(known));
+                }
+            }
+        }
     }
 
     /**
@@ -175,7 +200,7 @@ public final class Filters {
         for (var e : f.entrySet()) {
             boolean ok = switch (e.getKey()) {
                 case "dangling" -> e.getValue().stream()
-                        .allMatch(v -> img.names().isEmpty() == Boolean.parseBoolean(v));
+                        .allMatch(v -> img.names().isEmpty() == (v.equals("true") || v.equals("1")));
                 case "reference" -> e.getValue().stream().anyMatch(r -> img.names().stream()
                         .anyMatch(n -> n.equals(r) || n.endsWith("/" + r) || n.endsWith("/" + r + ":latest")));
                 case "label" -> labels(img.config().labels(), e.getValue());

@@ -265,7 +265,8 @@ final class ContainerNetworking {
     void disconnect(StoredContainer cur, String name) {
         RunConfig run = cur.config().run();
         if (run == null || !run.networks().contains(name)) {
-            throw EngineException.invalidArgument("container " + cur.name() + " is not connected to network "
+            // podman's answer (its network-not-found error): also what a disconnect racing another gets
+            throw EngineException.notFound("container " + cur.name() + " is not connected to network "
                     + name);
         }
         ContainerState st = cur.state();

@@ -1,5 +1,6 @@
 package io.jpod.container;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.config.RuntimeConfig;
 import io.jpod.error.EngineException;
 import io.jpod.events.EventBus;
@@ -98,7 +99,10 @@ public final class ContainerService implements AutoCloseable {
                 config.storage().driver(), this.events, oci);
         this.updater = new ContainerUpdater(state, locking, oci, sync, limits, this.events, json);
         this.exitHandler = new ExitHandler(state, locking, sync, this::start,
-                id -> remover.remove(state.container(id), false, true)); // --rm takes anonymous volumes too
+                id -> removeInPod(state.container(id), false, true)); // --rm takes anonymous volumes too
+        // crash recovery first: interrupted work finished or undone, orphans swept (then exits applied as before)
+        new Reconciler(state, locking, oci, sync, networking, networks, paths, Path.of(config.storage().graphRoot()),
+                Path.of(config.tmpDir(), "oci", oci.name())).reconcile();
         exitHandler.reconcile();
         exits.start(exitHandler::exited);
         runtime.beforeForcedShutdown(this::stopAll);
@@ -351,8 +355,8 @@ public final class ContainerService implements AutoCloseable {
     /** Sets the terminal size of a running container that has one. */
     public void resize(String nameOrId, int height, int width) {
         StoredContainer c = inspect(nameOrId);
-        if (height <= 0 || width <= 0) {
-            throw EngineException.invalidArgument("terminal height and width must be positive");
+        if (height <= 0 || width <= 0 || height > 65535 || width > 65535) {
+            throw EngineException.invalidArgument("terminal height and width must be within 1..65535");
         }
         if (c.config().run() == null || !c.config().run().tty()) {
             throw EngineException.invalidState("container " + c.id() + " has no terminal");
@@ -448,7 +452,26 @@ public final class ContainerService implements AutoCloseable {
                     + c.config().podId() + " and cannot be removed without removing the pod");
         }
         observer.time("remove", () -> {
+            removeInPod(c, force, anonymousVolumes);
+            return null;
+        });
+    }
+
+    /**
+     * A pod member is removed under its pod's lock (taken again if this thread holds it: the pod's
+     * removal), as it is created under it: a pod operation then sees all its members and only
+     * them, and never waits for the lock of a member removed meanwhile, whose number may have gone
+     * to another pod.
+     */
+    private void removeInPod(StoredContainer c, boolean force, boolean anonymousVolumes) {
+        if (c.config().podId() == null) {
             remover.remove(c, force, anonymousVolumes);
+            return;
+        }
+        StoredPod pod = state.pod(c.config().podId());
+        locking.holding(LockOrder.Level.POD, pod.config().lockId(), () -> {
+            state.pod(pod.id()); // both still there under the pod's lock, so their lock numbers are theirs
+            remover.remove(state.container(c.id()), force, anonymousVolumes);
             return null;
         });
     }
@@ -503,6 +526,11 @@ public final class ContainerService implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Every container as stored, without its lock or a sync: for what never changes after its create. */
+    List<StoredContainer> stored() {
+        return state.allContainers();
     }
 
     /** The container's log file (k8s-file format). */

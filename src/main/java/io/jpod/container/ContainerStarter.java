@@ -69,6 +69,7 @@ final class ContainerStarter {
                 }
             }
         }
+        int infraPid = infra == null ? 0 : state.container(infra).state().pid();
         try {
             StoredContainer started = locking.holding(c.config().lockId(), () -> startLocked(c.id()));
             events.publish("start", started);
@@ -77,6 +78,11 @@ final class ContainerStarter {
             if (e.category() == EngineException.Category.NOT_MODIFIED
                     || e.category() == EngineException.Category.INVALID_STATE) {
                 throw e;
+            }
+            if (infra != null && infraStoppedSince(infra, infraPid)) {
+                // its namespaces went with the infra's process (a pod stop or kill racing this start)
+                throw EngineException.invalidState("container " + c.id() + " could not start: the infra container "
+                        + infra + " of its pod stopped meanwhile (" + e.getMessage() + "); start it again");
             }
             // the process never ran: waiters (docker run's wait and attach) get the error's exit code,
             // and an auto-remove container goes away, as Docker does
@@ -91,6 +97,15 @@ final class ContainerStarter {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Whether the infra container's process that a member was to join has ended or been replaced. */
+    private boolean infraStoppedSince(String infra, int pid) {
+        try {
+            return sync.processEnded(infra) || state.container(infra).state().pid() != pid;
+        } catch (EngineException gone) {
+            return true;
         }
     }
 

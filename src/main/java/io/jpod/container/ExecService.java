@@ -174,6 +174,9 @@ public final class ExecService {
 
     public void resize(String id, int height, int width) {
         ExecSession s = inspect(id);
+        if (height <= 0 || width <= 0 || height > 65535 || width > 65535) {
+            throw EngineException.invalidArgument("terminal height and width must be within 1..65535");
+        }
         if (!s.tty()) {
             throw EngineException.invalidState("exec session " + id + " has no terminal");
         }

@@ -1,5 +1,6 @@
 package io.jpod.container;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.error.NoSuchObjectException;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -145,10 +146,13 @@ final class ExitWatcher implements AutoCloseable {
         // conmon's create and its write both raise events: one handler runs per container at a time
         exitCode(id).ifPresent(code -> handlers.execute(() -> {
             synchronized (handling.computeIfAbsent(id, k -> new Object())) {
+                LockOrder.acquiring(LockOrder.Level.EXIT_HANDLING);
                 try {
                     onExit.accept(id);
                 } catch (RuntimeException e) {
                     LOG.warn("Handling the exit of container " + id + ": " + e.getMessage());
+                } finally {
+                    LockOrder.released(LockOrder.Level.EXIT_HANDLING);
                 }
             }
             handling.remove(id);

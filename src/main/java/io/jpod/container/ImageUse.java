@@ -22,8 +22,13 @@ public final class ImageUse {
         this.containers = containers;
     }
 
+    /**
+     * Read from the stored configs, without the containers' locks: the image store asks under its own
+     * lock, which a container's start takes under the container's (the lock order), and a
+     * container's image never changes.
+     */
     public boolean inUse(String imageId) {
-        return containers.list().stream().anyMatch(c -> imageId.equals(c.config().rootfsImageId()));
+        return containers.stored().stream().anyMatch(c -> imageId.equals(c.config().rootfsImageId()));
     }
 
     /**

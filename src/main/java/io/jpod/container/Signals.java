@@ -21,8 +21,9 @@ public final class Signals {
 
     /** The signal number; an unknown name or a number outside 1..64 is {@code INVALID_ARGUMENT}. */
     public static int parse(String signal) {
-        String s = signal.trim().toUpperCase(Locale.ROOT);
-        if (s.matches("\\d+")) {
+        // no trimming: " 9" is not a signal (Docker's ParseSignal reads it as written)
+        String s = signal.toUpperCase(Locale.ROOT);
+        if (s.matches("\\d{1,2}")) {
             int n = Integer.parseInt(s);
             if (n >= 1 && n <= 64) {
                 return n;

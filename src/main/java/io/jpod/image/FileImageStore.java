@@ -1,5 +1,6 @@
 package io.jpod.image;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
 import io.jpod.storage.LayerExtractor;
@@ -54,7 +55,7 @@ public final class FileImageStore implements ImageStore {
     private final Path imagesDir;
     private final Path tmpDir;
     private final JsonMapper json;
-    private final ReentrantLock mutex = new ReentrantLock();
+    private final ReentrantLock mutex = LockOrder.ordered(LockOrder.Level.IMAGES);
     /** Layers stored for an image not committed yet (a pull in progress): removals must not collect them. */
     private final Map<String, Integer> pinned = new java.util.HashMap<>();
 

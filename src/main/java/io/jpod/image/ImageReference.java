@@ -28,6 +28,12 @@ public record ImageReference(String registry, String repository, String tag) {
         if (slash > 0) {
             String first = rest.substring(0, slash);
             if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                // a host[:port] as Docker's grammar has it: "../x" names no registry, and no tag may be made of it
+                if (!first.matches("(\\[[0-9a-fA-F:]+]|[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?"
+                        + "(\\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(:[0-9]+)?")) {
+                    throw EngineException.invalidArgument("invalid image name \"" + text + "\": bad registry \""
+                            + first + "\"");
+                }
                 registry = first;
                 rest = rest.substring(slash + 1);
             }

@@ -35,7 +35,7 @@ final class KubePlayer {
     PlayReport play(String text, boolean start) {
         List<PlayedPod> played = new ArrayList<>();
         List<String> madeVolumes = new ArrayList<>();
-        for (Map<String, Object> doc : KubeYaml.documents(text)) {
+        for (Map<String, Object> doc : checkedKinds(KubeYaml.documents(text))) {
             String kind = str(doc.get("kind"), "");
             switch (kind) {
                 case "Pod" -> played.add(playPod(map(doc.get("metadata")), map(doc.get("spec")), start, madeVolumes));
@@ -117,10 +117,22 @@ final class KubePlayer {
         return ids;
     }
 
+    /** Every document's kind is one this player knows, checked before the first changes anything. */
+    private static List<Map<String, Object>> checkedKinds(List<Map<String, Object>> docs) {
+        for (Map<String, Object> doc : docs) {
+            String kind = str(doc.get("kind"), "");
+            if (!List.of("Pod", "Deployment", "PersistentVolumeClaim").contains(kind)) {
+                throw EngineException.invalidArgument("Kubernetes kind \"" + kind + "\" is not supported: "
+                        + "use Pod, Deployment or PersistentVolumeClaim");
+            }
+        }
+        return docs;
+    }
+
     /** Stops and removes the pods the YAML describes; returns their IDs. */
     List<String> down(String text) {
         List<String> removed = new ArrayList<>();
-        for (Map<String, Object> doc : KubeYaml.documents(text)) {
+        for (Map<String, Object> doc : checkedKinds(KubeYaml.documents(text))) {
             String kind = str(doc.get("kind"), "");
             String name = str(map(doc.get("metadata")).get("name"), "");
             String podName = kind.equals("Deployment") ? name + "-pod" : kind.equals("Pod") ? name : null;

@@ -17,13 +17,22 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 final class KubeYaml {
 
+    /** Far above any real pod description; refused before parsing, so a huge scalar costs no time. */
+    static final int MAX_CODE_POINTS = 2 * 1024 * 1024;
+
     private KubeYaml() {}
 
     /** The documents of a multi-document YAML text; blank documents are skipped. */
     static List<Map<String, Object>> documents(String text) {
         List<Map<String, Object>> docs = new ArrayList<>();
         try {
-            for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(text)) {
+            if (text.length() > MAX_CODE_POINTS) {
+                throw EngineException.invalidArgument("the Kubernetes YAML is larger than " + MAX_CODE_POINTS
+                        + " characters");
+            }
+            LoaderOptions options = new LoaderOptions();
+            options.setCodePointLimit(MAX_CODE_POINTS);
+            for (Object d : new Yaml(new SafeConstructor(options)).loadAll(text)) {
                 if (d == null) {
                     continue;
                 }

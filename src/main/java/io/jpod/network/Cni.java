@@ -66,8 +66,20 @@ final class Cni {
     /** ADD, known to a name resolver of the network as {@code who}. */
     JsonNode add(JsonNode conflist, String containerId, Path netns, String ifname, List<PortMapping> ports, Who who) {
         JsonNode prev = null;
-        for (JsonNode plugin : conflist.path("plugins")) {
-            prev = invoke("ADD", pluginConfig(conflist, plugin, prev, ports, who), containerId, netns, ifname, who);
+        try {
+            for (JsonNode plugin : conflist.path("plugins")) {
+                prev = invoke("ADD", pluginConfig(conflist, plugin, prev, ports, who), containerId, netns, ifname,
+                        who);
+            }
+        } catch (RuntimeException e) {
+            // as the CNI spec asks of a runtime: a failed ADD is deleted, or the plugins that did their part
+            // keep it (an IP lease, a veth) and every later ADD of this container fails on them
+            try {
+                del(conflist, containerId, netns, ifname, prev, ports, who);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
         }
         return prev;
     }

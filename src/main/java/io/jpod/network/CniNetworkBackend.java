@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.common.PortMapping;
 import io.jpod.error.EngineException;
 import io.jpod.error.NoSuchObjectException;
@@ -50,7 +51,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
     private final Path ipamDir;
     private final Cni cni;
     private final JsonMapper json;
-    private final Object lock = new Object();
+    private final LockOrder.OrderedLock lock = LockOrder.ordered(LockOrder.Level.NETWORK_BACKEND);
     private final Resolvers resolvers;
 
     /** {@code ipamDir}: where host-local keeps its leases (under the tmp dir, so a reboot clears them). */
@@ -78,7 +79,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
     }
 
     private void sweepResolvers(boolean revive) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             for (String network : resolvers.networks()) {
                 Optional<NetworkConfig> n = find(network);
                 if (n.isEmpty() || !resolvers.hasEntries(network)) {
@@ -136,7 +137,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
         if (file == null) {
             throw EngineException.invalidArgument("invalid network name \"" + n.name() + "\"");
         }
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             if (Files.exists(file)) {
                 throw EngineException.alreadyExists("network name " + n.name() + " already used: network already exists");
             }
@@ -153,7 +154,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
 
     @Override
     public void remove(String name) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             NetworkConfig n = find(name).orElseThrow(() -> new NoSuchObjectException("network " + name
                     + " not found: network not found"));
             Set<String> holders = attachedContainers(n.name());
@@ -401,6 +402,103 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
             LOG.debug("loopback DEL: " + ex.getMessage());
         }
         Netns.delete(a.netns());
+    }
+
+    // ---- crash leftovers ----------------------------------------------------------------------
+
+    @Override
+    public void sweep(String containerId, Path keep, EndpointNames names) {
+        List<Path> stray = new ArrayList<>();
+        if (Files.isDirectory(Netns.DIR)) {
+            try (Stream<Path> all = Files.list(Netns.DIR)) {
+                all.filter(p -> p.getFileName().toString().startsWith(namespacePrefix(containerId))
+                        && !p.equals(keep)).forEach(stray::add);
+            } catch (IOException e) {
+                LOG.warn("listing " + Netns.DIR + ": " + e.getMessage());
+            }
+        }
+        synchronized (lock) {
+            if (keep == null) {
+                // it holds no network: every lease in its name is a crash's (an ADD its record never saw)
+                Path ns = stray.isEmpty() ? Netns.DIR.resolve(namespacePrefix(containerId) + "gone") : stray.get(0);
+                for (Lease l : leases()) {
+                    if (l.holder().equals(containerId)) {
+                        release(l, ns, names);
+                    }
+                }
+            }
+            for (Path ns : stray) {
+                try {
+                    cni.del(loopback(), containerId, ns, "lo", null, List.of());
+                } catch (RuntimeException e) {
+                    LOG.debug("loopback DEL: " + e.getMessage());
+                }
+                LOG.info("Removing network namespace " + ns + " that " + containerId + " no longer uses (a crash's)");
+                Netns.delete(ns);
+            }
+        }
+    }
+
+    @Override
+    public void sweepLeases(Set<String> known) {
+        synchronized (lock) {
+            for (Lease l : leases()) {
+                if (!known.contains(l.holder())) {
+                    release(l, Netns.DIR.resolve(namespacePrefix(l.holder()) + "gone"), EndpointNames.NONE);
+                }
+            }
+            Map<String, Set<String>> leased = new java.util.HashMap<>();
+            for (Lease l : leases()) {
+                leased.computeIfAbsent(l.network(), n -> new HashSet<>()).add(l.file().getFileName().toString());
+            }
+            for (String network : resolvers.networks()) {
+                resolvers.prune(network, leased.getOrDefault(network, Set.of()));
+            }
+        }
+    }
+
+    /** An address host-local handed out: its file holds the container's ID, then its interface. */
+    private record Lease(String network, Path file, String holder, String ifname) {}
+
+    private List<Lease> leases() {
+        List<Lease> out = new ArrayList<>();
+        if (!Files.isDirectory(ipamDir)) {
+            return out;
+        }
+        try (Stream<Path> nets = Files.list(ipamDir)) {
+            for (Path net : nets.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(net)) {
+                    for (Path f : files.filter(p -> p.getFileName().toString().matches("[0-9a-f.:]+")).toList()) {
+                        List<String> lines = Files.readString(f, StandardCharsets.UTF_8).lines().map(String::strip)
+                                .toList();
+                        if (!lines.isEmpty() && lines.get(0).length() >= 12) {
+                            out.add(new Lease(net.getFileName().toString(), f, lines.get(0),
+                                    lines.size() > 1 ? lines.get(1) : "eth0"));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("reading the address leases in " + ipamDir + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** CNI DEL of a lease's network for its holder (undoing what an ADD did), then the lease itself. */
+    private void release(Lease l, Path netns, EndpointNames names) {
+        LOG.info("Releasing address " + l.file().getFileName() + " on network " + l.network() + " that "
+                + l.holder() + " no longer holds (a crash's)");
+        try {
+            JsonNode conflist = readConflist(l.network());
+            cni.del(conflist, l.holder(), netns, l.ifname(), null, List.of(), who(conflist, l.holder(), names));
+        } catch (RuntimeException e) {
+            LOG.debug("DEL of a crash's lease: " + e.getMessage());
+        }
+        try {
+            Files.deleteIfExists(l.file());
+        } catch (IOException e) {
+            LOG.warn("removing lease " + l.file() + ": " + e.getMessage());
+        }
     }
 
     /** The container-side interface a CNI result describes. */

@@ -55,4 +55,13 @@ public interface NetworkBackend {
 
     /** Leaves every network and removes the namespace; errors are logged, the rest still goes. */
     void detach(String containerId, NetworkService.Attachment attachment, List<PortMapping> ports);
+
+    /**
+     * After a crash: the network namespaces named for the container other than {@code keep} (null: it
+     * holds none) and, when it holds none, its address leases, released by CNI DEL as {@code names}.
+     */
+    default void sweep(String containerId, Path keep, EndpointNames names) {}
+
+    /** After a crash: address leases held by containers not in {@code known} are released. */
+    default void sweepLeases(java.util.Set<String> known) {}
 }

@@ -1,5 +1,6 @@
 package io.jpod.network;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.common.PortMapping;
 import io.jpod.events.EventBus;
 import io.jpod.common.Ids;
@@ -32,7 +33,7 @@ public final class NetworkService {
     private final NetworkBackend backend;
     private final String defaultName;
     private final boolean rootless;
-    private final Object lock = new Object();
+    private final LockOrder.OrderedLock lock = LockOrder.ordered(LockOrder.Level.NETWORKS);
     private final EventBus events;
     private final boolean defaultDns;
 
@@ -65,7 +66,7 @@ public final class NetworkService {
         if (rootless) {
             return;
         }
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             if (find(defaultName) == null) {
                 create(defaultName, "10.89.0.0/24", null, false, Map.of(), defaultDns);
                 LOG.info("created the default network " + defaultName + " (bridge jpod0, 10.89.0.0/24)");
@@ -133,7 +134,7 @@ public final class NetworkService {
         if (RESERVED.contains(name) && !name.equals(defaultName)) {
             throw EngineException.invalidArgument("network name \"" + name + "\" is reserved");
         }
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             List<NetworkConfig> existing = list();
             if (existing.stream().anyMatch(n -> n.name().equals(name))) {
                 throw EngineException.alreadyExists("network name " + name + " already used: network already exists");
@@ -274,6 +275,16 @@ public final class NetworkService {
     /** Leaves every network (CNI DEL, reverse order of plugins) and removes the namespace. */
     public void detach(String containerId, Attachment a, List<PortMapping> ports) {
         backend.detach(containerId, a, ports);
+    }
+
+    /** Crash leftovers of a container: see {@link NetworkBackend#sweep}. */
+    public void sweep(String containerId, Path keep, EndpointNames names) {
+        backend.sweep(containerId, keep, names);
+    }
+
+    /** Crash leftovers of containers gone: see {@link NetworkBackend#sweepLeases}. */
+    public void sweepLeases(java.util.Set<String> known) {
+        backend.sweepLeases(known);
     }
 
     /**

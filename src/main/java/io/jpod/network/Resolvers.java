@@ -138,6 +138,39 @@ final class Resolvers {
         }
     }
 
+    /**
+     * Drops the entries of addresses nobody leases on the network any more (a crash between a lease's
+     * release and the resolver's DEL, or a network removal cut short) and has dnsmasq reread its hosts.
+     */
+    void prune(String network, java.util.Set<String> leased) {
+        Path hosts = dir(network).resolve("addnhosts");
+        if (!Files.isRegularFile(hosts)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(hosts, StandardCharsets.UTF_8);
+            List<String> kept = lines.stream().filter(l -> l.isBlank() || leased.contains(l.strip().split("\\s+")[0]))
+                    .toList();
+            if (kept.size() == lines.size()) {
+                return;
+            }
+            LOG.info("Dropping " + (lines.size() - kept.size()) + " name(s) of addresses nobody holds from the "
+                    + "resolver of network " + network + " (a crash's)");
+            Path tmp = hosts.resolveSibling("addnhosts.tmp");
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, hosts, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            process(network).ifPresent(p -> {
+                try {
+                    ProcessRunner.run(List.of("kill", "-HUP", Long.toString(p.pid())), Duration.ofSeconds(10));
+                } catch (IOException e) {
+                    LOG.debug("reloading dnsmasq: " + e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("pruning the resolver of network " + network + ": " + e.getMessage());
+        }
+    }
+
     private static String dnsmasq() {
         for (String p : List.of("/usr/sbin/dnsmasq", "/usr/bin/dnsmasq", "/sbin/dnsmasq")) {
             if (Files.isExecutable(Path.of(p))) {

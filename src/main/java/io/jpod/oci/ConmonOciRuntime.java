@@ -71,6 +71,11 @@ public final class ConmonOciRuntime implements OciRuntime {
     }
 
     @Override
+    public Map<String, String> list() {
+        return cli().list();
+    }
+
+    @Override
     public void start(String id) {
         cli().start(id);
     }

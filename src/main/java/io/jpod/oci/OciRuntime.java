@@ -33,6 +33,11 @@ public interface OciRuntime {
     /** The runtime's view of the container: {@code created}, {@code running}, {@code paused}, {@code stopped}, or empty when unknown to it. */
     String status(String id);
 
+    /** Every container the runtime holds under jpod's root, with its status (as {@link #status}), in one call. */
+    default java.util.Map<String, String> list() {
+        throw new UnsupportedOperationException("this runtime cannot list its containers");
+    }
+
     /** Starts the process of a created container. */
     void start(String id);
 

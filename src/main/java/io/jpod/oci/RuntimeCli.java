@@ -39,6 +39,18 @@ final class RuntimeCli {
         return node.path("status").asString("");
     }
 
+    /** {@code list}: every container under the root with its status, in one call. */
+    Map<String, String> list() {
+        ProcessRunner.Result r = exec(List.of("list", "--format", "json"));
+        check(r);
+        Map<String, String> out = new java.util.HashMap<>();
+        String body = r.stdout().strip();
+        if (!body.isEmpty() && !body.equals("null")) {
+            JSON.readTree(body).forEach(c -> out.put(c.path("id").asString(), c.path("status").asString("")));
+        }
+        return out;
+    }
+
     void start(String id) {
         check(exec(List.of("start", id)));
     }

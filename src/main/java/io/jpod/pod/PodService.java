@@ -1,5 +1,6 @@
 package io.jpod.pod;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.events.EventBus;
 import io.jpod.common.Ids;
 import io.jpod.container.ContainerService;
@@ -163,9 +164,23 @@ public final class PodService {
         return out;
     }
 
-    /** The pod's containers, infra first, then in creation order. */
+    /**
+     * The pod's containers, infra first, then in creation order, each synced under its own lock and
+     * no other container's: a pod operation holds the pod's lock meanwhile, and the lock number of a
+     * container removed since the state was read may belong to another pod by now (a deadlock).
+     */
     private List<StoredContainer> members(StoredPod pod) {
-        return ordered(containers.list().stream().filter(c -> pod.id().equals(c.config().podId())).toList());
+        List<StoredContainer> out = new ArrayList<>();
+        for (StoredContainer c : state.allContainers()) {
+            if (pod.id().equals(c.config().podId())) {
+                try {
+                    out.add(containers.inspect(c.id()));
+                } catch (NoSuchObjectException removedMeanwhile) {
+                    // gone since the state was read
+                }
+            }
+        }
+        return ordered(out);
     }
 
     private static List<StoredContainer> ordered(List<StoredContainer> members) {
@@ -275,7 +290,9 @@ public final class PodService {
     public List<String> remove(String nameOrId, boolean force) {
         StoredPod pod = state.lookupPod(nameOrId);
         List<String> removed = new ArrayList<>();
-        underPodLock(pod.id(), p -> {
+        // one hold of the pod's lock for the members and the record: no member can be added between
+        locking.removeAndFree(LockOrder.Level.POD, pod.config().lockId(), () -> {
+            StoredPod p = state.pod(pod.id()); // not found when removed meanwhile
             List<StoredContainer> members = members(p);
             boolean active = members.stream().anyMatch(c -> c.state().status() == ContainerStatus.RUNNING
                     || c.state().status() == ContainerStatus.PAUSED);
@@ -293,9 +310,8 @@ public final class PodService {
                 }
                 removed.add(c.id());
             }
-            return null;
+            state.removePod(p.id());
         });
-        registry.removePod(pod.id());
         events.publish("pod", "remove", pod.id(), pod.name(), Map.of());
         return removed;
     }
@@ -358,7 +374,8 @@ public final class PodService {
 
     private <T> T underPodLock(String nameOrId, java.util.function.Function<StoredPod, T> body) {
         StoredPod pod = state.lookupPod(nameOrId);
-        // the pod's lock first, its members' after (Locking's order)
-        return locking.holding(pod.config().lockId(), () -> body.apply(pod));
+        // the pod's lock first, its members' after (Locking's order); read again under it, in case it
+        // was removed meanwhile and its lock number handed to another object
+        return locking.holding(LockOrder.Level.POD, pod.config().lockId(), () -> body.apply(state.pod(pod.id())));
     }
 }

@@ -214,10 +214,17 @@ public final class LibpodRuntime {
                 LOG.warn("Lock " + e.getKey() + " is shared by " + e.getValue() + ": run a renumber");
             }
         }
-        int orphans = locks.total() - locks.available().orElse(locks.total()) - users.size();
-        if (orphans > 0) {
-            LOG.warn(orphans + " lock(s) are allocated but used by no container or pod in this state (another "
-                    + "daemon sharing the segment, or a crash during a create); a renumber reclaims them");
+        if (locks.total() - locks.available().orElse(locks.total()) > users.size()) {
+            // a crash between a lock's allocation and its record (or a record's removal and its free):
+            // the segment is this root's (a second daemon on it refuses to start), so they are freed
+            int freed = 0;
+            for (int id = 0; id < locks.total(); id++) {
+                if (!users.containsKey(id) && locks.isAllocated(id)) {
+                    locks.retrieve(id).free();
+                    freed++;
+                }
+            }
+            LOG.info("Freed " + freed + " lock(s) that no container or pod in this state uses (a crash's)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jpod.runtime;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.error.EngineException;
 import io.jpod.lock.Locking;
 import io.jpod.state.ContainerConfig;
@@ -34,6 +35,19 @@ public final class ObjectRegistry {
     /** Records a new container in state {@code created}; the given lock number and namespace are replaced. */
     public StoredContainer addContainer(ContainerConfig requested) {
         String name = chooseName(requested.name());
+        if (requested.podId() == null) {
+            return add(requested, name);
+        }
+        // a pod's members change only under its lock: its operations see all of them, and its
+        // removal cannot miss one added meanwhile
+        StoredPod pod = state.pod(requested.podId());
+        return locking.holding(LockOrder.Level.POD, pod.config().lockId(), () -> {
+            state.pod(pod.id()); // still there: removed meanwhile is not found
+            return add(requested, name);
+        });
+    }
+
+    private StoredContainer add(ContainerConfig requested, String name) {
         return locking.withNewLock(lockId -> {
             ContainerConfig config = new ContainerConfig(requested.id(), name, namespace, requested.podId(), lockId,
                     requested.created() != null ? requested.created() : Instant.now(), requested.rootfsImageId(),
@@ -66,7 +80,7 @@ public final class ObjectRegistry {
     /** Removes an empty pod's record under its lock, then frees the lock. */
     public void removePod(String nameOrId) {
         StoredPod p = state.lookupPod(nameOrId);
-        locking.removeAndFree(p.config().lockId(), () -> state.removePod(p.id()));
+        locking.removeAndFree(LockOrder.Level.POD, p.config().lockId(), () -> state.removePod(p.id()));
     }
 
     /** A random name unused by any container or pod (libpod's generateName). */

@@ -117,9 +117,15 @@ public final class InMemoryState implements State {
     public synchronized void removeVolume(String name) {
         open();
         StateErrors.requireNonEmpty(name);
-        if (volumes.remove(name) == null) {
+        if (!volumes.containsKey(name)) {
             throw StateErrors.noSuchVolume(name);
         }
+        List<String> users = containers.values().stream()
+                .filter(c -> StateErrors.volumesOf(c.config()).contains(name)).map(StoredContainer::id).toList();
+        if (!users.isEmpty()) {
+            throw StateErrors.volumeInUse(name, users);
+        }
+        volumes.remove(name);
     }
 
     @Override
@@ -129,6 +135,11 @@ public final class InMemoryState implements State {
         checkNew(config.id(), config.name(), "container");
         if (config.podId() != null && !pods.containsKey(config.podId())) {
             throw StateErrors.noSuchPod(config.podId());
+        }
+        for (String v : StateErrors.volumesOf(config)) {
+            if (!volumes.containsKey(v)) {
+                throw StateErrors.noSuchVolume(v);
+            }
         }
         containers.put(config.id(), new StoredContainer(config, state));
     }

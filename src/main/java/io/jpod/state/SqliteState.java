@@ -1,5 +1,6 @@
 package io.jpod.state;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.error.EngineException;
 import java.util.List;
 import java.util.Objects;
@@ -53,10 +54,13 @@ public final class SqliteState implements State {
         if (closed.get()) {
             throw StateErrors.closed();
         }
+        LockOrder.acquiring(LockOrder.Level.STATE);
         try {
             return tx.execute(status -> work.get());
         } catch (RuntimeException e) {
             throw StateFaults.translate(e, dbFile);
+        } finally {
+            LockOrder.released(LockOrder.Level.STATE);
         }
     }
 
@@ -64,10 +68,13 @@ public final class SqliteState implements State {
         if (closed.get()) {
             throw StateErrors.closed();
         }
+        LockOrder.acquiring(LockOrder.Level.STATE);
         try {
             return readTx.execute(status -> work.get());
         } catch (RuntimeException e) {
             throw StateFaults.translate(e, dbFile);
+        } finally {
+            LockOrder.released(LockOrder.Level.STATE);
         }
     }
 
@@ -117,6 +124,11 @@ public final class SqliteState implements State {
             checkNew(config.id(), config.name(), "container");
             if (config.podId() != null && !pods.existsById(config.podId())) {
                 throw StateErrors.noSuchPod(config.podId());
+            }
+            for (String v : StateErrors.volumesOf(config)) { // in this transaction: a removal cannot slip in
+                if (!volumes.existsById(v)) {
+                    throw StateErrors.noSuchVolume(v);
+                }
             }
             registry.save(RegistryEntity.of(config.id(), config.name(), "container", config.namespace()));
             containers.save(records.newContainer(config, state));
@@ -262,6 +274,11 @@ public final class SqliteState implements State {
         inTxRun(() -> {
             if (!volumes.existsById(name)) {
                 throw StateErrors.noSuchVolume(name);
+            }
+            List<String> users = containers.findAll().stream()
+                    .filter(c -> StateErrors.volumesOf(records.config(c)).contains(name)).map(c -> c.id).toList();
+            if (!users.isEmpty()) {
+                throw StateErrors.volumeInUse(name, users);
             }
             volumes.deleteById(name);
         });

@@ -36,6 +36,19 @@ final class StateErrors {
         return new NoSuchObjectException("no volume with name \"" + name + "\" found: no such volume");
     }
 
+    /** The named volumes a container mounts: they must exist while it does. */
+    static java.util.List<String> volumesOf(ContainerConfig c) {
+        return c.run() == null ? java.util.List.of() : c.run().mounts().stream()
+                .filter(m -> m.type().equals("volume") && !m.source().isEmpty()).map(ContainerConfig.Mount::source)
+                .toList();
+    }
+
+    /** Removing a volume some container mounts (a create racing the removal): a conflict, as podman's. */
+    static EngineException volumeInUse(String name, java.util.List<String> users) {
+        return EngineException.alreadyExists("volume " + name + " is being used by the following container(s): "
+                + String.join(", ", users) + ": volume is being used");
+    }
+
     static EngineException nameInUse(String name, String kind) {
         return EngineException.alreadyExists("name \"" + name + "\" is in use: " + kind + " already exists");
     }

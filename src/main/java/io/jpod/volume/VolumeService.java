@@ -1,5 +1,6 @@
 package io.jpod.volume;
 
+import io.jpod.lock.LockOrder;
 import io.jpod.events.EventBus;
 import io.jpod.common.Ids;
 import io.jpod.error.EngineException;
@@ -31,7 +32,7 @@ public final class VolumeService {
 
     private final Supplier<State> state;
     private final Path root;
-    private final Object lock = new Object();
+    private final LockOrder.OrderedLock lock = LockOrder.ordered(LockOrder.Level.VOLUMES);
     private final EventBus events;
 
     public VolumeService(Supplier<State> state, Path volumePath, EventBus events) {
@@ -65,7 +66,7 @@ public final class VolumeService {
         Path data = dir.resolve("_data");
         VolumeConfig v = new VolumeConfig(n, "local", data.toString(), labels, opts, Instant.now(), anonymous, uid,
                 gid);
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             try {
                 state.get().volume(n);
                 throw EngineException.alreadyExists("volume with name " + n + " already exists: volume already "
@@ -104,7 +105,7 @@ public final class VolumeService {
 
     /** Forgets the volume and deletes its data. Whether a container still uses it is checked before. */
     public void delete(String name) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             state.get().removeVolume(name);
             Trees.delete(root.resolve(name));
         }

@@ -71,6 +71,7 @@ class ComposeIT {
                       - site:/www
                     ports:
                       - "127.0.0.1:%d:80"
+                    mem_limit: 64m
                     healthcheck:
                       test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/index.html"]
                       interval: 1s
@@ -160,6 +161,7 @@ class ComposeIT {
         assertThat(state(PROJECT + "_client_1", "{{.State.Running}}")).isEqualTo("true");
         assertThat(httpGet()).isEqualTo("hello-compose");
         assertThat(state(PROJECT + "_web_1", "{{range .Mounts}}{{.Name}}{{end}}")).isEqualTo(PROJECT + "_site");
+        assertThat(state(PROJECT + "_web_1", "{{.HostConfig.Memory}}")).isEqualTo(Long.toString(64L << 20));
     }
 
     @Test

@@ -251,6 +251,31 @@ abstract class StateContract {
     }
 
     @Test
+    void aVolumeAndTheContainersMountingItComeAndGoInTurn() {
+        String name = name("used");
+        ContainerConfig.RunConfig run = new ContainerConfig.RunConfig(List.of("sh"), null, null, null, false, 15, 10,
+                "h", null, false, false, List.of(new ContainerConfig.Mount("volume", name, "/data", List.of())),
+                "none", null, null, null, null, null, null, null);
+        String id = newId();
+        ContainerConfig user = ctr(id, name("user")).withRun(run);
+        // a container cannot be recorded with a volume that is gone (removed while it was being created)
+        assertThatThrownBy(() -> state.addContainer(user, ContainerState.configured()))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.category())
+                        .isEqualTo(Category.NOT_FOUND));
+        state.addVolume(new VolumeConfig(name, "local", "/v/" + name + "/_data", Map.of(), Map.of(),
+                Instant.ofEpochMilli(5000), false, -1, -1));
+        state.addContainer(user, ContainerState.configured());
+        // nor can a volume go while a container mounts it (created after the caller's check of users)
+        assertThatThrownBy(() -> state.removeVolume(name)).isInstanceOfSatisfying(EngineException.class, e -> {
+            assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS);
+            assertThat(e.getMessage()).contains(id);
+        });
+        state.removeContainer(id);
+        state.removeVolume(name);
+        assertThat(state.allVolumes()).extracting(VolumeConfig::name).doesNotContain(name);
+    }
+
+    @Test
     void execSessionsLiveWithTheirContainerAndDieWithARefresh() {
         String id = newId();
         state.addContainer(ctr(id, name("exec")), ContainerState.configured());

@@ -105,7 +105,7 @@ class ListenerConfiguration {
             }
             for (Path extra : sockets.subList(first, sockets.size())) {
                 Connector c = new Connector(TomcatWebServerFactory.DEFAULT_PROTOCOL);
-                c.setEncodedSolidusHandling("passthrough");
+                io.jpod.api.ApiServerConfiguration.protocol(c);
                 c.setURIEncoding("UTF-8");
                 onSocket(c, extra);
                 factory.addAdditionalConnectors(c);

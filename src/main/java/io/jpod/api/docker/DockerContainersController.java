@@ -68,6 +68,11 @@ class DockerContainersController {
     Map<String, List<String>> update(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         JsonNode tree = Bodies.tree(json, body, "the update");
         JsonNode policy = tree.path("RestartPolicy");
+        if (!policy.isMissingNode() && !policy.isNull() && (!policy.isObject()
+                || !(policy.path("Name").isMissingNode() || policy.path("Name").isString())
+                || !(policy.path("MaximumRetryCount").isMissingNode() || policy.path("MaximumRetryCount").isInt()))) {
+            throw EngineException.invalidArgument("RestartPolicy must be {\"Name\": a string, \"MaximumRetryCount\": a number}");
+        }
         String restart = policy.path("Name").asString("");
         int retries = policy.path("MaximumRetryCount").asInt(0);
         if (restart.equals("on-failure") && retries > 0) {

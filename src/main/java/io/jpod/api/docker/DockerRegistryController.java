@@ -118,6 +118,9 @@ class DockerRegistryController {
     /** {@code docker login}: checks the credentials against the registry. */
     @PostMapping("/auth")
     Map<String, Object> login(@RequestBody JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw EngineException.invalidArgument("the credentials must be a JSON object");
+        }
         String server = body.path("serveraddress").asString("");
         Credentials creds = new Credentials(body.path("username").asString(""), body.path("password").asString(""),
                 body.path("identitytoken").asString(""));

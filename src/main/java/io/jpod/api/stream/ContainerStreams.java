@@ -15,7 +15,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -216,13 +215,13 @@ public final class ContainerStreams {
                 if (secs.signum() == 0) {
                     return null;
                 }
-                long whole = secs.longValue();
+                long whole = secs.toBigInteger().longValueExact(); // past 64 bits: refused, not wrapped
                 long nanos = secs.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
                 return Instant.ofEpochSecond(whole, nanos);
             }
             Instant t = java.time.OffsetDateTime.parse(value).toInstant();
             return t.isBefore(Instant.EPOCH) ? null : t;
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             throw EngineException.invalidArgument("invalid time \"" + value
                     + "\": use Unix seconds or an RFC 3339 time");
         }

@@ -17,13 +17,25 @@ public final class Bodies {
 
     private Bodies() {}
 
-    /** The body as JSON, an empty object when there is none. */
+    /**
+     * The body as a JSON object, an empty object when there is none or it is {@code null} (the
+     * docker CLI sends {@code null} for a commit without a configuration; Go decodes it as nothing).
+     * Every body the APIs take is an object: a list or a scalar is refused here, not read as "no options".
+     */
     public static JsonNode tree(JsonMapper json, byte[] body, String what) {
+        JsonNode node;
         try {
-            return body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
+            node = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
         } catch (JacksonException e) {
             throw EngineException.invalidArgument(what + " is not valid JSON: " + e.getOriginalMessage());
         }
+        if (node != null && node.isNull()) {
+            return json.createObjectNode();
+        }
+        if (node == null || !node.isObject()) {
+            throw EngineException.invalidArgument(what + " must be a JSON object");
+        }
+        return node;
     }
 
     /** {@code node} as a {@code type}. */
