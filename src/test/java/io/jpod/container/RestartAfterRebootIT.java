@@ -47,6 +47,7 @@ class RestartAfterRebootIT {
         podman("pod", "rm", "-f", "rebootpod");
         docker("network", "rm", "rebootnet");
         daemon.close();
+        killResolvers(); // a failed run must not leave one listening on the next run's bridge
         FileSystemUtils.deleteRecursively(root);
     }
 
@@ -72,7 +73,7 @@ class RestartAfterRebootIT {
         ok("run", "-d", "--name", "no-policy", "busybox", "sleep", "1000");
         ok("create", "--name", "created-only", "busybox", "true");
         ok("run", "-d", "--rm", "--name", "auto-removed", "busybox", "sleep", "1000");
-        ok("network", "create", "rebootnet");
+        ok("network", "create", "--subnet", "10.89.177.0/24", "rebootnet");
         ok("run", "-d", "--name", "net-always", "--network", "rebootnet", "--restart", "always", "busybox",
                 "sleep", "1000");
         ok("run", "-d", "--name", "net-no-policy", "--network", "rebootnet", "busybox", "sleep", "1000");
@@ -96,8 +97,7 @@ class RestartAfterRebootIT {
             ProcessRunner.run(List.of("umount", "-l", m), Duration.ofSeconds(20));
         }
         // the networks' dnsmasq (one per network, its files under this root)
-        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("dnsmasq")
-                && c.contains(root.toString())).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        killResolvers();
         for (String ns : namespacesOf(ids)) {
             ProcessRunner.run(List.of("ip", "netns", "delete", ns), Duration.ofSeconds(20));
         }
@@ -142,6 +142,12 @@ class RestartAfterRebootIT {
         int containers = daemon.state().allContainers().size(); // with the pod's infra container
         assertThat(daemon.locks().total() - daemon.locks().available().orElseThrow())
                 .as("locks held: one per container and pod").isEqualTo(containers + pods);
+    }
+
+    /** The networks' dnsmasq (one per network, its files under this root). */
+    static void killResolvers() {
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("dnsmasq")
+                && c.contains(root.toString())).orElse(false)).forEach(ProcessHandle::destroyForcibly);
     }
 
     static String status(String name) throws Exception {
