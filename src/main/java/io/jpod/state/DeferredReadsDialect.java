@@ -20,6 +20,13 @@ import org.sqlite.SQLiteConnection;
  * <p>Only when the session holds one connection for its whole life (the vendor adapter's default):
  * the connection changed here is then the one the transaction runs on, as Spring itself assumes when
  * it prepares a connection for a transaction. Otherwise reads stay IMMEDIATE.
+ *
+ * <p>Known limit: sqlite-jdbc 3.54 builds its BEGIN from the connection config's mode, not from
+ * {@code setCurrentTransactionMode}, so reads in fact still begin IMMEDIATE (and wait out the busy
+ * timeout while another process holds the write lock). Switching the config's mode instead makes a
+ * read whose statement fails after BEGIN (SQLite then rolls back by itself) leave its pooled
+ * connection believing it is in a transaction, which fails every later transaction on it: that
+ * repair has to come first. The failed-BEGIN repair below is what keeps the pool healthy today.
  */
 final class DeferredReadsDialect extends HibernateJpaDialect {
 

@@ -52,8 +52,7 @@ final class StateFaults {
         }
         if (name.startsWith("SQLITE_READONLY")) {
             return new EngineException(EngineException.Category.UNAVAILABLE, "the state is read-only: " + db
-                    + " cannot be written (is its file system mounted read-only?); nothing was changed, reads still "
-                    + "work", cause);
+                    + " cannot be written (is its file system mounted read-only?); nothing was changed", cause);
         }
         if (name.equals("SQLITE_FULL")) {
             return new EngineException(EngineException.Category.UNAVAILABLE, "no space left on device for the "
