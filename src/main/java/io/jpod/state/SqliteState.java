@@ -20,6 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SqliteState implements State {
 
     private final TransactionTemplate tx;
+    /** Reads: deferred, so they go on while another process holds the write lock or the file is read-only. */
+    private final TransactionTemplate readTx;
+    private final java.nio.file.Path dbFile;
     private final DbConfigRepository dbConfigs;
     private final RegistryRepository registry;
     private final ContainerRepository containers;
@@ -30,10 +33,14 @@ public final class SqliteState implements State {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String namespace = "";
 
-    SqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+    SqliteState(PlatformTransactionManager txManager, PlatformTransactionManager readTxManager,
+            DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes, ExecSessionRepository execs,
-            JsonMapper json) {
+            JsonMapper json, java.nio.file.Path dbFile) {
         this.tx = new TransactionTemplate(txManager);
+        this.readTx = new TransactionTemplate(readTxManager);
+        this.readTx.setReadOnly(true);
+        this.dbFile = dbFile;
         this.dbConfigs = dbConfigs;
         this.registry = registry;
         this.containers = containers;
@@ -50,6 +57,22 @@ public final class SqliteState implements State {
         LockOrder.acquiring(LockOrder.Level.STATE);
         try {
             return tx.execute(status -> work.get());
+        } catch (RuntimeException e) {
+            throw StateFaults.translate(e, dbFile);
+        } finally {
+            LockOrder.released(LockOrder.Level.STATE);
+        }
+    }
+
+    private <T> T inReadTx(Supplier<T> work) {
+        if (closed.get()) {
+            throw StateErrors.closed();
+        }
+        LockOrder.acquiring(LockOrder.Level.STATE);
+        try {
+            return readTx.execute(status -> work.get());
+        } catch (RuntimeException e) {
+            throw StateFaults.translate(e, dbFile);
         } finally {
             LockOrder.released(LockOrder.Level.STATE);
         }
@@ -64,7 +87,7 @@ public final class SqliteState implements State {
 
     @Override
     public DbConfig dbConfig() {
-        return inTx(() -> dbConfigs.findById(1).map(DbConfigEntity::toRecord).orElse(DbConfig.empty()));
+        return inReadTx(() -> dbConfigs.findById(1).map(DbConfigEntity::toRecord).orElse(DbConfig.empty()));
     }
 
     @Override
@@ -91,7 +114,7 @@ public final class SqliteState implements State {
 
     @Override
     public boolean nameInUse(String name) {
-        return inTx(() -> registry.existsByName(name));
+        return inReadTx(() -> registry.existsByName(name));
     }
 
     @Override
@@ -115,7 +138,7 @@ public final class SqliteState implements State {
     @Override
     public StoredContainer container(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> records.container(visibleContainer(id)));
+        return inReadTx(() -> records.container(visibleContainer(id)));
     }
 
     private ContainerEntity visibleContainer(String id) {
@@ -129,7 +152,7 @@ public final class SqliteState implements State {
     @Override
     public StoredContainer lookupContainer(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
-        return inTx(() -> {
+        return inReadTx(() -> {
             List<ContainerEntity> visible = NameOrIdLookup.containers(containers, nameOrId, namespace);
             return records.container(StateErrors.resolve("container", nameOrId, visible, c -> c.name, c -> c.id));
         });
@@ -137,7 +160,7 @@ public final class SqliteState implements State {
 
     @Override
     public List<StoredContainer> allContainers() {
-        return inTx(() -> StateErrors.visibleOnly(containers.findAll(), namespace, e -> e.namespace).stream()
+        return inReadTx(() -> StateErrors.visibleOnly(containers.findAll(), namespace, e -> e.namespace).stream()
                 .map(records::container).toList());
     }
 
@@ -209,12 +232,12 @@ public final class SqliteState implements State {
     @Override
     public ExecSession execSession(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> records.exec(execs.findById(id).orElseThrow(() -> StateErrors.noSuchExec(id))));
+        return inReadTx(() -> records.exec(execs.findById(id).orElseThrow(() -> StateErrors.noSuchExec(id))));
     }
 
     @Override
     public List<ExecSession> execSessions(String containerId) {
-        return inTx(() -> execs.findByContainerId(containerId).stream().map(records::exec).toList());
+        return inReadTx(() -> execs.findByContainerId(containerId).stream().map(records::exec).toList());
     }
 
     @Override
@@ -237,12 +260,12 @@ public final class SqliteState implements State {
     @Override
     public VolumeConfig volume(String name) {
         StateErrors.requireNonEmpty(name);
-        return inTx(() -> records.volume(volumes.findById(name).orElseThrow(() -> StateErrors.noSuchVolume(name))));
+        return inReadTx(() -> records.volume(volumes.findById(name).orElseThrow(() -> StateErrors.noSuchVolume(name))));
     }
 
     @Override
     public List<VolumeConfig> allVolumes() {
-        return inTx(() -> volumes.findAll().stream().map(records::volume).toList());
+        return inReadTx(() -> volumes.findAll().stream().map(records::volume).toList());
     }
 
     @Override
@@ -264,7 +287,7 @@ public final class SqliteState implements State {
     @Override
     public StoredPod pod(String id) {
         StateErrors.requireNonEmpty(id);
-        return inTx(() -> records.pod(visiblePod(id)));
+        return inReadTx(() -> records.pod(visiblePod(id)));
     }
 
     private PodEntity visiblePod(String id) {
@@ -278,7 +301,7 @@ public final class SqliteState implements State {
     @Override
     public StoredPod lookupPod(String nameOrId) {
         StateErrors.requireNonEmpty(nameOrId);
-        return inTx(() -> {
+        return inReadTx(() -> {
             List<PodEntity> visible = NameOrIdLookup.pods(pods, nameOrId, namespace);
             return records.pod(StateErrors.resolve("pod", nameOrId, visible, p -> p.name, p -> p.id));
         });
@@ -286,7 +309,7 @@ public final class SqliteState implements State {
 
     @Override
     public List<StoredPod> allPods() {
-        return inTx(() -> StateErrors.visibleOnly(pods.findAll(), namespace, e -> e.namespace).stream()
+        return inReadTx(() -> StateErrors.visibleOnly(pods.findAll(), namespace, e -> e.namespace).stream()
                 .map(records::pod).toList());
     }
 

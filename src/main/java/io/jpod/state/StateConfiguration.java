@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,16 +33,29 @@ public class StateConfiguration {
      *   <li>{@code transaction_mode=IMMEDIATE}: every transaction takes the write lock at BEGIN. podman's
      *       "database is locked" errors under WAL came from deferred transactions that read and then
      *       tried to upgrade to a write lock; SQLite refuses such an upgrade at once (SQLITE_BUSY /
-     *       BUSY_SNAPSHOT) whatever the busy timeout. Taking the lock up front makes waiting work.</li>
-     *   <li>{@code busy_timeout=100000}: podman's value; a writer waits instead of failing.</li>
+     *       BUSY_SNAPSHOT) whatever the busy timeout. Taking the lock up front makes waiting work.
+     *       Read-only transactions (SqliteState's reads) begin DEFERRED ({@link DeferredReadsDialect}):
+     *       they never write, so never upgrade, and go on while another process holds the database
+     *       locked or its file system is read-only.</li>
+     *   <li>{@code busy_timeout=100000}: podman's value; a writer waits instead of failing
+     *       ({@code jpod.state.busy-timeout} changes it: a database another process holds locked then
+     *       fails sooner, with a clear message).</li>
      *   <li>{@code synchronous=FULL}: a commit survives power loss, as in podman.</li>
      *   <li>{@code foreign_keys=ON}: SQLite leaves them off by default.</li>
      *   <li>A pool of 4: enough for concurrent API calls; writers are serialised by SQLite anyway.</li>
      * </ul>
      */
+    /** Taken before the database opens (the data source needs it): a second daemon on these roots stops here. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
+    RootsLock rootsLock(RuntimeConfig config) {
+        return RootsLock.acquire(java.util.List.of(Path.of(config.staticDir()), Path.of(config.storage().graphRoot())));
+    }
+
     @Bean
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
-    DataSource dataSource(RuntimeConfig config) {
+    DataSource dataSource(RuntimeConfig config, RootsLock rootsLock,
+            @Value("${jpod.state.busy-timeout:100s}") Duration busyTimeout) {
         Path staticDir = Path.of(config.staticDir());
         try {
             if (!Files.isDirectory(staticDir)) {
@@ -56,7 +70,7 @@ public class StateConfiguration {
         hikari.setPoolName("jpod-state");
         hikari.setDriverClassName("org.sqlite.JDBC");
         hikari.setJdbcUrl("jdbc:sqlite:" + staticDir.resolve(DB_FILE) + "?journal_mode=WAL&synchronous=FULL"
-                + "&foreign_keys=true&busy_timeout=100000&transaction_mode=IMMEDIATE");
+                + "&foreign_keys=true&busy_timeout=" + busyTimeout.toMillis() + "&transaction_mode=IMMEDIATE");
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
         return new HikariDataSource(hikari);
@@ -64,10 +78,16 @@ public class StateConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
-    State sqliteState(PlatformTransactionManager txManager, DbConfigRepository dbConfigs, RegistryRepository registry,
+    State sqliteState(DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes,
-            ExecSessionRepository execs, JsonMapper json) {
-        return new SqliteState(txManager, dbConfigs, registry, containers, pods, volumes, execs, json);
+            ExecSessionRepository execs, JsonMapper json, RuntimeConfig config,
+            jakarta.persistence.EntityManagerFactory emf) {
+        // the state's own transaction manager: its dialect begins reads DEFERRED and repairs a failed BEGIN
+        var tm = new org.springframework.orm.jpa.JpaTransactionManager(emf);
+        tm.afterPropertiesSet(); // takes the factory's dialect: ours goes after it
+        tm.setJpaDialect(new DeferredReadsDialect());
+        return new SqliteState(tm, tm, dbConfigs, registry, containers, pods, volumes, execs, json,
+                Path.of(config.staticDir()).resolve(DB_FILE));
     }
 
     @Bean

@@ -1,0 +1,70 @@
+package io.jpod.state;
+
+import io.jpod.error.EngineException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sqlite.SQLiteException;
+
+/**
+ * What the database file's own faults mean to a client: SQLite's result codes, found anywhere in an
+ * exception's causes (Spring and Hibernate wrap them several times), become one clear message naming
+ * the file. They are the server's trouble, not the client's: 503 where waiting may help (locked by
+ * another process, read-only, full), 500 for a damaged file.
+ */
+final class StateFaults {
+
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\\[(SQLITE_[A-Z_]+)\\]");
+
+    private StateFaults() {}
+
+    /** The engine error {@code e} stands for, or {@code e} itself when no SQLite fault is behind it. */
+    static RuntimeException translate(RuntimeException e, Path db) {
+        if (e instanceof EngineException) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String code = null;
+            if (t instanceof SQLiteException s) {
+                code = s.getResultCode().name();
+            } else if (t instanceof java.sql.SQLException && t.getMessage() != null) {
+                // some driver paths throw a plain SQLException whose message starts "[SQLITE_BUSY] ..."
+                java.util.regex.Matcher m = CODE.matcher(t.getMessage());
+                code = m.find() ? m.group(1) : null;
+            }
+            EngineException mapped = code == null ? null : of(code, db, e);
+            if (mapped != null) {
+                return mapped;
+            }
+        }
+        // the driver's own code can be lost (a failed BEGIN then reads "cannot commit - no transaction is
+        // active"): the file itself says whether it can still be written
+        if (Files.exists(db) && !Files.isWritable(db)) {
+            return of("SQLITE_READONLY", db, e);
+        }
+        return e;
+    }
+
+    private static EngineException of(String name, Path db, Throwable cause) {
+        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
+            return new EngineException(EngineException.Category.UNAVAILABLE, "the state database " + db
+                    + " is locked by another process and stayed locked past the busy timeout: nothing was changed; "
+                    + "try again once it is released", cause);
+        }
+        if (name.startsWith("SQLITE_READONLY")) {
+            return new EngineException(EngineException.Category.UNAVAILABLE, "the state is read-only: " + db
+                    + " cannot be written (is its file system mounted read-only?); nothing was changed", cause);
+        }
+        if (name.equals("SQLITE_FULL")) {
+            return new EngineException(EngineException.Category.UNAVAILABLE, "no space left on device for the "
+                    + "state database " + db + ": nothing was changed; free some space", cause);
+        }
+        if (name.startsWith("SQLITE_CANTOPEN") || name.startsWith("SQLITE_IOERR")) {
+            return new EngineException(EngineException.Category.UNAVAILABLE, "the state database " + db
+                    + " cannot be read or written (" + name + "): check its file system", cause);
+        }
+        if (name.equals("SQLITE_CORRUPT") || name.equals("SQLITE_NOTADB")) {
+            return EngineException.internal("the state database " + db + " is damaged (" + name + ")", cause);
+        }
+        return null;
+    }
+}
