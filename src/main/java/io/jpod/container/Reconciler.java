@@ -90,6 +90,11 @@ final class Reconciler {
                 LOG.warn("Reconciling container " + c.id() + ": " + e.getMessage());
             }
         }
+        if (!state.namespace().isEmpty()) {
+            // this state sees only its namespace: another namespace's containers would look like orphans
+            LOG.info("Not sweeping orphans: the state's namespace " + state.namespace() + " hides the others' containers");
+            return;
+        }
         try {
             sweep(known, mountPoints());
         } catch (RuntimeException e) {

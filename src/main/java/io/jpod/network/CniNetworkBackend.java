@@ -430,7 +430,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
                 LOG.warn("listing " + Netns.DIR + ": " + e.getMessage());
             }
         }
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             if (keep == null) {
                 // it holds no network: every lease in its name is a crash's (an ADD its record never saw)
                 Path ns = stray.isEmpty() ? Netns.DIR.resolve(namespacePrefix(containerId) + "gone") : stray.get(0);
@@ -454,7 +454,7 @@ public final class CniNetworkBackend implements NetworkBackend, AutoCloseable {
 
     @Override
     public void sweepLeases(Set<String> known) {
-        synchronized (lock) {
+        try (LockOrder.Held held = lock.hold()) {
             for (Lease l : leases()) {
                 if (!known.contains(l.holder())) {
                     release(l, Netns.DIR.resolve(namespacePrefix(l.holder()) + "gone"), EndpointNames.NONE);

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One daemon per set of roots: {@code <dir>/jpod.lock} in the static dir (the database) and in the
- * graph root (the image and layer store), each held with a POSIX record lock for the daemon's whole
+ * One daemon per set of roots: {@code <dir>/jpod.lock} in the static dir (the database), the graph
+ * root (the image and layer store) and the tmp dir (runtime entries, conmon files, CNI leases), each held with a POSIX record lock for the daemon's whole
  * life and naming its holder's PID. A second daemon on the same roots refuses at start, before it
  * opens the database, instead of writing under the first. libpod's {@code alive.lck} only serialises
  * start-up (and {@code io.jpod.runtime.AliveLock} still does that); it does not keep a second daemon out.
@@ -91,7 +91,7 @@ public final class RootsLock implements AutoCloseable {
 
     private static ConfigException refused(Path file, String holder) {
         return new ConfigException("another jpod daemon (pid " + holder + ") is using " + file.getParent()
-                + ": it holds " + file + ". Stop it first, or give this daemon its own static_dir and graph root");
+                + ": it holds " + file + ". Stop it first, or give this daemon its own static_dir, graph root and tmp_dir");
     }
 
     /** The PID the holder wrote, read through our own descriptor (opening another would be harmless here). */

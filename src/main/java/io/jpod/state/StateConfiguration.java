@@ -49,7 +49,9 @@ public class StateConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
     RootsLock rootsLock(RuntimeConfig config) {
-        return RootsLock.acquire(java.util.List.of(Path.of(config.staticDir()), Path.of(config.storage().graphRoot())));
+        // the tmp dir too: the crash recovery at start sweeps the runtime entries, conmons and leases under it
+        return RootsLock.acquire(java.util.List.of(Path.of(config.staticDir()), Path.of(config.storage().graphRoot()),
+                Path.of(config.tmpDir())));
     }
 
     @Bean

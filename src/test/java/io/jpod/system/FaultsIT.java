@@ -299,6 +299,23 @@ class FaultsIT {
         assertThat(rootCause(inJvm)).contains("another jpod daemon (pid " + self)
                 .contains(stateDir.resolve("jpod.lock").toString());
 
+        // roots of its own but the first one's tmp dir, whose runtime entries and conmons its start-up sweep would take
+        Path own = Files.createTempDirectory("jpod-faults-own");
+        Map<String, Object> sharedTmp = TestDaemon.isolated(own);
+        sharedTmp.put("libpod.tmp-dir", props.get("libpod.tmp-dir"));
+        Throwable tmpShared = null;
+        try (TestDaemon third = TestDaemon.start(sharedTmp)) {
+            // started: the assertion below fails
+        } catch (RuntimeException e) {
+            tmpShared = e;
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(own);
+        }
+        assertThat(tmpShared).as("a daemon sharing only the tmp dir").isNotNull();
+        assertThat(rootCause(tmpShared)).contains("another jpod daemon (pid " + self)
+                .contains(Path.of(props.get("libpod.tmp-dir").toString()).resolve("jpod.lock").toString());
+        ok("start", "first-daemon"); // the first daemon's containers still run after both refusals
+
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.jpod.testing.DaemonProcessMain", root.toString()));
         props.forEach((k, v) -> {
