@@ -71,9 +71,13 @@ final class ContainerStarter {
         }
         int infraPid = infra == null ? 0 : state.container(infra).state().pid();
         try {
-            StoredContainer started = locking.holding(c.config().lockId(), () -> startLocked(c.id()));
+            StoredContainer started = locking.holding(c.config().lockId(), () -> {
+                StoredContainer s = startLocked(c.id());
+                // under the lock: the exit handler takes it to record a died, which must come after the start
+                events.publish("start", s);
+                return s;
+            });
             networking.refreshLinkers(started.id());
-            events.publish("start", started);
             return started;
         } catch (EngineException e) {
             if (e.category() == EngineException.Category.NOT_MODIFIED
