@@ -87,15 +87,22 @@ public final class LogReader {
     }
 
     private static void follow(Cursor c, BooleanSupplier done) throws IOException, InterruptedException {
-        while (true) {
-            boolean finished = done.getAsBoolean();
-            if (c.drain() || c.advance()) {
-                continue;
+        try {
+            while (true) {
+                boolean finished = done.getAsBoolean();
+                if (c.drain() || c.advance()) {
+                    continue;
+                }
+                if (finished) {
+                    return;
+                }
+                Thread.sleep(POLL_MILLIS);
             }
-            if (finished) {
-                return;
-            }
-            Thread.sleep(POLL_MILLIS);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // an interrupt in the middle of a read closes the channel: to the caller it is the interrupt it is
+            InterruptedException interrupted = new InterruptedException("interrupted while following the log");
+            interrupted.initCause(e);
+            throw interrupted;
         }
     }
 

@@ -171,6 +171,11 @@ final class BlobDownload {
         if (s != 200 && s != 206) {
             throw session.failure(s, "", "fetching blob " + digest);
         }
+        if (sink.failure != null && sink.local) {
+            // the disk, not the registry: another attempt would fail the same way (and a disk full is no resume point)
+            throw EngineException.internal("writing blob " + digest + " to " + file.getParent() + ": "
+                    + sink.failure.getMessage(), sink.failure);
+        }
         if (sink.failure != null) {
             throw new Transient(sink.failure.getMessage(), sink.failure, true);
         }
@@ -232,6 +237,8 @@ final class BlobDownload {
         volatile long lastProgress = System.nanoTime();
         volatile boolean complete;
         volatile IOException failure;
+        /** The failure was writing the file here, not the transfer. */
+        volatile boolean local;
 
         FileSink(Path file, long have, MessageDigest sha, LongConsumer progress) {
             this.file = file;
@@ -251,6 +258,7 @@ final class BlobDownload {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND);
             } catch (IOException e) {
+                local = true;
                 failure = e;
             }
         }
@@ -277,6 +285,7 @@ final class BlobDownload {
                 lastProgress = System.nanoTime();
                 progress.accept(written);
             } catch (IOException e) {
+                local = true;
                 failure = e;
                 subscription.cancel();
                 close();
