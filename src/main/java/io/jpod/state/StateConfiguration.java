@@ -49,7 +49,17 @@ public class StateConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
     RootsLock rootsLock(RuntimeConfig config) {
-        // the tmp dir too: the crash recovery at start sweeps the runtime entries, conmons and leases under it
+        // the tmp dir too: the crash recovery at start sweeps the runtime entries, conmons and leases under it.
+        // Made here with libpod's mode for it (the runtime, later, only makes what is missing)
+        Path tmp = Path.of(config.tmpDir());
+        try {
+            if (!Files.isDirectory(tmp)) {
+                Files.createDirectories(tmp);
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-x--x"));
+            }
+        } catch (IOException e) {
+            throw EngineException.internal("error creating directory " + tmp + ": " + e.getMessage(), e);
+        }
         return RootsLock.acquire(java.util.List.of(Path.of(config.staticDir()), Path.of(config.storage().graphRoot()),
                 Path.of(config.tmpDir())));
     }
