@@ -48,6 +48,7 @@ for tool in java curl runc conmon podman dockerd docker; do
   command -v "$tool" >/dev/null || { echo "api-bench: $tool is missing" >&2; exit 1; }
 done
 [ -f target/jpod.jar ] || ./mvnw -B -o -q -DskipTests package
+bash config/jpod-cds.sh || echo "api-bench: no class-data-sharing archive; jpod starts without it" >&2
 ./mvnw -B -o -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
 bench=(java -cp "target/test-classes:target/classes:$(cat target/bench.cp)" io.jpod.bench.ApiBench)
 config/busybox-rootfs.sh "$work/busybox.tar" >/dev/null
@@ -59,8 +60,11 @@ export DOCKER_CONFIG="$work/docker-config"; mkdir -p "$DOCKER_CONFIG"; echo '{}'
 
 start_jpod() {
   local j=$work/jpod; mkdir -p "$j/home"
-  # its own roots, socket and token, and loopback TCP without a credential (a benchmark's private daemon)
-  java -jar target/jpod.jar --server.port=$jport --spring.main.banner-mode=off \
+  # launched as config/jpod-up.sh launches it (config/jpod.jvm, the CDS archive of this build, two malloc
+  # arenas); its own roots, socket and token, and loopback TCP without a credential (a private daemon)
+  local launch=(-jar target/jpod.jar)
+  [ -s target/jpod-cds/jpod.jsa ] && launch=(-XX:SharedArchiveFile="$PWD/target/jpod-cds/jpod.jsa" -jar "$PWD/target/jpod-cds/jpod.jar")
+  MALLOC_ARENA_MAX=2 java @config/jpod.jvm "${launch[@]}" --server.port=$jport --spring.main.banner-mode=off \
     --jpod.api.socket="$j/jpod.sock" --jpod.api.token-file="$j/access-token" \
     --jpod.api.tcp=true --jpod.api.tcp-insecure=true \
     --libpod.system-config-file="$j/etc/containers/libpod.conf" \
