@@ -48,7 +48,16 @@ class RestartAfterRebootIT {
         docker("network", "rm", "rebootnet");
         daemon.close();
         killResolvers(); // a failed run must not leave one listening on the next run's bridge
+        unmountAll(); // nor mounts under a root it then cannot delete
         FileSystemUtils.deleteRecursively(root);
+    }
+
+    static void unmountAll() throws Exception {
+        List<String> mounts = Files.readAllLines(Path.of("/proc/mounts")).stream().map(l -> l.split(" ")[1])
+                .filter(m -> m.startsWith(root.toString())).sorted(java.util.Comparator.reverseOrder()).toList();
+        for (String m : mounts) {
+            ProcessRunner.run(List.of("umount", "-l", m), Duration.ofSeconds(20));
+        }
     }
 
     static ProcessRunner.Result docker(String... args) throws Exception {
@@ -91,11 +100,7 @@ class RestartAfterRebootIT {
             ProcessRunner.run(List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id),
                     Duration.ofSeconds(20));
         }
-        List<String> mounts = Files.readAllLines(Path.of("/proc/mounts")).stream().map(l -> l.split(" ")[1])
-                .filter(m -> m.startsWith(root.toString())).sorted(java.util.Comparator.reverseOrder()).toList();
-        for (String m : mounts) {
-            ProcessRunner.run(List.of("umount", "-l", m), Duration.ofSeconds(20));
-        }
+        unmountAll();
         // the networks' dnsmasq (one per network, its files under this root)
         killResolvers();
         for (String ns : namespacesOf(ids)) {
