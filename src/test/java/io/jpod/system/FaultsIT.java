@@ -50,6 +50,8 @@ class FaultsIT {
     static TestDaemon daemon;
     static Map<String, Object> props;
     static final List<String> faults = new ArrayList<>();
+    static long readsUnderLock;
+    static long writeRefusedAfter;
 
     @BeforeAll
     static void start() throws Exception {
@@ -269,6 +271,8 @@ class FaultsIT {
             assertThat(daemon.get("/info").statusCode()).isEqualTo(200);
             long read = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0);
             assertThat(read).as("three reads while the database is locked").isLessThan(1500);
+            readsUnderLock = read;
+            writeRefusedAfter = waited;
 
             in.write("ROLLBACK;\n.quit\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
@@ -283,7 +287,8 @@ class FaultsIT {
         ProcessRunner.Result check = ProcessRunner.run(List.of("sqlite3", stateDir.resolve("jpod.db").toString(),
                 "PRAGMA integrity_check;"), Duration.ofSeconds(20));
         assertThat(check.stdout().strip()).isEqualTo("ok");
-        faults.add("database locked by another process");
+        faults.add("database locked by another process (writes refused after " + writeRefusedAfter + " ms, ps+inspect+info "
+                + "served in " + readsUnderLock + " ms)");
     }
 
     // ---- read-only state directory --------------------------------------------------------------------------
@@ -298,7 +303,9 @@ class FaultsIT {
     void aReadOnlyStateDirectoryRefusesWritesClearlyServesReadsAndRecoversByItself() throws Exception {
         ok("run", "-d", "--name", "ro-running", "busybox", "sh", "-c", "echo hello from ro-running; sleep 1000");
         long pid = json(daemon.get("/containers/ro-running/json")).path("State").path("Pid").asLong();
-        ok("create", "--name", "ro-before", "busybox", "true");
+        String before = ok("create", "--name", "ro-before", "busybox", "sh", "-c", "exit 0");
+        String host = ok("create", "--name", "ro-host", "--network", "host", "busybox", "sh", "-c", "exit 0");
+        var traces = io.jpod.testing.HostTraces.of(props, runc.toString());
         List<String> storageBefore = containerDirs();
         int locksFree = daemon.locks().available().orElseThrow();
         Path db = stateDir.resolve("jpod.db");
@@ -314,9 +321,21 @@ class FaultsIT {
             HttpResponse<String> rm = send("DELETE", "/containers/ro-before", null);
             assertThat(rm.statusCode()).as(rm.body()).isEqualTo(503);
             assertThat(message(rm)).contains("read-only").contains(db.toString());
+            HttpResponse<String> start = post("/containers/ro-before/start");
+            assertThat(start.statusCode()).as(start.body()).isEqualTo(503);
+            assertThat(message(start)).contains("read-only").contains(db.toString());
+            // its network is set up and recorded first: that record fails, and the network goes again
+            assertThat(traces.leftovers(before).stream().filter(l -> !l.startsWith("file ")))
+                    .as("the refused start set nothing up").isEmpty();
+            // no network: the first record is the runtime's created container, which goes again
+            HttpResponse<String> startHost = post("/containers/ro-host/start");
+            assertThat(startHost.statusCode()).as(startHost.body()).isEqualTo(503);
+            assertThat(traces.leftovers(host).stream().filter(l -> !l.startsWith("file ")))
+                    .as("the refused start of a host-network container set nothing up").isEmpty();
 
             // what does not write goes on
-            assertThat(ok("ps", "-a", "--format", "{{.Names}}").lines().toList()).contains("ro-before", "ro-running")
+            assertThat(ok("ps", "-a", "--format", "{{.Names}}").lines().toList())
+                    .contains("ro-before", "ro-host", "ro-running")
                     .doesNotContain("ro-during");
             assertThat(ok("inspect", "--format", "{{.State.Status}}", "ro-before")).isEqualTo("created");
             assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "ro-running"))
@@ -337,7 +356,9 @@ class FaultsIT {
                 .contains(true);
         assertThat(daemon.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         // writable again: writes work with no restart and no help
-        ok("rm", "ro-before");
+        ok("start", "ro-before");
+        ok("start", "ro-host");
+        ok("rm", "ro-before", "ro-host");
         ok("create", "--name", "ro-after", "busybox", "true");
         ok("rm", "ro-after");
         assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "ro-running")).isEqualTo("running " + pid);
