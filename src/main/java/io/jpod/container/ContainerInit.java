@@ -151,8 +151,18 @@ final class ContainerInit {
                     run.log().none() ? null : paths.log(c.id()),
                     run.log().maxSize() > 0 ? run.log().maxSize() : config.maxLogSize(), config.noPivotRoot(),
                     run.tty(), run.stdin()));
-            return Transitions.save(state, c, c.state().initialized(created.pid(), created.conmonPid(),
-                    l.merged().toString(), l.userdata().toString()));
+            try {
+                return Transitions.save(state, c, c.state().initialized(created.pid(), created.conmonPid(),
+                        l.merged().toString(), l.userdata().toString()));
+            } catch (RuntimeException e) {
+                // not recorded (a read-only or locked state): no clean-up would ever find the runtime's container
+                try {
+                    oci.delete(c.id());
+                } catch (RuntimeException delete) {
+                    e.addSuppressed(delete);
+                }
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             PosixFiles.unmount(l.merged());
             ShmMounts.release(paths, c.id());

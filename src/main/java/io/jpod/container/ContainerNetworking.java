@@ -206,8 +206,18 @@ final class ContainerNetworking {
         }
         NetworkService.Attachment a = networks.attach(c.id(), mode.equals("bridge") ? run.networks() : List.of(),
                 run.ports(), endpointNames(c));
-        state.saveContainerState(c.id(), state.container(c.id()).state()
-                .withNetwork(a.netns().toString(), a.results()));
+        try {
+            state.saveContainerState(c.id(), state.container(c.id()).state()
+                    .withNetwork(a.netns().toString(), a.results()));
+        } catch (RuntimeException e) {
+            // not recorded (a read-only or locked state): no clean-up would ever find it, so it goes now
+            try {
+                networks.detach(c.id(), a, run.ports());
+            } catch (RuntimeException detach) {
+                e.addSuppressed(detach);
+            }
+            throw e;
+        }
         return Map.of("network", a.netns().toString());
     }
 

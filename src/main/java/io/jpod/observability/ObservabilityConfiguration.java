@@ -40,8 +40,8 @@ class ObservabilityConfiguration {
     }
 
     /**
-     * {@code state}: the state database answers a read, and its file is still the one the daemon
-     * opened. SQLite keeps working on a file removed or replaced under it, so every later change
+     * {@code state}: the state database answers a read, its file is still the one the daemon
+     * opened, and it can be written. SQLite keeps working on a file removed or replaced under it, so every later change
      * would go to a file nobody reads again: that is reported, not hidden.
      */
     @Bean
@@ -57,6 +57,11 @@ class ObservabilityConfiguration {
                             .withDetail("error", "the state database " + db + " was removed or replaced while the "
                                     + "daemon runs: changes go to a file that is no longer there; put it back or "
                                     + "restart the daemon").build();
+                }
+                if (db != null && !Files.isWritable(db)) {
+                    return Health.down().withDetail("type", runtime.config().stateType())
+                            .withDetail("error", "the state database " + db + " cannot be written (is its directory "
+                                    + "or file system read-only?): changes are refused, reads go on").build();
                 }
                 return Health.up().withDetail("type", runtime.config().stateType())
                         .withDetail("staticDir", dbConfig.staticDir()).build();

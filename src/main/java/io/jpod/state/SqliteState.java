@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The state in a SQLite file, through JPA. Every public method is one transaction, and every
- * write transaction starts IMMEDIATE (see {@code StateConfiguration}), so a check followed by a
- * write (name free? then insert) cannot interleave with another writer. This class holds the
+ * write transaction starts IMMEDIATE ({@link ImmediateWritesDialect}), so a check followed by a
+ * write (name free? then insert) cannot interleave with another writer; reads start DEFERRED and take
+ * no write lock. A fault of the database file renews the connections ({@link StateConnections}). This class holds the
  * queries and their rules; {@link StateRecords} turns rows into records and back.
  */
 public final class SqliteState implements State {
@@ -23,6 +24,7 @@ public final class SqliteState implements State {
     /** Reads: deferred, so they go on while another process holds the write lock or the file is read-only. */
     private final TransactionTemplate readTx;
     private final java.nio.file.Path dbFile;
+    private final StateConnections connections;
     private final DbConfigRepository dbConfigs;
     private final RegistryRepository registry;
     private final ContainerRepository containers;
@@ -36,11 +38,12 @@ public final class SqliteState implements State {
     SqliteState(PlatformTransactionManager txManager, PlatformTransactionManager readTxManager,
             DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes, ExecSessionRepository execs,
-            JsonMapper json, java.nio.file.Path dbFile) {
+            JsonMapper json, java.nio.file.Path dbFile, StateConnections connections) {
         this.tx = new TransactionTemplate(txManager);
         this.readTx = new TransactionTemplate(readTxManager);
         this.readTx.setReadOnly(true);
         this.dbFile = dbFile;
+        this.connections = connections;
         this.dbConfigs = dbConfigs;
         this.registry = registry;
         this.containers = containers;
@@ -51,28 +54,29 @@ public final class SqliteState implements State {
     }
 
     private <T> T inTx(Supplier<T> work) {
-        if (closed.get()) {
-            throw StateErrors.closed();
-        }
-        LockOrder.acquiring(LockOrder.Level.STATE);
-        try {
-            return tx.execute(status -> work.get());
-        } catch (RuntimeException e) {
-            throw StateFaults.translate(e, dbFile);
-        } finally {
-            LockOrder.released(LockOrder.Level.STATE);
-        }
+        return run(tx, work, true);
     }
 
     private <T> T inReadTx(Supplier<T> work) {
+        return run(readTx, work, false);
+    }
+
+    private <T> T run(TransactionTemplate template, Supplier<T> work, boolean write) {
         if (closed.get()) {
             throw StateErrors.closed();
         }
         LockOrder.acquiring(LockOrder.Level.STATE);
         try {
-            return readTx.execute(status -> work.get());
-        } catch (RuntimeException e) {
-            throw StateFaults.translate(e, dbFile);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return template.execute(status -> work.get());
+                } catch (RuntimeException e) {
+                    // a failed transaction changed nothing: running it again is safe
+                    if (!connections.retry(e, write, attempt)) {
+                        throw StateFaults.translate(e, dbFile);
+                    }
+                }
+            }
         } finally {
             LockOrder.released(LockOrder.Level.STATE);
         }

@@ -30,13 +30,14 @@ public class StateConfiguration {
      * <ul>
      *   <li>{@code journal_mode=WAL}: readers never block the writer nor the writer the readers, so reads
      *       do not queue behind writes at all.</li>
-     *   <li>{@code transaction_mode=IMMEDIATE}: every transaction takes the write lock at BEGIN. podman's
+     *   <li>Write transactions begin IMMEDIATE: they take the write lock at BEGIN. podman's
      *       "database is locked" errors under WAL came from deferred transactions that read and then
      *       tried to upgrade to a write lock; SQLite refuses such an upgrade at once (SQLITE_BUSY /
      *       BUSY_SNAPSHOT) whatever the busy timeout. Taking the lock up front makes waiting work.
-     *       Read-only transactions (SqliteState's reads) begin DEFERRED ({@link DeferredReadsDialect}):
-     *       they never write, so never upgrade, and go on while another process holds the database
-     *       locked or its file system is read-only.</li>
+     *       The connection itself is {@code transaction_mode=DEFERRED}, and {@link ImmediateWritesDialect}
+     *       makes a write's BEGIN IMMEDIATE: reads never write, so never upgrade, and take no lock that
+     *       waits (a reader is not blocked by a writer in WAL), so they go on while another process holds
+     *       the database locked or its directory is read-only.</li>
      *   <li>{@code busy_timeout=100000}: podman's value; a writer waits instead of failing
      *       ({@code jpod.state.busy-timeout} changes it: a database another process holds locked then
      *       fails sooner, with a clear message).</li>
@@ -82,10 +83,19 @@ public class StateConfiguration {
         hikari.setPoolName("jpod-state");
         hikari.setDriverClassName("org.sqlite.JDBC");
         hikari.setJdbcUrl("jdbc:sqlite:" + staticDir.resolve(DB_FILE) + "?journal_mode=WAL&synchronous=FULL"
-                + "&foreign_keys=true&busy_timeout=" + busyTimeout.toMillis() + "&transaction_mode=IMMEDIATE");
+                + "&foreign_keys=true&busy_timeout=" + busyTimeout.toMillis() + "&transaction_mode=DEFERRED");
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
         return new HikariDataSource(hikari);
+    }
+
+    /** What is done to the connections after a fault of the file, and the one held open for the daemon's life. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "libpod.state-type", havingValue = "sqlite", matchIfMissing = true)
+    StateConnections stateConnections(DataSource dataSource, RuntimeConfig config) throws java.sql.SQLException {
+        HikariDataSource pool = (HikariDataSource) dataSource;
+        return new StateConnections(() -> pool.getHikariPoolMXBean().softEvictConnections(),
+                Path.of(config.staticDir()).resolve(DB_FILE), java.sql.DriverManager.getConnection(pool.getJdbcUrl()));
     }
 
     @Bean
@@ -93,13 +103,13 @@ public class StateConfiguration {
     State sqliteState(DbConfigRepository dbConfigs, RegistryRepository registry,
             ContainerRepository containers, PodRepository pods, VolumeRepository volumes,
             ExecSessionRepository execs, JsonMapper json, RuntimeConfig config,
-            jakarta.persistence.EntityManagerFactory emf) {
-        // the state's own transaction manager: its dialect begins reads DEFERRED and repairs a failed BEGIN
+            jakarta.persistence.EntityManagerFactory emf, StateConnections connections) {
+        // the state's own transaction manager: its dialect begins writes IMMEDIATE and repairs a failed BEGIN
         var tm = new org.springframework.orm.jpa.JpaTransactionManager(emf);
         tm.afterPropertiesSet(); // takes the factory's dialect: ours goes after it
-        tm.setJpaDialect(new DeferredReadsDialect());
+        tm.setJpaDialect(new ImmediateWritesDialect());
         return new SqliteState(tm, tm, dbConfigs, registry, containers, pods, volumes, execs, json,
-                Path.of(config.staticDir()).resolve(DB_FILE));
+                Path.of(config.staticDir()).resolve(DB_FILE), connections);
     }
 
     @Bean

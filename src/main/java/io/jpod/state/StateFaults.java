@@ -3,6 +3,7 @@ package io.jpod.state;
 import io.jpod.error.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.springframework.transaction.TransactionSystemException;
 import org.sqlite.SQLiteException;
 
 /**
@@ -22,7 +23,28 @@ final class StateFaults {
         if (e instanceof EngineException) {
             return e;
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        String code = code(e, db);
+        EngineException mapped = code == null ? null : of(code, db, e);
+        return mapped == null ? e : mapped;
+    }
+
+    /**
+     * The SQLite result code behind {@code e} ({@code SQLITE_BUSY}, {@code SQLITE_READONLY_DBMOVED}...),
+     * the first one among its causes that names a fault of the file, or null. When a rollback failed
+     * too, Spring throws the rollback's error and keeps the first one aside: that one is looked at too.
+     */
+    static String code(Throwable e, Path db) {
+        String code = codeIn(e, 0);
+        if (code != null) {
+            return code;
+        }
+        // the driver's own code can be lost (a failed BEGIN then reads "cannot commit - no transaction is
+        // active"): the file itself says whether it can still be written
+        return !(e instanceof EngineException) && Files.exists(db) && !Files.isWritable(db) ? "SQLITE_READONLY" : null;
+    }
+
+    private static String codeIn(Throwable e, int depth) {
+        for (Throwable t = e; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause()) {
             String code = null;
             if (t instanceof SQLiteException s) {
                 code = s.getResultCode().name();
@@ -30,18 +52,21 @@ final class StateFaults {
                 // some driver paths throw a plain SQLException whose message starts "[SQLITE_BUSY] ..."
                 java.util.regex.Matcher m = CODE.matcher(t.getMessage());
                 code = m.find() ? m.group(1) : null;
+            } else if (t instanceof TransactionSystemException x && x.getApplicationException() != null) {
+                code = codeIn(x.getApplicationException(), depth + 1);
             }
-            EngineException mapped = code == null ? null : of(code, db, e);
-            if (mapped != null) {
-                return mapped;
+            if (code != null && known(code)) {
+                return code;
             }
         }
-        // the driver's own code can be lost (a failed BEGIN then reads "cannot commit - no transaction is
-        // active"): the file itself says whether it can still be written
-        if (Files.exists(db) && !Files.isWritable(db)) {
-            return of("SQLITE_READONLY", db, e);
-        }
-        return e;
+        return null;
+    }
+
+    /** Whether {@code name} is a fault of the database file that {@link #of} turns into a message. */
+    private static boolean known(String name) {
+        return name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED") || name.startsWith("SQLITE_READONLY")
+                || name.equals("SQLITE_FULL") || name.startsWith("SQLITE_CANTOPEN") || name.startsWith("SQLITE_IOERR")
+                || name.equals("SQLITE_CORRUPT") || name.equals("SQLITE_NOTADB");
     }
 
     private static EngineException of(String name, Path db, Throwable cause) {
@@ -52,7 +77,7 @@ final class StateFaults {
         }
         if (name.startsWith("SQLITE_READONLY")) {
             return new EngineException(EngineException.Category.UNAVAILABLE, "the state is read-only: " + db
-                    + " cannot be written (is its file system mounted read-only?); nothing was changed", cause);
+                    + " cannot be written (is its directory or file system read-only?); nothing was changed", cause);
         }
         if (name.equals("SQLITE_FULL")) {
             return new EngineException(EngineException.Category.UNAVAILABLE, "no space left on device for the "

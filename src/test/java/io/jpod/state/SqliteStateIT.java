@@ -61,6 +61,30 @@ class SqliteStateIT extends StateContract {
         }
     }
 
+    /** WAL: a reader takes no write lock, so another process's write lock does not hold it up. */
+    @Test
+    void readsGoOnAtOnceWhileAnotherConnectionHoldsTheWriteLock() throws Exception {
+        String id = newId();
+        String n = name("read-under-lock");
+        state.addContainer(new ContainerConfig(id, n, ns, null, 1, Instant.now(), null, null, List.of(), Map.of(),
+                false), ContainerState.configured());
+        try (Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                + root.resolve("storage/libpod/jpod.db")); var st = other.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 8; i++) { // more than the pool holds: every connection reads under the lock
+                assertThat(state.lookupContainer(n).config().id()).isEqualTo(id);
+                assertThat(state.allContainers()).extracting(c -> c.config().id()).contains(id);
+            }
+            long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(ms).as("16 reads under another connection's write lock (busy timeout 100 s)").isLessThan(5000);
+            st.execute("ROLLBACK");
+        }
+        state.saveContainerState(id, state.container(id).state().withStatus(ContainerStatus.CREATED));
+        assertThat(state.container(id).state().status()).isEqualTo(ContainerStatus.CREATED);
+        state.removeContainer(id);
+    }
+
     @Test
     void concurrentCheckThenWriteCallsNeverSeeDatabaseIsLocked() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -40,6 +40,20 @@ class StateFaultsTest {
     }
 
     @Test
+    void aFaultWhoseRollbackFailedTooIsFoundBesideTheRollbacksError() {
+        var rollback = new org.springframework.transaction.TransactionSystemException("Could not roll back",
+                new java.sql.SQLException("cannot rollback - no transaction is active"));
+        rollback.initApplicationException(new RuntimeException(new SQLiteException(
+                "[SQLITE_IOERR_SHORT_READ] I/O error", SQLiteErrorCode.SQLITE_IOERR_SHORT_READ)));
+        assertThat(StateFaults.code(rollback, DB)).isEqualTo("SQLITE_IOERR_SHORT_READ");
+        assertThat(StateFaults.translate(rollback, DB).getMessage()).contains(DB.toString())
+                .contains("SQLITE_IOERR_SHORT_READ");
+        // a constraint is the caller's rule, not the file's fault
+        assertThat(StateFaults.code(new RuntimeException(new SQLiteException("[SQLITE_CONSTRAINT] FOREIGN KEY",
+                SQLiteErrorCode.SQLITE_CONSTRAINT)), DB)).isNull();
+    }
+
+    @Test
     void otherErrorsPassUnchanged() {
         RuntimeException plain = new IllegalStateException("something else");
         assertThat(StateFaults.translate(plain, DB)).isSameAs(plain);

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Faults under one running daemon, each answered with a clear JSON error (never a stack trace), state
  * left consistent, and the daemon still serving what it can: the disk filling up during a pull, a build
- * and a container write (the graph root is a 48 MB tmpfs); the database
+ * and a container write (the graph root is a 48 MB tmpfs); a read-only state directory; the database
  * locked by another process; the runtime binary removed after start; conmon killed under a running
  * container; a second daemon started on the same roots (in this JVM and in another process).
  */
@@ -50,6 +50,8 @@ class FaultsIT {
     static TestDaemon daemon;
     static Map<String, Object> props;
     static final List<String> faults = new ArrayList<>();
+    static long readsUnderLock;
+    static long writeRefusedAfter;
 
     @BeforeAll
     static void start() throws Exception {
@@ -262,6 +264,15 @@ class FaultsIT {
             assertThat(create.statusCode()).as(create.body()).isEqualTo(503);
             assertThat(message(create)).contains("locked").contains("jpod.db").doesNotContain("\tat ");
             assertThat(waited).as("waited for the busy timeout").isGreaterThanOrEqualTo(1500);
+            // in WAL mode a reader takes no write lock: reads are served at once, not after the busy timeout
+            long r0 = System.nanoTime();
+            assertThat(ok("ps", "-a", "--format", "{{.Names}}")).contains("db-before").doesNotContain("db-during");
+            assertThat(ok("inspect", "--format", "{{.State.Status}}", "db-before")).isEqualTo("created");
+            assertThat(daemon.get("/info").statusCode()).isEqualTo(200);
+            long read = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0);
+            assertThat(read).as("three reads while the database is locked").isLessThan(1500);
+            readsUnderLock = read;
+            writeRefusedAfter = waited;
 
             in.write("ROLLBACK;\n.quit\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
@@ -276,7 +287,96 @@ class FaultsIT {
         ProcessRunner.Result check = ProcessRunner.run(List.of("sqlite3", stateDir.resolve("jpod.db").toString(),
                 "PRAGMA integrity_check;"), Duration.ofSeconds(20));
         assertThat(check.stdout().strip()).isEqualTo("ok");
-        faults.add("database locked by another process");
+        faults.add("database locked by another process (writes refused after " + writeRefusedAfter + " ms, ps+inspect+info "
+                + "served in " + readsUnderLock + " ms)");
+    }
+
+    // ---- read-only state directory --------------------------------------------------------------------------
+
+    /**
+     * The state directory becomes read-only under the daemon (a read-only bind mount over it). SQLite
+     * connections opened before keep writing through their descriptors to the file system under the
+     * mount, so the daemon's are renewed first, as after any connection loss: they then open through it.
+     * Afterwards nothing of the test renews them: the daemon has to find out by itself that it may write again.
+     */
+    @Test
+    void aReadOnlyStateDirectoryRefusesWritesClearlyServesReadsAndRecoversByItself() throws Exception {
+        ok("run", "-d", "--name", "ro-running", "busybox", "sh", "-c", "echo hello from ro-running; sleep 1000");
+        long pid = json(daemon.get("/containers/ro-running/json")).path("State").path("Pid").asLong();
+        String before = ok("create", "--name", "ro-before", "busybox", "sh", "-c", "exit 0");
+        String host = ok("create", "--name", "ro-host", "--network", "host", "busybox", "sh", "-c", "exit 0");
+        var traces = io.jpod.testing.HostTraces.of(props, runc.toString());
+        List<String> storageBefore = containerDirs();
+        int locksFree = daemon.locks().available().orElseThrow();
+        Path db = stateDir.resolve("jpod.db");
+        sh("mount", "--bind", stateDir.toString(), stateDir.toString());
+        try {
+            sh("mount", "-o", "remount,bind,ro", stateDir.toString());
+            daemon.bean(com.zaxxer.hikari.HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+
+            HttpResponse<String> create = send("POST", "/containers/create?name=ro-during",
+                    "{\"Image\":\"busybox\",\"Cmd\":[\"true\"]}");
+            assertThat(create.statusCode()).as(create.body()).isEqualTo(503);
+            assertThat(message(create)).contains("read-only").contains(db.toString());
+            HttpResponse<String> rm = send("DELETE", "/containers/ro-before", null);
+            assertThat(rm.statusCode()).as(rm.body()).isEqualTo(503);
+            assertThat(message(rm)).contains("read-only").contains(db.toString());
+            HttpResponse<String> start = post("/containers/ro-before/start");
+            assertThat(start.statusCode()).as(start.body()).isEqualTo(503);
+            assertThat(message(start)).contains("read-only").contains(db.toString());
+            // its network is set up and recorded first: that record fails, and the network goes again
+            assertThat(traces.leftovers(before).stream().filter(l -> !l.startsWith("file ")))
+                    .as("the refused start set nothing up").isEmpty();
+            // no network: the first record is the runtime's created container, which goes again
+            HttpResponse<String> startHost = post("/containers/ro-host/start");
+            assertThat(startHost.statusCode()).as(startHost.body()).isEqualTo(503);
+            assertThat(traces.leftovers(host).stream().filter(l -> !l.startsWith("file ")))
+                    .as("the refused start of a host-network container set nothing up").isEmpty();
+
+            // what does not write goes on
+            assertThat(ok("ps", "-a", "--format", "{{.Names}}").lines().toList())
+                    .contains("ro-before", "ro-host", "ro-running")
+                    .doesNotContain("ro-during");
+            assertThat(ok("inspect", "--format", "{{.State.Status}}", "ro-before")).isEqualTo("created");
+            assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "ro-running"))
+                    .isEqualTo("running " + pid);
+            assertThat(ok("logs", "ro-running")).contains("hello from ro-running");
+            assertThat(daemon.get("/_ping").statusCode()).isEqualTo(200);
+            assertThat(daemon.get("/info").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = daemon.get("/actuator/health/readiness");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains(db + " cannot be written");
+        } finally {
+            // lazily: the connections opened through it hold it until they go
+            sh("umount", "-l", stateDir.toString());
+        }
+        assertThat(containerDirs()).as("no storage left by the refused create").isEqualTo(storageBefore);
+        assertThat(daemon.locks().available().orElseThrow()).as("the refused create's lock is free").isEqualTo(locksFree);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the running container still runs")
+                .contains(true);
+        assertThat(daemon.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        // writable again: writes work with no restart and no help
+        ok("start", "ro-before");
+        ok("start", "ro-host");
+        ok("rm", "ro-before", "ro-host");
+        ok("create", "--name", "ro-after", "busybox", "true");
+        ok("rm", "ro-after");
+        assertThat(ok("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "ro-running")).isEqualTo("running " + pid);
+        ok("rm", "-f", "ro-running");
+        ProcessRunner.Result check = ProcessRunner.run(List.of("sqlite3", db.toString(), "PRAGMA integrity_check;"),
+                Duration.ofSeconds(20));
+        assertThat(check.stdout().strip()).isEqualTo("ok");
+        faults.add("read-only state directory");
+    }
+
+    static List<String> containerDirs() throws IOException {
+        Path dir = graphRoot.resolve("containers");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     // ---- two daemons on the same roots ---------------------------------------------------------------------
